@@ -1,0 +1,4 @@
+// Placeholder: being implemented.
+import type { Router } from "../router";
+
+export function register(_r: Router): void {}

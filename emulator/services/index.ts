@@ -1,0 +1,26 @@
+// Every BlueMind service the emulator serves: one module per service.
+import type { Router } from "../router";
+import * as auth from "./auth";
+import * as mailshares from "./mailshares";
+import * as mailboxes from "./mailboxes";
+import * as filters from "./filters";
+import * as acl from "./acl";
+import * as identities from "./identities";
+import * as directory from "./directory";
+import * as users from "./users";
+import * as groups from "./groups";
+import * as orgunits from "./orgunits";
+import * as domains from "./domains";
+import * as servers from "./servers";
+import * as mailboxmgmt from "./mailboxmgmt";
+import * as maintenance from "./maintenance";
+import * as tasks from "./tasks";
+
+const SERVICES = [
+  auth, mailshares, mailboxes, filters, acl, identities, directory, users, groups, orgunits, domains, servers,
+  mailboxmgmt, maintenance, tasks,
+];
+
+export function registerServices(r: Router): void {
+  for (const service of SERVICES) service.register(r);
+}

@@ -1,0 +1,262 @@
+// IMailshare — /api/mailshares/{domainUid} (+ photo support). The create/update pipeline follows
+// MailshareService in the order of bluemind-api.md §2.2.
+import type { Router } from "../router";
+import { PngResult, type Ctx } from "../context";
+import {
+  ROUTINGS, isEmail, type Email, type ItemValue, type Mailshare, type Routing, type VCard,
+} from "../model";
+import { JavaException, ServerFault, alreadyExists, invalid, notFound, parseError, unknownFault } from "../faults";
+import { Store, type DomainState } from "../store";
+import { checkEmailsFree, checkMailboxName, checkOwnEmails, findEntry } from "../entries";
+import { storedCard, cardDisplayName } from "../vcard";
+import { BLANK_PNG, imageFormat, reencodePng } from "../png";
+import type { Session } from "../sessions";
+
+const MAX_PHOTO = 1024 * 1024;
+
+/** A Mailshare body as the JSON codec builds it: absent fields keep Java defaults, nulls stay null. */
+export interface MailshareInput {
+  name: string | null;
+  routing: Routing | null;
+  quota: number | null;
+  emails: Email[] | null;
+  hidden: boolean;
+  archived: boolean;
+  system: boolean;
+  orgUnitUid: string | null;
+  dataLocation: string | null;
+  card: VCard | null;
+}
+
+function bool(v: unknown, dflt: boolean): boolean {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== "boolean") throw parseError();
+  return v;
+}
+
+function str(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "string") throw parseError();
+  return v;
+}
+
+export function parseMailshare(raw: Record<string, any>): MailshareInput {
+  const routing = raw.routing ?? null;
+  if (routing !== null && !ROUTINGS.includes(routing)) throw parseError();
+  const quota = raw.quota ?? null;
+  if (quota !== null && (typeof quota !== "number" || !Number.isInteger(quota))) throw parseError();
+  let emails: Email[] | null = [];
+  if (raw.emails === null) emails = null;
+  else if (raw.emails !== undefined) {
+    if (!Array.isArray(raw.emails)) throw parseError();
+    emails = raw.emails.map((e: any) => {
+      if (!e || typeof e !== "object") throw parseError();
+      return { address: str(e.address) as string, allAliases: bool(e.allAliases, false), isDefault: bool(e.isDefault, false) };
+    });
+  }
+  if (raw.card !== undefined && raw.card !== null && typeof raw.card !== "object") throw parseError();
+  return {
+    name: str(raw.name), routing, quota, emails,
+    hidden: bool(raw.hidden, false), archived: bool(raw.archived, false), system: bool(raw.system, false),
+    orgUnitUid: str(raw.orgUnitUid), dataLocation: str(raw.dataLocation), card: raw.card ?? null,
+  };
+}
+
+/** mail/imap servers assigned to the domain, the only valid dataLocation values. */
+export function imapServers(store: Store, domainUid: string): string[] {
+  return store.state.assignments.filter((a) => a.domainUid === domainUid && a.tag === "mail/imap").map((a) => a.serverUid);
+}
+
+function quotaSetting(d: DomainState, key: string): number {
+  const v = Number(d.settings[key] ?? "0");
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** Steps 2–6 of the pipeline: returns the sanitized, validated value to store. */
+function prepare(store: Store, d: DomainState, uid: string, input: MailshareInput, previous: ItemValue<Mailshare> | null): Mailshare {
+  // 2. dataLocation null → round-robin among the domain's mail/imap servers (on update too).
+  let dataLocation = input.dataLocation;
+  if (dataLocation === null) {
+    const servers = imapServers(store, d.item.uid);
+    if (servers.length > 0) dataLocation = servers[store.state.seq.roundRobin++ % servers.length];
+  }
+  // 3. card: new on create, kept on update when null.
+  const card = input.card ?? (previous ? previous.value.card : null);
+  // 4. MailshareValidator, on the raw input before any lower-casing.
+  const name = input.name;
+  if (name === null || name.trim() === "" || !isEmail(`${name}@test.com`)) {
+    throw invalid(`${name} is not mailbox compatible`);
+  }
+  if (input.routing === null) throw invalid("routing must be set");
+  if (input.emails === null) throw new JavaException("NullPointerException");
+  for (const e of input.emails) {
+    if (!isEmail(e.address)) throw invalid(`Invalid email address: '${e.address}'`);
+  }
+  // 5. Sanitizer: addresses trimmed and lower-cased; quota defaults from the domain settings.
+  const emails = input.emails.map((e) => ({ ...e, address: e.address.trim().toLowerCase() }));
+  let quota = input.quota;
+  if (quota === null) {
+    const dflt = quotaSetting(d, "mailbox_default_publicfolder_quota") || quotaSetting(d, "mailbox_max_publicfolder_quota");
+    quota = dflt || null;
+  }
+  // 6. Mailbox validator.
+  checkMailboxName(d, name, uid, previous === null);
+  if (input.routing === "external" && !d.settings.mail_routing_relay) {
+    throw unknownFault("Cannot set external routing, relay host is not configured");
+  }
+  checkOwnEmails(emails);
+  checkEmailsFree(store, d, uid, name, emails);
+  if (!dataLocation) throw invalid("Datalocation must be set");
+  if (!store.state.servers[dataLocation]) throw invalid(`Datalocation ${dataLocation} must exist and be a mail server`);
+  if (!imapServers(store, d.item.uid).includes(dataLocation)) {
+    throw invalid(`Datalocation ${dataLocation} is not assigned to ${d.item.uid} with tag mail/imap`);
+  }
+  const max = quotaSetting(d, "mailbox_max_publicfolder_quota");
+  if (max !== 0 && (quota === null || quota === 0 || quota > max)) {
+    throw invalid(`Invalid quota ${quota}: must be less than ${Math.floor(max / 1024)} MiB`);
+  }
+  // An unknown org unit is silently stored as null (outer join in the directory store).
+  const orgUnitUid = input.orgUnitUid && d.orgUnits[input.orgUnitUid] ? input.orgUnitUid : null;
+  return {
+    name, routing: input.routing, quota, emails, hidden: input.hidden, archived: input.archived, system: input.system,
+    orgUnitUid, dataLocation, card: storedCard(d, uid, name, emails, card),
+  };
+}
+
+/** Create, as PUT does: validation, then the directory entry, ACL container and empty filter. */
+export function createMailshare(store: Store, d: DomainState, uid: string, input: MailshareInput, by: string | null): void {
+  const value = prepare(store, d, uid, input, null);
+  if (findEntry(d, uid) || d.orgUnits[uid]) {
+    throw alreadyExists(`entry[uid - ${uid}]@${d.item.uid} already exists (${value.name})`);
+  }
+  d.mailshares[uid] = store.newItem(uid, value, by, cardDisplayName(value.card, value.name));
+  store.state.containers[`mailbox:acls-${uid}`] = {
+    uid: `mailbox:acls-${uid}`, type: "mailboxacl", owner: uid, domainUid: d.item.uid, acl: [],
+  };
+  store.state.rules[uid] = [];
+  store.state.identities[uid] = {};
+}
+
+export function updateMailshare(store: Store, d: DomainState, uid: string, input: MailshareInput, by: string | null): void {
+  const item = d.mailshares[uid];
+  if (!item) throw notFound(`mailshare ${uid} not found`);
+  const value = prepare(store, d, uid, input, item);
+  item.value = value;
+  item.displayName = cardDisplayName(value.card, value.name);
+  store.touch(item, by);
+}
+
+/** The mailshare as served: the card's photo flag reflects the stored photo. */
+function served(d: DomainState, item: ItemValue<Mailshare>): ItemValue<Mailshare> {
+  const out = structuredClone(item);
+  out.value.card.identification.photo = d.photos[item.uid] !== undefined;
+  return out;
+}
+
+function body(ctx: Ctx): MailshareInput {
+  return parseMailshare(ctx.object());
+}
+
+function by(s: Session): string {
+  return s.userUid;
+}
+
+/** Deletes everything of a mailshare, as the delete task does. */
+function purge(store: Store, d: DomainState, uid: string): void {
+  delete store.state.containers[`mailbox:acls-${uid}`];
+  delete store.state.rules[uid];
+  delete store.state.identities[uid];
+  delete d.photos[uid];
+  delete d.roles[uid];
+  delete d.mailshares[uid];
+}
+
+export function register(r: Router): void {
+  const base = "/api/mailshares/{domainUid}";
+
+  r.put(`${base}/{uid}`, (ctx) => {
+    const d = ctx.emu.store.domain(ctx.params.domainUid);
+    const s = ctx.requireRole(d.item.uid, "manageMailshare");
+    createMailshare(ctx.emu.store, d, ctx.params.uid, body(ctx), by(s));
+  });
+
+  r.post(`${base}/{uid}`, (ctx) => {
+    const d = ctx.emu.store.domain(ctx.params.domainUid);
+    const s = ctx.requireRole(d.item.uid, "manageMailshare");
+    updateMailshare(ctx.emu.store, d, ctx.params.uid, body(ctx), by(s));
+  });
+
+  r.get(`${base}/{uid}/complete`, (ctx) => {
+    const d = ctx.emu.store.domain(ctx.params.domainUid);
+    ctx.requireRole(d.item.uid, "domainManager");
+    const item = d.mailshares[ctx.params.uid];
+    return item ? served(d, item) : null;
+  });
+
+  r.get(`${base}/_complete`, (ctx) => {
+    const d = ctx.emu.store.domain(ctx.params.domainUid);
+    ctx.requireRole(d.item.uid, "manageMailshare");
+    return Object.values(d.mailshares).map((item) => served(d, item));
+  });
+
+  r.delete(`${base}/{uid}`, (ctx) => {
+    const store = ctx.emu.store;
+    const d = store.domain(ctx.params.domainUid);
+    ctx.requireRole(d.item.uid, "manageMailshare");
+    const uid = ctx.params.uid;
+    return ctx.emu.tasks.start(async (t) => {
+      const item = d.mailshares[uid];
+      if (!item) throw Object.assign(new Error(`mailshare ${uid} not found`), { result: "[]" });
+      t.setSteps(5);
+      t.log(`Deleting mailshare ${item.value.name} (${uid})`, 0);
+      await t.step();
+      t.log("Removing sharing (ACL) and ACL container", 1);
+      await t.step();
+      t.log("Removing mail storage", 1);
+      await t.step();
+      t.log("Removing filters and identities", 1);
+      await t.step();
+      purge(store, d, uid);
+      t.log(`Mailshare ${item.value.name} deleted`, 2);
+      return JSON.stringify("");
+    });
+  });
+
+  r.post(`${base}/{uid}/photo`, (ctx) => {
+    const d = ctx.emu.store.domain(ctx.params.domainUid);
+    ctx.requireRole(d.item.uid, "manageMailshare");
+    const item = d.mailshares[ctx.params.uid];
+    if (!item) throw notFound(`user ${ctx.params.uid} not found`);
+    const bytes = ctx.bytes();
+    if (!bytes) throw new JavaException("NullPointerException");
+    const format = imageFormat(bytes);
+    if (!format) throw invalid("Invalid photo: not an image");
+    // PNGs are re-encoded like ImageIO does. The emulator has no JPEG/GIF/BMP codec: those are
+    // stored as uploaded (a real server serves them re-encoded as PNG).
+    const stored = format === "png" ? reencodePng(bytes) : bytes;
+    if (!stored) throw invalid("Invalid photo: not an image");
+    if (stored.length >= MAX_PHOTO) throw new ServerFault("ENTITY_TOO_LARGE", "photo is too large (1 MiB max)");
+    d.photos[item.uid] = stored.toString("base64");
+    ctx.emu.store.touch(item, ctx.session!.userUid);
+  });
+
+  // No RBAC on reading photos; never 204/404 (blank PNG instead). The icon is the photo itself:
+  // the emulator does not resample to 22×22.
+  const photo = (ctx: Ctx) => {
+    const d = ctx.emu.store.findDomain(ctx.params.domainUid);
+    const stored = d?.photos[ctx.params.uid];
+    return new PngResult(stored ? Buffer.from(stored, "base64") : BLANK_PNG);
+  };
+  r.get(`${base}/{uid}/photo`, photo);
+  r.get(`${base}/{uid}/icon`, photo);
+
+  r.delete(`${base}/{uid}/photo`, (ctx) => {
+    const d = ctx.emu.store.domain(ctx.params.domainUid);
+    ctx.requireRole(d.item.uid, "manageMailshare");
+    const item = d.mailshares[ctx.params.uid];
+    if (item && d.photos[item.uid] !== undefined) {
+      delete d.photos[item.uid];
+      ctx.emu.store.touch(item, ctx.session!.userUid);
+    }
+  });
+}

@@ -1,0 +1,75 @@
+// Test support: an emulator started in-process on a random port, and a small raw HTTP helper
+// that shows exactly what the server answered (status, headers, body).
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/emulator";
+
+export const TEST_KEY = "test-admin0-key";
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON (undefined when empty). */
+  json: any;
+}
+
+export interface CallOptions {
+  /** A JS value sent as JSON, or a Buffer / string sent as is. */
+  body?: unknown;
+  /** The API key; defaults to the admin0 test key; null sends none (anonymous). */
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+export type Api = (method: string, path: string, options?: CallOptions) => Promise<RawResponse>;
+
+export interface TestEmulator extends RunningEmulator {
+  api: Api;
+}
+
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  const running = await startEmulator({ apiKey: TEST_KEY, adminPassword: "admin0-password", taskStepMs: 5, ...options });
+  const api: Api = async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    const key = o.key === undefined ? TEST_KEY : o.key;
+    if (key !== null) headers["X-BM-ApiKey"] = key;
+    let body: string | Buffer | undefined;
+    if (o.body !== undefined) {
+      if (typeof o.body === "string" || Buffer.isBuffer(o.body)) body = o.body as string | Buffer;
+      else body = JSON.stringify(o.body);
+      headers["Content-Type"] ??= "application/json";
+    }
+    const res = await fetch(running.url + path, { method, headers, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body });
+    const text = await res.text();
+    let json: any;
+    if (text !== "") {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  };
+  return { ...running, api };
+}
+
+/** Polls a task until it ends; returns its final status. */
+export async function waitTask(api: Api, taskId: string, timeoutMs = 5000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await api("GET", `/api/tasks/${encodeURIComponent(taskId)}`);
+    if (r.status === 200 && (r.json.state === "Success" || r.json.state === "InError")) return r.json;
+    if (Date.now() > deadline) throw new Error(`task ${taskId} did not end: ${r.text}`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
+/** A minimal valid mailshare body. */
+export function mailshareBody(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name,
+    routing: "internal",
+    emails: [{ address: `${name}@acme.test`, isDefault: true, allAliases: false }],
+    ...extra,
+  };
+}
