@@ -171,6 +171,31 @@ function purge(store: Store, d: DomainState, uid: string): void {
   delete d.mailshares[uid];
 }
 
+/**
+ * IMailshare.delete: RBAC, then the asynchronous delete task. Exported because
+ * IDirectory.deleteByEntryUid hands MAILSHARE entries to this very call (MailshareDirEntryHandler).
+ */
+export function startMailshareDelete(ctx: Ctx, d: DomainState, uid: string): { id: string } {
+  const store = ctx.emu.store;
+  ctx.requireRole(d.item.uid, "manageMailshare");
+  return ctx.emu.tasks.start(async (t) => {
+    const item = d.mailshares[uid];
+    if (!item) throw Object.assign(new Error(`mailshare ${uid} not found`), { result: "[]" });
+    t.setSteps(5);
+    t.log(`Deleting mailshare ${item.value.name} (${uid})`, 0);
+    await t.step();
+    t.log("Removing sharing (ACL) and ACL container", 1);
+    await t.step();
+    t.log("Removing mail storage", 1);
+    await t.step();
+    t.log("Removing filters and identities", 1);
+    await t.step();
+    purge(store, d, uid);
+    t.log(`Mailshare ${item.value.name} deleted`, 2);
+    return JSON.stringify("");
+  });
+}
+
 export function register(r: Router): void {
   const base = "/api/mailshares/{domainUid}";
 
@@ -199,28 +224,7 @@ export function register(r: Router): void {
     return Object.values(d.mailshares).map((item) => served(d, item));
   });
 
-  r.delete(`${base}/{uid}`, (ctx) => {
-    const store = ctx.emu.store;
-    const d = store.domain(ctx.params.domainUid);
-    ctx.requireRole(d.item.uid, "manageMailshare");
-    const uid = ctx.params.uid;
-    return ctx.emu.tasks.start(async (t) => {
-      const item = d.mailshares[uid];
-      if (!item) throw Object.assign(new Error(`mailshare ${uid} not found`), { result: "[]" });
-      t.setSteps(5);
-      t.log(`Deleting mailshare ${item.value.name} (${uid})`, 0);
-      await t.step();
-      t.log("Removing sharing (ACL) and ACL container", 1);
-      await t.step();
-      t.log("Removing mail storage", 1);
-      await t.step();
-      t.log("Removing filters and identities", 1);
-      await t.step();
-      purge(store, d, uid);
-      t.log(`Mailshare ${item.value.name} deleted`, 2);
-      return JSON.stringify("");
-    });
-  });
+  r.delete(`${base}/{uid}`, (ctx) => startMailshareDelete(ctx, ctx.emu.store.domain(ctx.params.domainUid), ctx.params.uid));
 
   r.post(`${base}/{uid}/photo`, (ctx) => {
     const d = ctx.emu.store.domain(ctx.params.domainUid);
