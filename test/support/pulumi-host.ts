@@ -1,0 +1,164 @@
+// Drives the Pulumi SDK's real dynamic-provider host over gRPC, as the engine does
+// (shared/pulumi-notes.md §3): spawn `@pulumi/pulumi/cmd/dynamic-provider` from the project root,
+// read its port, then Configure / Check / Diff / Create / Read / Update / Delete.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const req = createRequire(path.join(ROOT, "package.json"));
+const sdkDir = path.dirname(req.resolve("@pulumi/pulumi/package.json"));
+const fromSdk = (m: string) => req(req.resolve(m, { paths: [sdkDir] }));
+const grpc = fromSdk("@grpc/grpc-js");
+const { Struct } = fromSdk("google-protobuf/google/protobuf/struct_pb");
+const provproto = req("@pulumi/pulumi/proto/provider_pb");
+const provrpc = req("@pulumi/pulumi/proto/provider_grpc_pb");
+
+export const PROJECT = "bluemind-mailshares";
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Serializes `exportName` of `modulePath` (relative to the project root) in a child process. */
+export function serializeProvider(modulePath: string, exportName: string, env: NodeJS.ProcessEnv = process.env): string {
+  const out = execFileSync(process.execPath, ["bin/run-ts.js", "test/support/serialize-provider.ts", modulePath, exportName], {
+    cwd: ROOT, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(out).text;
+}
+
+export interface DiffResult {
+  changes: "unknown" | "none" | "some";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  diffs: string[];
+}
+
+export class ProviderHost {
+  private output = "";
+  private constructor(private readonly child: ChildProcess, private readonly client: any, readonly providerText: string) {
+    child.stdout?.on("data", (c) => (this.output += c));
+    child.stderr?.on("data", (c) => (this.output += c));
+  }
+
+  /** Everything the host printed (pulumi.log lines land here without an engine). */
+  get logs(): string {
+    return this.output;
+  }
+
+  static async start(providerText: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+    const child = spawn(process.execPath, [req.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], {
+      cwd: ROOT,
+      env: { ...process.env, PULUMI_NODEJS_PROJECT: PROJECT, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let buf = "";
+      const onData = (c: Buffer) => {
+        buf += c;
+        const line = buf.split("\n")[0];
+        if (buf.includes("\n")) {
+          child.stdout!.off("data", onData);
+          resolve(Number(line.trim()));
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`provider host exited (${code})`)));
+    });
+    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new ProviderHost(child, client, providerText);
+  }
+
+  private call<T>(method: string, request: any): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.client[method](request, (err: any, resp: T) => (err ? reject(err) : resolve(resp)));
+    });
+  }
+
+  private struct(props: Record<string, unknown>): any {
+    return Struct.fromJavaScript({ ...props, __provider: this.providerText });
+  }
+
+  urn(type: string, name: string): string {
+    return `urn:pulumi:test::${PROJECT}::pulumi-nodejs:dynamic/bluemind:${type}::${name}`;
+  }
+
+  async configure(config: Record<string, string>): Promise<void> {
+    const r = new provproto.ConfigureRequest();
+    r.setArgs(Struct.fromJavaScript(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v]))));
+    await this.call("configure", r);
+  }
+
+  async check(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const r = new provproto.CheckRequest();
+    r.setUrn(urn);
+    r.setOlds(this.struct(olds));
+    r.setNews(this.struct(news));
+    const resp: any = await this.call("check", r);
+    const inputs = resp.getInputs()?.toJavaScript() ?? {};
+    delete inputs.__provider;
+    const failures = resp.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() }));
+    return { inputs, failures: failures as { property: string; reason: string }[] };
+  }
+
+  async diff(urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+    const r = new provproto.DiffRequest();
+    r.setUrn(urn);
+    r.setId(id);
+    r.setOlds(this.struct(olds));
+    r.setNews(this.struct(news));
+    const resp: any = await this.call("diff", r);
+    const changes = ["unknown", "none", "some"][resp.getChanges()] as DiffResult["changes"];
+    return { changes, replaces: resp.getReplacesList(), deleteBeforeReplace: resp.getDeletebeforereplace(), diffs: resp.getDiffsList() };
+  }
+
+  async create(urn: string, props: Record<string, unknown>) {
+    const r = new provproto.CreateRequest();
+    r.setUrn(urn);
+    r.setProperties(this.struct(props));
+    const resp: any = await this.call("create", r);
+    const outs = resp.getProperties().toJavaScript();
+    delete outs.__provider;
+    return { id: resp.getId() as string, outs };
+  }
+
+  async read(urn: string, id: string, props: Record<string, unknown>) {
+    const r = new provproto.ReadRequest();
+    r.setUrn(urn);
+    r.setId(id);
+    r.setProperties(this.struct(props));
+    const resp: any = await this.call("read", r);
+    const outs = resp.getProperties()?.toJavaScript() ?? {};
+    const inputs = resp.getInputs()?.toJavaScript();
+    delete outs.__provider;
+    if (inputs) delete inputs.__provider;
+    return { id: resp.getId() as string, props: outs, inputs };
+  }
+
+  async update(urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const r = new provproto.UpdateRequest();
+    r.setUrn(urn);
+    r.setId(id);
+    r.setOlds(this.struct(olds));
+    r.setNews(this.struct(news));
+    const resp: any = await this.call("update", r);
+    const outs = resp.getProperties().toJavaScript();
+    delete outs.__provider;
+    return { outs };
+  }
+
+  async delete(urn: string, id: string, props: Record<string, unknown>): Promise<void> {
+    const r = new provproto.DeleteRequest();
+    r.setUrn(urn);
+    r.setId(id);
+    r.setProperties(this.struct(props));
+    await this.call("delete", r);
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      this.child.once("exit", () => resolve());
+      this.child.kill("SIGTERM");
+    });
+  }
+}
