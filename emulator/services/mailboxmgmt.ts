@@ -49,7 +49,8 @@ export function defaultFolders(mbox: MailboxView): string[] {
   return [mbox.name, ...SHARED_FOLDERS.map((f) => `${mbox.name}/${f}`)];
 }
 
-export function describe(mbox: MailboxView, domainUid: string): string {
+/** `name@domain (uid: …)`, as MailboxMaintenanceOperation.mailboxToString prints a mailbox. */
+export function mailboxLabel(mbox: MailboxView, domainUid: string): string {
   return `${mbox.name}@${domainUid} (uid: ${mbox.uid})`;
 }
 
@@ -81,7 +82,7 @@ async function resync(t: TaskContext, d: DomainState, mbox: MailboxView): Promis
     await t.step();
     const count = messagesIn(mbox, folder);
     messages += count;
-    t.log(`Re-indexing folder ${folder} of ${describe(mbox, d.item.uid)}: ${count} message(s)`, 1);
+    t.log(`Re-indexing folder ${folder} of ${mailboxLabel(mbox, d.item.uid)}: ${count} message(s)`, 1);
   }
   return { folders: folders.length, messages };
 }
@@ -89,7 +90,7 @@ async function resync(t: TaskContext, d: DomainState, mbox: MailboxView): Promis
 async function deleteIndex(t: TaskContext, d: DomainState, mbox: MailboxView): Promise<number> {
   await t.step();
   const deleted = indexedRecords(mbox);
-  t.log(`Deleted ${deleted} index record(s) of mailbox ${describe(mbox, d.item.uid)}`, 1);
+  t.log(`Deleted ${deleted} index record(s) of mailbox ${mailboxLabel(mbox, d.item.uid)}`, 1);
   return deleted;
 }
 
@@ -117,7 +118,7 @@ export function register(r: Router): void {
     return ctx.emu.tasks.start(async (t) => {
       const mbox = mailboxAtRun(d, uid);
       t.setSteps(defaultFolders(mbox).length);
-      t.log(`Consolidate mailbox index of ${describe(mbox, d.item.uid)}`);
+      t.log(`Consolidate mailbox index of ${mailboxLabel(mbox, d.item.uid)}`);
       const { folders, messages } = await resync(t, d, mbox);
       t.log(`Consolidated ${messages} mail index record(s), mailbox ${mbox.name}`);
       return JSON.stringify({ mailboxUid: uid, folders, messages });
@@ -130,7 +131,7 @@ export function register(r: Router): void {
     return ctx.emu.tasks.start(async (t) => {
       const mbox = mailboxAtRun(d, uid);
       t.setSteps(1);
-      t.log(`Reset mailbox index of ${describe(mbox, d.item.uid)}`);
+      t.log(`Reset mailbox index of ${mailboxLabel(mbox, d.item.uid)}`);
       return JSON.stringify(await deleteIndex(t, d, mbox));
     });
   });
@@ -141,7 +142,7 @@ export function register(r: Router): void {
     return ctx.emu.tasks.start(async (t) => {
       const mbox = mailboxAtRun(d, uid);
       t.setSteps(1 + defaultFolders(mbox).length);
-      t.log(`Respawn mailbox index of ${describe(mbox, d.item.uid)}`);
+      t.log(`Respawn mailbox index of ${mailboxLabel(mbox, d.item.uid)}`);
       const deleted = await deleteIndex(t, d, mbox);
       const { folders, messages } = await resync(t, d, mbox);
       return JSON.stringify({ mailboxUid: uid, deleted, folders, messages });
@@ -158,7 +159,7 @@ export function register(r: Router): void {
       t.log(`going to consolidate index for ${all.length} mailboxes`);
       for (const mbox of internal) {
         await t.step();
-        t.log(`Resync mail index, mailbox ${describe(mbox, d.item.uid)}`, 1);
+        t.log(`Resync mail index, mailbox ${mailboxLabel(mbox, d.item.uid)}`, 1);
       }
       return JSON.stringify({ mailboxes: internal.length });
     });
@@ -177,7 +178,7 @@ export function register(r: Router): void {
     // The server runs it under the deterministic id `move-index-<uid>`: one move per mailbox at a time.
     return ctx.emu.tasks.start(async (t) => {
       t.setSteps(deleteSource ? 2 : 1);
-      t.log(`Moving index of mailbox ${describe(mbox, d.item.uid)} to ${index}`);
+      t.log(`Moving index of mailbox ${mailboxLabel(mbox, d.item.uid)} to ${index}`);
       await t.step();
       t.log(`Copied ${indexedRecords(mbox)} index record(s) to ${index}`, 1);
       if (deleteSource) {
