@@ -138,6 +138,7 @@ function addUser(store: Store, d: DomainState, u: SeedUser, where: string): void
     orgUnitUid: u.orgUnit ? ouUid(d, u.orgUnit, where) : null,
   };
   d.users[uid] = store.newItem(uid, user, null, displayName);
+  addMailboxStores(store, d, uid);
   if (u.password) d.passwords[uid] = u.password;
   if (u.roles?.length) d.roles[uid] = [...u.roles];
 }
@@ -152,6 +153,7 @@ function addGroup(store: Store, d: DomainState, g: SeedGroup): void {
     dataLocation: store.state.assignments.find((a) => a.domainUid === domainName && a.tag === "mail/imap")?.serverUid ?? null,
   };
   d.groups[uid] = store.newItem(uid, group, null, g.name);
+  addMailboxStores(store, d, uid);
   d.members[uid] = [];
   if (g.roles?.length) d.roles[uid] = [...g.roles];
 }
@@ -170,4 +172,12 @@ function addMembers(d: DomainState, g: SeedGroup, where: string): void {
   });
   d.members[group.uid] = members;
   group.value.memberCount = members.length;
+}
+
+/** Every mailbox (user, group, mailshare) has its ACL container, filter and identity stores. */
+function addMailboxStores(store: Store, d: DomainState, uid: string): void {
+  const aclUid = `mailbox:acls-${uid}`;
+  store.state.containers[aclUid] = { uid: aclUid, type: "mailboxacl", owner: uid, domainUid: d.item.uid, acl: [] };
+  store.state.rules[uid] = [];
+  store.state.identities[uid] = {};
 }
