@@ -1,0 +1,130 @@
+// Directory resolution helpers the providers and the CLI need: user by email or login, group by
+// name or email, org unit by path (`/Europe/Paris`) or uid, server by name / fqdn / uid, domain by
+// name or alias, and ACL subjects (uids) back to directory entries in one round trip. Every answer
+// is cached for the run (client.cache; `invalidate(domain)` after writes).
+import type { RunCache } from "./cache";
+import { NotFoundError } from "./errors";
+import type { DirectoryService, GroupService, UserService } from "./directory";
+import type { DomainService } from "./domains";
+import { formatOrgUnitPath, type OrgUnitService } from "./orgunits";
+import type { ServerService } from "./servers";
+import type { DirEntry, Domain, Group, ItemValue, OrgUnitPath, Server, User } from "./types";
+
+export interface ResolvedOrgUnit {
+  uid: string;
+  name: string;
+  /** `/Europe/Paris` */
+  path: string;
+}
+
+export interface ResolverServices {
+  cache: RunCache;
+  users: UserService;
+  groups: GroupService;
+  directory: DirectoryService;
+  orgUnits: OrgUnitService;
+  servers: ServerService;
+  domains: DomainService;
+}
+
+const segmentsOf = (path: string): string[] => path.split("/").map((s) => s.trim()).filter((s) => s !== "");
+
+export class Resolver {
+  private readonly s: ResolverServices;
+
+  constructor(services: ResolverServices) {
+    this.s = services;
+  }
+
+  /** A user named by email (contains `@`) or login; null when none. */
+  user(domain: string, ref: string): Promise<ItemValue<User> | null> {
+    const key = ref.trim().toLowerCase();
+    return this.s.cache.get(domain, `user ${key}`, () =>
+      key.includes("@") ? this.s.users.byEmail(domain, key) : this.s.users.byLogin(domain, key));
+  }
+
+  /** A group named by email (contains `@`) or name; null when none. */
+  group(domain: string, ref: string): Promise<ItemValue<Group> | null> {
+    const key = ref.trim();
+    return this.s.cache.get(domain, `group ${key}`, () =>
+      key.includes("@") ? this.s.groups.byEmail(domain, key) : this.s.groups.byName(domain, key));
+  }
+
+  /**
+   * An org unit by path (`/Europe/Paris`, matched segment by segment, exactly first and then
+   * case-insensitively when that is unambiguous) or by uid; null when none.
+   */
+  async orgUnit(domain: string, ref: string): Promise<ResolvedOrgUnit | null> {
+    const trimmed = ref.trim();
+    if (!trimmed.startsWith("/")) {
+      const byUid = await this.orgUnitByUid(domain, trimmed);
+      if (byUid || trimmed.includes("/")) return byUid;
+    }
+    return this.orgUnitByPath(domain, trimmed);
+  }
+
+  private async orgUnitByUid(domain: string, uid: string): Promise<ResolvedOrgUnit | null> {
+    // BlueMind answers 204 for an unknown uid; a 404 means the same.
+    const path = await this.s.cache.get(domain, `orgUnit uid ${uid}`, () =>
+      this.s.orgUnits.getPath(domain, uid).catch((err: unknown) => {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      }));
+    return path ? { uid: path.uid, name: path.name, path: formatOrgUnitPath(path) } : null;
+  }
+
+  private async orgUnitByPath(domain: string, ref: string): Promise<ResolvedOrgUnit | null> {
+    const wanted = segmentsOf(ref);
+    if (wanted.length === 0) return null;
+    // The search matches substrings of the joined path: the last segment finds every candidate.
+    const candidates = await this.s.orgUnits.searchCached(domain, { query: wanted[wanted.length - 1] });
+    const pathOf = (p: OrgUnitPath) => segmentsOf(formatOrgUnitPath(p));
+    const same = (a: string[], b: string[], fold: boolean) =>
+      a.length === b.length && a.every((x, i) => (fold ? x.toLowerCase() === b[i].toLowerCase() : x === b[i]));
+    let match = candidates.filter((p) => same(pathOf(p), wanted, false));
+    if (match.length === 0) match = candidates.filter((p) => same(pathOf(p), wanted, true));
+    if (match.length !== 1) return null;
+    return { uid: match[0].uid, name: match[0].name, path: formatOrgUnitPath(match[0]) };
+  }
+
+  /** A server by uid, name or fqdn (in that order; names compared case-insensitively); null when none. */
+  async server(ref: string): Promise<ItemValue<Server> | null> {
+    const servers = await this.s.servers.allComplete();
+    const key = ref.trim();
+    const folded = key.toLowerCase();
+    return servers.find((s) => s.uid === key)
+      ?? servers.find((s) => s.value.name?.toLowerCase() === folded)
+      ?? servers.find((s) => s.value.fqdn?.toLowerCase() === folded)
+      ?? null;
+  }
+
+  /** A domain by name or alias; null when none. */
+  domain(nameOrAlias: string): Promise<ItemValue<Domain> | null> {
+    return this.s.domains.findByNameOrAliases(nameOrAlias.trim());
+  }
+
+  /**
+   * Directory entries for uids (ACL subjects, group members): the uids not cached yet are read in
+   * one `_mget` round trip. Unknown uids map to null.
+   */
+  async entries(domain: string, uids: string[]): Promise<Map<string, DirEntry | null>> {
+    const unique = [...new Set(uids)];
+    const missing = unique.filter((uid) => !this.s.cache.has(domain, `entry ${uid}`));
+    if (missing.length > 0) {
+      const batch = this.s.directory.getMultiple(domain, missing)
+        .then((items) => new Map(items.map((item) => [item.uid, item.value])));
+      for (const uid of missing) this.s.cache.put(domain, `entry ${uid}`, batch.then((found) => found.get(uid) ?? null));
+    }
+    const byUid = new Map<string, DirEntry | null>();
+    for (const uid of unique) {
+      byUid.set(uid, await this.s.cache.get(domain, `entry ${uid}`, () => this.s.directory.findByEntryUid(domain, uid)));
+    }
+    return byUid;
+  }
+
+  /** The entry owning an address (any kind: user, group, mailshare…); null when none. */
+  entryByEmail(domain: string, email: string): Promise<DirEntry | null> {
+    const key = email.trim().toLowerCase();
+    return this.s.cache.get(domain, `entry email ${key}`, () => this.s.directory.getByEmail(domain, key));
+  }
+}
