@@ -2,7 +2,7 @@
 // (bluemind-api.md §2.7; DomainsService.java). `{uid}` is the exact domain uid here, not an alias.
 // Routing quirk: the literal `_lookup` shadows `{uid}` at the same depth.
 import type { Router } from "../router";
-import type { Ctx } from "../context";
+import { StringResult, type Ctx } from "../context";
 import type { Domain, ItemValue } from "../model";
 import { denied, npe, parseError } from "../faults";
 import type { DomainState } from "../store";
@@ -66,6 +66,15 @@ export function register(r: Router): void {
     requireAccess(ctx, uid);
     const d = ctx.emu.store.state.domains[uid];
     return d ? served(ctx, d) : null;
+  });
+
+  // getExternalUrl: the domain's `external_url` setting, null (204) when none is set (the real
+  // service falls back to the installation's URL, which the emulator does not have).
+  r.get("/api/domains/{uid}/externalurl", (ctx) => {
+    const d = ctx.emu.store.exactDomain(ctx.params.uid);
+    requireAccess(ctx, d.item.uid);
+    const url = d.settings.external_url;
+    return url ? new StringResult(url) : null;
   });
 
   r.get("/api/domains/{containerUid}/_settings", (ctx) => {

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startTestEmulator, type TestEmulator } from "../support/emulator";
+import { startTestEmulator, TEST_KEY, type TestEmulator } from "../support/emulator";
 import { stableUid } from "../../emulator/seed";
 
 let emu: TestEmulator;
@@ -112,5 +112,28 @@ describe("IServer", () => {
     expect((await emu.api("GET", `${servers}/acme.test/assignments`, { key: betaAdminKey })).status).toBe(403);
     const mail3 = await emu.api("GET", `${servers}/${server("mail-3")}/serverAssignments`, { key: betaAdminKey });
     expect(mail3.json).toEqual([{ domainUid: "beta.test", serverUid: server("mail-3"), tag: "mail/imap" }]);
+  });
+});
+
+describe("IDomains.getExternalUrl", () => {
+  it("serves the domain's external_url setting as a String result, 204 without one", async () => {
+    const emu = await startTestEmulator();
+    try {
+      const json = await emu.api("GET", "/api/domains/acme.test/externalurl", { headers: { Accept: "application/json" } });
+      expect([json.status, json.json]).toEqual([200, "mail.acme.test"]);
+      // Without an Accept header the String is sent raw (fetch always sends one: use node:http).
+      const http = await import("node:http");
+      const raw = await new Promise<string>((resolve, reject) => {
+        http.get(`${emu.url}/api/domains/acme.test/externalurl`, { headers: { "X-BM-ApiKey": TEST_KEY } }, (res) => {
+          let body = "";
+          res.on("data", (c) => (body += c));
+          res.on("end", () => resolve(body));
+        }).on("error", reject);
+      });
+      expect(raw).toBe("mail.acme.test");
+      expect((await emu.api("GET", "/api/domains/beta.test/externalurl")).status).toBe(204);
+    } finally {
+      await emu.close();
+    }
   });
 });
