@@ -1,0 +1,184 @@
+// Validation against schemas/mailshares.schema.json (ajv, draft 2020-12) and translation of ajv's
+// errors into messages a person can act on: the field path, what was expected, what was found, and a
+// "did you mean" for unknown keys and enum values close to a known one.
+//
+// The schema uses three composite patterns and the translator handles each (schema-sync.test.ts checks
+// that no other kind appears): `anyOf: [{$ref}, {type: "null"}]` (a nullable field), `oneOf` whose
+// branches are all `{required: [key]}` (exactly one of several keys), and `if`/`then`/`else` (whose
+// own "must match then" error says nothing the inner errors do not). `errorMessage`,
+// `patternErrorMessage` and `defaultSnippets` are editor annotations (VS Code / yaml-language-server);
+// the first two also supply the "expected" half of our messages.
+import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
+import schemaJson from "../schemas/mailshares.schema.json";
+import { describeValue, didYouMean, type FieldPath, type Issue } from "./errors";
+import { parseSize } from "./sizes";
+import { parseDate } from "./dates";
+
+type JsonSchema = { [keyword: string]: any };
+
+export const MAILSHARES_SCHEMA: JsonSchema = schemaJson;
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    ajv.addKeyword("patternErrorMessage");
+    ajv.addKeyword("errorMessage");
+    ajv.addKeyword("defaultSnippets");
+    compiled = ajv.compile(MAILSHARES_SCHEMA);
+  }
+  return compiled;
+}
+
+/** Schema problems of a whole parsed file, paths from the top of the file. Empty when valid. */
+export function validateAgainstSchema(data: unknown): Issue[] {
+  const validate = validator();
+  if (validate(data)) return [];
+  return translateErrors(validate.errors ?? [], data);
+}
+
+function isNullBranch(s: JsonSchema): boolean {
+  return s && s.type === "null" && Object.keys(s).length === 1;
+}
+
+/** `anyOf: [X, {type: "null"}]`: the field may be null, else it must be X. */
+export function isNullableAnyOf(s: JsonSchema): boolean {
+  return Array.isArray(s.anyOf) && s.anyOf.length === 2 && s.anyOf.some(isNullBranch) && !s.anyOf.every(isNullBranch);
+}
+
+/** `oneOf: [{required: [a]}, {required: [b]}, ...]`: exactly one of the keys. */
+export function isOneKeyOf(s: JsonSchema): boolean {
+  return Array.isArray(s.oneOf) && s.oneOf.every((b: JsonSchema) =>
+    Object.keys(b).length === 1 && Array.isArray(b.required) && b.required.length === 1);
+}
+
+function pathOf(instancePath: string, data: unknown): (string | number)[] {
+  if (instancePath === "") return [];
+  const out: (string | number)[] = [];
+  let node: any = data;
+  for (const raw of instancePath.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const segment = Array.isArray(node) ? Number(key) : key;
+    out.push(segment);
+    node = node == null ? undefined : node[segment];
+  }
+  return out;
+}
+
+function translateErrors(errors: ErrorObject[], data: unknown): Issue[] {
+  // Errors that only restate others: the null branch of a nullable field, `if`, and the branch
+  // errors of exactly-one-key choices (re-stated by the oneOf message).
+  const nullableAt = new Set<string>();
+  const oneKeyOfPaths: string[] = [];
+  for (const e of errors) {
+    if (e.keyword === "anyOf" && isNullableAnyOf(e.parentSchema as JsonSchema)) nullableAt.add(`${e.instancePath}|${e.schemaPath}`);
+    if (e.keyword === "oneOf" && isOneKeyOf(e.parentSchema as JsonSchema)) oneKeyOfPaths.push(`${e.instancePath}|${e.schemaPath}/`);
+  }
+  const restates = (e: ErrorObject) => {
+    if (e.keyword === "if") return true;
+    if (e.keyword === "anyOf" && nullableAt.has(`${e.instancePath}|${e.schemaPath}`)) return true;
+    if (e.keyword === "type" && (e.params as { type: string }).type === "null") {
+      const anyOfPath = e.schemaPath.replace(/\/\d+\/type$/, "");
+      if (nullableAt.has(`${e.instancePath}|${anyOfPath}`)) return true;
+    }
+    return oneKeyOfPaths.some((p) => `${e.instancePath}|${e.schemaPath}`.startsWith(p));
+  };
+  return errors.filter((e) => !restates(e)).map((e) => translate(e, pathOf(e.instancePath, data)));
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: "a text", number: "a number", integer: "a whole number", boolean: "true or false",
+  object: "a mapping", array: "a list", null: "nothing (null)",
+};
+
+function typeText(type: string | string[]): string {
+  const types = (Array.isArray(type) ? type : [type]).filter((t, _, all) => t !== "null" || all.length === 1);
+  const names = types.map((t) => TYPE_NAMES[t] ?? t);
+  return names.length <= 2 ? names.join(" or ") : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+
+function expectedFound(expected: string, found: unknown, hint = ""): string {
+  return `expected ${expected}, found ${describeValue(found)}${hint}`;
+}
+
+function translate(e: ErrorObject, path: FieldPath): Issue {
+  const parent = e.parentSchema as JsonSchema;
+  const params = e.params as Record<string, any>;
+  const custom: string | undefined = parent?.errorMessage;
+  if (parent === MAILSHARES_SCHEMA.$defs.size) return { path, message: parseSizeMessage(e.data) };
+  if (parent === MAILSHARES_SCHEMA.$defs.date) return { path, message: parseDateMessage(e.data) };
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key: string = params.additionalProperty;
+      const known = Object.keys(parent.properties ?? {});
+      const hint = didYouMean(key, known);
+      return {
+        path: [...path, key], atKey: true,
+        message: hint ? `unknown key "${key}"${hint}` : `unknown key "${key}"; expected one of: ${known.join(", ")}`,
+      };
+    }
+    case "required":
+      return { path: [...path, params.missingProperty], message: `required key is missing${custom ? `: expected ${custom}` : ""}` };
+    case "oneOf":
+      return { path, message: oneKeyOfMessage(parent, e.data) };
+    case "not": {
+      const forbidden: string[] | undefined = (e.schema as JsonSchema)?.required;
+      if (forbidden?.length === 1) {
+        const key = forbidden[0];
+        return { path: [...path, key], atKey: true, message: `unexpected key "${key}": expected ${custom ?? `no "${key}" here`}` };
+      }
+      return { path, message: custom ? expectedFound(custom, e.data) : `must not match ${JSON.stringify(e.schema)}` };
+    }
+    case "dependentRequired":
+      return {
+        path: [...path, params.property], atKey: true,
+        message: `"${params.property}" only goes with "${params.missingProperty}" in the same item, which is missing`,
+      };
+    case "type":
+      return { path, message: expectedFound(custom ?? typeText(params.type), e.data) };
+    case "enum": {
+      const allowed: unknown[] = params.allowedValues;
+      const hint = typeof e.data === "string" ? didYouMean(e.data, allowed.map(String)) : "";
+      return { path, message: expectedFound(custom ?? `one of ${allowed.join(", ")}`, e.data, hint) };
+    }
+    case "const":
+      return { path, message: expectedFound(custom ?? JSON.stringify(params.allowedValue), e.data) };
+    case "pattern":
+      return { path, message: expectedFound(custom ?? parent.patternErrorMessage ?? `a text matching ${params.pattern}`, e.data) };
+    case "minLength":
+      return { path, message: expectedFound(custom ?? (params.limit === 1 ? "a non-empty text" : `at least ${params.limit} characters`), e.data) };
+    case "minItems": {
+      const count = (e.data as unknown[]).length;
+      const items = `${params.limit} item${params.limit === 1 ? "" : "s"}`;
+      return { path, message: `expected at least ${items}, found ${count === 0 ? "an empty list" : count}` };
+    }
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { path, message: expectedFound(custom ?? `a number ${params.comparison} ${params.limit}`, e.data) };
+    case "multipleOf":
+      return { path, message: expectedFound(custom ?? `a multiple of ${params.multipleOf}`, e.data) };
+    default:
+      return { path, message: `${e.message ?? "invalid"} (${e.keyword})` };
+  }
+}
+
+function oneKeyOfMessage(parent: JsonSchema, data: unknown): string {
+  const keys: string[] = parent.oneOf.map((b: JsonSchema) => b.required[0]);
+  const present = data && typeof data === "object" ? keys.filter((k) => k in (data as object)) : [];
+  const list = keys.map((k) => `"${k}"`).join(", ");
+  if (present.length === 0) return `expected exactly one of the keys ${list}, found none`;
+  return `expected exactly one of the keys ${list}, found ${present.length}: ${present.join(", ")} (write each as its own item)`;
+}
+
+function parseSizeMessage(value: unknown): string {
+  const parsed = parseSize(value);
+  return "error" in parsed ? parsed.error : expectedFound("a size", value);
+}
+
+function parseDateMessage(value: unknown): string {
+  const parsed = parseDate(value);
+  return "error" in parsed ? parsed.error : expectedFound("a date", value);
+}
