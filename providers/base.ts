@@ -1,0 +1,101 @@
+// The shape every resource kind implements, and the adapter that turns it into a Pulumi dynamic
+// provider. The CLI calls the same provider objects directly (read live → diff → create / update /
+// delete), so a resource's semantics exist once.
+import type * as pulumi from "@pulumi/pulumi";
+import type { CheckFailure, DiffResult } from "@pulumi/pulumi/dynamic";
+import { configureFromPulumi } from "./connection";
+import { detailedDiff, diffValues, type Change, type ListKeys } from "./diff";
+import { clean } from "./validate";
+import type { ResourceKind } from "./stub";
+
+export type Props = Record<string, unknown>;
+
+export interface KindDefinition<I extends Props, O extends Props = Props> {
+  kind: ResourceKind;
+  /** The input properties compared by diff (outputs may add computed ones). */
+  inputKeys: readonly (keyof I & string)[];
+  /** Item identities of keyed lists, for readable diff paths (`shares[alice@acme.test].level`). */
+  listKeys?: ListKeys;
+  /**
+   * Validates and normalises raw inputs. Never writes to the server (preview is read-only). `olds`
+   * are the previous inputs (undefined on create).
+   */
+  check(news: Props, olds: I | undefined): Promise<{ inputs: I; failures: CheckFailure[] }>;
+  /**
+   * The id a resource created from `inputs` gets, derived from them alone (deterministic ids make
+   * every operation idempotent, and let the CLI find live objects without a state file). For an
+   * adopted mailshare the CLI looks the live uid up instead.
+   */
+  idOf(inputs: I): string;
+  /** Refusals that depend on the previous state (e.g. a rename), as check failures. */
+  checkTransition?(olds: I, news: I): CheckFailure[];
+  create(inputs: I): Promise<{ id: string; outs: O }>;
+  /**
+   * The live state in the same normalised shape as the inputs (so a refresh shows real drift and
+   * nothing cosmetic), or null when the server says the object is gone. Failing to read throws.
+   */
+  read(id: string, props: I & Partial<O>): Promise<{ inputs: I; outs: O } | null>;
+  update(id: string, olds: I & Partial<O>, news: I): Promise<O>;
+  delete(id: string, props: I & Partial<O>): Promise<void>;
+  /** Property changes that need a replacement (none for a mailshare: mail is never lost by accident). */
+  replaceOn?: readonly (keyof I & string)[];
+}
+
+/** A provider that also exposes field-level changes and its definition (for the CLI's plan). */
+export interface BmshareProvider<I extends Props = Props, O extends Props = Props> extends pulumi.dynamic.ResourceProvider {
+  definition: KindDefinition<I, O>;
+  /** Field-level changes from `olds` to `news` over the compared input properties. */
+  changes(olds: Props, news: Props): Change[];
+}
+
+const withoutProvider = (p: Props): Props => {
+  const { __provider: _, ...rest } = p;
+  return rest;
+};
+
+export function defineProvider<I extends Props, O extends Props>(def: KindDefinition<I, O>): BmshareProvider<I, O> {
+  const compared = (p: Props) => Object.fromEntries(def.inputKeys.map((k) => [k, p[k] ?? null]));
+  const changes = (olds: Props, news: Props) => diffValues(compared(olds), compared(news), def.listKeys);
+  return {
+    definition: def,
+    changes,
+    async configure(req) {
+      configureFromPulumi(req.config);
+    },
+    async check(olds, news) {
+      const previous = olds && Object.keys(withoutProvider(olds)).length > 0 ? (withoutProvider(olds) as I) : undefined;
+      const { inputs, failures } = await def.check(withoutProvider(news), previous);
+      const all = [...failures];
+      if (previous && failures.length === 0 && def.checkTransition) all.push(...def.checkTransition(previous, inputs));
+      return { inputs: all.length > 0 ? clean(withoutProvider(news)) : clean(inputs), failures: all };
+    },
+    async diff(_id, olds, news): Promise<DiffResult & { detailedDiff?: Record<string, unknown> }> {
+      const found = changes(olds, news);
+      const top = new Set(found.map((c) => c.path.split(/[.[]/)[0]));
+      const replaces = (def.replaceOn ?? []).filter((k) => top.has(k));
+      return {
+        changes: found.length > 0,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0,
+        // Not forwarded by the 3.248 host (it sends only changes/replaces); used by the CLI's plan.
+        detailedDiff: detailedDiff(found),
+      };
+    },
+    async create(inputs) {
+      const { id, outs } = await def.create(withoutProvider(inputs) as I);
+      return { id, outs: clean({ ...withoutProvider(inputs), ...outs }) };
+    },
+    async read(id, props) {
+      const live = await def.read(id, withoutProvider(props ?? {}) as I & Partial<O>);
+      if (!live) return { id: "" };
+      return { id, props: clean({ ...live.inputs, ...live.outs }), inputs: clean(live.inputs) };
+    },
+    async update(id, olds, news) {
+      const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I);
+      return { outs: clean({ ...withoutProvider(news), ...outs }) };
+    },
+    async delete(id, props) {
+      await def.delete(id, withoutProvider(props) as I & Partial<O>);
+    },
+  };
+}

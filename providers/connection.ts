@@ -1,0 +1,90 @@
+// Where the providers get their BlueMind connection: the stack config passed to the provider's
+// `configure` (`pulumi config set url …`, `pulumi config set --secret apiKey …`) or, when absent,
+// the environment (BLUEMIND_URL, BLUEMIND_API_KEY, BLUEMIND_DOMAIN, BLUEMIND_INSECURE,
+// BLUEMIND_CA_FILE). Read at run time only and kept on globalThis, never captured in the
+// serialized provider nor written to inputs or outputs (design.md rule 6).
+import type * as pulumi from "@pulumi/pulumi";
+import { BlueMindClient, type BlueMindClientOptions } from "../bluemind";
+
+export interface Connection {
+  url: string;
+  apiKey: string;
+  /** Default domain for resources that do not name one. */
+  domain?: string;
+  insecure: boolean;
+  caFile?: string;
+}
+
+interface ProcessState {
+  configured?: Partial<Connection>;
+  clients: Map<string, BlueMindClient>;
+  /** Extra client options (tests and the CLI: logger, limits, retry tuning). */
+  clientOptions?: Partial<BlueMindClientOptions>;
+}
+
+function processState(): ProcessState {
+  const g = globalThis as Record<string, any>;
+  g.__bmshareConnection ??= { clients: new Map() } satisfies ProcessState;
+  return g.__bmshareConnection;
+}
+
+/** Records the stack config given to a provider's `configure`. */
+export function configureFromPulumi(config: pulumi.dynamic.Config): void {
+  const get = (k: string) => {
+    const v = config.get(k);
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const insecure = get("insecure");
+  processState().configured = {
+    url: get("url"), apiKey: get("apiKey"), domain: get("domain"), caFile: get("caFile"),
+    insecure: insecure === undefined ? undefined : insecure === "true",
+  };
+}
+
+/** Sets the connection explicitly (the CLI, tests). */
+export function setConnection(connection: Partial<Connection>, clientOptions?: Partial<BlueMindClientOptions>): void {
+  const state = processState();
+  state.configured = connection;
+  state.clientOptions = clientOptions;
+  state.clients.clear();
+}
+
+export class ConnectionError extends Error {}
+
+/** The effective connection: configured values first, then the environment. */
+export function connection(): Connection {
+  const c = processState().configured ?? {};
+  const env = process.env;
+  const url = c.url ?? env.BLUEMIND_URL;
+  const apiKey = c.apiKey ?? env.BLUEMIND_API_KEY;
+  if (!url) throw new ConnectionError("no BlueMind URL: set `pulumi config set url https://…` or BLUEMIND_URL");
+  if (!apiKey) throw new ConnectionError("no BlueMind API key: set `pulumi config set --secret apiKey …` or BLUEMIND_API_KEY");
+  return {
+    url,
+    apiKey,
+    domain: c.domain ?? env.BLUEMIND_DOMAIN ?? undefined,
+    insecure: c.insecure ?? env.BLUEMIND_INSECURE === "true",
+    caFile: c.caFile ?? env.BLUEMIND_CA_FILE ?? undefined,
+  };
+}
+
+/** The domain of a resource: its own, else the configured default. */
+export function domainOf(domain: unknown): string {
+  if (typeof domain === "string" && domain !== "") return domain;
+  const fallback = connection().domain;
+  if (!fallback) throw new ConnectionError("no domain: give `domain` or set `pulumi config set domain …` / BLUEMIND_DOMAIN");
+  return fallback;
+}
+
+/** One client per URL and key in the process, so that the run cache and limiter are shared. */
+export function client(): BlueMindClient {
+  const c = connection();
+  const state = processState();
+  const id = `${c.url}\n${c.apiKey}\n${c.insecure}\n${c.caFile ?? ""}`;
+  let existing = state.clients.get(id);
+  if (!existing) {
+    existing = new BlueMindClient({ ...state.clientOptions, url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile });
+    state.clients.set(id, existing);
+  }
+  return existing;
+}

@@ -1,0 +1,312 @@
+// `Mailshare`: the directory entry of a shared mailbox — name, display name, description (the
+// card's note), primary address, routing, quota, hidden, delegation (org unit), storage server and
+// the information card (phones, postal addresses, photo). The alias addresses belong to
+// `MailshareAliases`; both edit the same address list, under the per-mailshare lock.
+//
+// Rules (design.md §3): never replaced — a rename is refused at preview; deletion follows
+// `deletionPolicy` (retain by default); a storage-server change is a move (xfer task); `adopt: true`
+// takes over an existing mailshare of the same name.
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { defineProvider, type Props } from "./base";
+import { client, domainOf } from "./connection";
+import { mailshareUid } from "./ids";
+import { withMailshareLock } from "./lock";
+import { report } from "./progress";
+import { defaultQuota, followTask } from "./support";
+import { validateSlice } from "./validate";
+import { providerStub } from "./stub";
+import type { Address, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";
+import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput, VCard } from "../bluemind/types";
+
+/** The inputs of a Mailshare, in canonical form (desired/model.ts). */
+export interface MailshareInputs extends Props {
+  domain: string;
+  name: string;
+  displayName: string;
+  description: string | null;
+  email: Address | null;
+  routing: Routing;
+  /** KiB; null = the domain's default. */
+  quota: number | null;
+  hidden: boolean;
+  /** Org unit path (`/Europe/Paris`) or uid; null = domain root. */
+  delegation: string | null;
+  /** Server name, fqdn or uid; null = chosen by BlueMind. */
+  storageServer: string | null;
+  information: Information;
+  deletionPolicy: DeletionPolicy;
+  adopt: boolean;
+}
+
+export interface MailshareOutputs extends Props {
+  /** The mailshare uid (deterministic from domain and name, or the adopted mailshare's). */
+  uid: string;
+  /** Every address of the mailshare, primary first. */
+  addresses: string[];
+  /** Uid of the server holding the mailbox. */
+  dataLocation: string | null;
+  /** Uid of the delegation org unit. */
+  orgUnitUid: string | null;
+}
+
+const OWNED = ["name", "displayName", "description", "email", "routing", "quota", "hidden", "delegation",
+  "storageServer", "information", "deletionPolicy", "adopt"] as const;
+
+const RENAME_HINT =
+  "BlueMind treats a mailshare's name as fixed and bmshare never replaces a mailshare (its mail would be lost). " +
+  "To migrate: declare a new mailshare with the new name, copy the mail over (IMAP), then remove the old one " +
+  "with deletionPolicy: delete";
+
+const param = (parameters: { label: string; value: string }[] | undefined, label: string) =>
+  parameters?.find((p) => p.label.toUpperCase() === label)?.value;
+
+/** Writes our fields into a card, keeping every other part of it (set in the console, say). */
+function cardWith(card: VCard | null, m: MailshareInputs): Record<string, any> {
+  const c: Record<string, any> = structuredClone(card ?? {});
+  c.identification = { ...(c.identification ?? {}), formatedName: { value: m.displayName, parameters: [] } };
+  c.explanatory = { ...(c.explanatory ?? {}), note: m.description };
+  c.communications = {
+    ...(c.communications ?? {}),
+    tels: m.information.phones.map((p) => ({ value: p.number, ext: null, parameters: [{ label: "TYPE", value: p.type }] })),
+  };
+  c.deliveryAddressing = m.information.addresses.map((a) => ({
+    address: {
+      value: a.label, postOfficeBox: a.poBox, extentedAddress: a.extended, streetAddress: a.street, locality: a.locality,
+      region: a.region, postalCode: a.postalCode, countryName: a.country, parameters: [{ label: "TYPE", value: a.type }],
+    },
+  }));
+  return c;
+}
+
+function phonesOf(card: VCard): Phone[] {
+  return (card.communications?.tels ?? []).map((t) => ({
+    number: t.value ?? "", type: (param(t.parameters, "TYPE")?.toLowerCase() ?? "work") as Phone["type"],
+  }));
+}
+
+function postalAddressesOf(card: VCard): PostalAddress[] {
+  return (card.deliveryAddressing ?? []).map(({ address: a }) => ({
+    label: a.value || null, street: a.streetAddress ?? "", extended: a.extentedAddress || null, poBox: a.postOfficeBox || null,
+    locality: a.locality ?? "", region: a.region || null, postalCode: a.postalCode ?? "", country: a.countryName ?? "",
+    type: (param(a.parameters, "TYPE")?.toLowerCase() ?? "work") as PostalAddress["type"],
+  }));
+}
+
+/** The full replace BlueMind expects: our fields, the aliases and everything else kept as they are. */
+function wireValue(m: MailshareInputs, existing: WireMailshare | null, orgUnitUid: string | null, dataLocation: string | null): MailshareInput {
+  const primary: Email[] = m.email ? [{ address: m.email.address, allAliases: m.email.allDomains, isDefault: true }] : [];
+  const aliases = (existing?.emails ?? []).filter((e) => !e.isDefault && e.address !== m.email?.address);
+  return {
+    name: m.name,
+    routing: m.routing,
+    quota: m.quota,
+    hidden: m.hidden,
+    archived: existing?.archived ?? false,
+    system: existing?.system ?? false,
+    orgUnitUid,
+    // Never send null on update: BlueMind would re-assign a server without moving the mail.
+    dataLocation: dataLocation ?? existing?.dataLocation ?? null,
+    emails: [...primary, ...aliases],
+    card: cardWith(existing?.card ?? null, m) as MailshareInput["card"],
+  };
+}
+
+async function resolveOrgUnit(domain: string, ref: string | null): Promise<string | null> {
+  if (ref === null) return null;
+  const ou = await client().resolve.orgUnit(domain, ref);
+  if (!ou) throw new Error(`delegation: org unit ${ref} does not exist in ${domain}`);
+  return ou.uid;
+}
+
+async function resolveServer(ref: string | null): Promise<string | null> {
+  if (ref === null) return null;
+  const server = await client().resolve.server(ref);
+  if (!server) throw new Error(`storageServer: server ${ref} does not exist`);
+  return server.uid;
+}
+
+/** Uploads, replaces or removes the photo so that the server matches `m`. */
+async function syncPhoto(domain: string, uid: string, m: MailshareInputs, olds: MailshareInputs | undefined, hasPhoto: boolean): Promise<void> {
+  const wanted = m.information.photo;
+  if (wanted === null) {
+    if (hasPhoto) await client().mailshares.deletePhoto(domain, uid);
+    return;
+  }
+  if (hasPhoto && olds?.information.photo?.sha256 === wanted.sha256) return;
+  await client().mailshares.setPhoto(domain, uid, fs.readFileSync(wanted.path));
+}
+
+function outputsOf(item: ItemValue<WireMailshare>): MailshareOutputs {
+  const emails = [...item.value.emails].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+  return {
+    uid: item.uid, addresses: emails.map((e) => e.address), dataLocation: item.value.dataLocation ?? null,
+    orgUnitUid: item.value.orgUnitUid ?? null,
+  };
+}
+
+/**
+ * Brings the existing mailshare `uid` to `m`: a move first when the storage server changes, then
+ * one full-replace update built from a fresh read, under the per-mailshare lock.
+ */
+async function converge(domain: string, uid: string, m: MailshareInputs, olds: MailshareInputs | undefined): Promise<MailshareOutputs> {
+  const c = client();
+  const [orgUnitUid, server] = await Promise.all([resolveOrgUnit(domain, m.delegation), resolveServer(m.storageServer)]);
+  return withMailshareLock(domain, uid, async () => {
+    let live = await c.mailshares.getComplete(domain, uid);
+    if (!live) throw new Error(`mailshare ${m.name} (${uid}) no longer exists in ${domain}`);
+    if (server && live.value.dataLocation !== server) {
+      await followTask(await c.directory.xfer(domain, uid, server), `moving mailshare ${m.name} to ${m.storageServer}`);
+      live = (await c.mailshares.getComplete(domain, uid)) ?? live;
+    }
+    await c.mailshares.update(domain, uid, wireValue(m, live.value, orgUnitUid, live.value.dataLocation));
+    await syncPhoto(domain, uid, m, olds, live.value.card?.identification?.photo === true);
+    const after = await c.mailshares.getComplete(domain, uid);
+    return outputsOf(after ?? live);
+  });
+}
+
+export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutputs>({
+  kind: "Mailshare",
+  inputKeys: ["domain", ...OWNED],
+  listKeys: { "information.phones": (p: Phone) => p.number },
+
+  async check(news) {
+    let domain: unknown = news.domain;
+    try {
+      domain = domainOf(news.domain);
+    } catch (err) {
+      return { inputs: news as MailshareInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
+    }
+    const { value, failures } = validateSlice(domain, news, OWNED);
+    if (failures.length > 0) return { inputs: news as MailshareInputs, failures };
+    const inputs: MailshareInputs = { domain: domain as string, ...(Object.fromEntries(OWNED.map((k) => [k, value[k]])) as any) };
+    // Known before creation, so previews show it (an adopted mailshare keeps its own uid).
+    return { inputs: { ...inputs, uid: mailshareUid(inputs.domain, inputs.name) }, failures: [] };
+  },
+
+  idOf: (m) => mailshareUid(m.domain, m.name),
+
+  checkTransition(olds, news) {
+    if (olds.name !== news.name) {
+      return [{ property: "name", reason: `cannot rename mailshare ${olds.name} to ${news.name}: ${RENAME_HINT}` }];
+    }
+    if (olds.domain !== news.domain) {
+      return [{ property: "domain", reason: `cannot move mailshare ${olds.name} from ${olds.domain} to ${news.domain}: declare it in the new domain instead` }];
+    }
+    return [];
+  },
+
+  async create(m) {
+    const c = client();
+    const uid = mailshareUid(m.domain, m.name);
+    const own = await c.mailshares.getComplete(m.domain, uid);
+    const sameName = own?.value.name === m.name ? own : await c.mailshares.findByName(m.domain, m.name, { fresh: true });
+    if (sameName) {
+      // Our own uid (an earlier run that failed midway) converges; another one needs adopt.
+      if (sameName.uid !== uid && !m.adopt) {
+        throw new Error(`a mailshare named ${m.name} already exists in ${m.domain} (uid ${sameName.uid}): set adopt: true to take it over`);
+      }
+      if (sameName.uid !== uid) report("info", `adopting existing mailshare ${m.name} (${sameName.uid})`);
+      const outs = await converge(m.domain, sameName.uid, m, undefined);
+      return { id: sameName.uid, outs };
+    }
+    const [orgUnitUid, dataLocation] = await Promise.all([resolveOrgUnit(m.domain, m.delegation), resolveServer(m.storageServer)]);
+    await withMailshareLock(m.domain, uid, async () => {
+      await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation));
+      await syncPhoto(m.domain, uid, m, undefined, false);
+    });
+    const created = await c.mailshares.getComplete(m.domain, uid);
+    if (!created) throw new Error(`mailshare ${m.name} was created but cannot be read back`);
+    return { id: uid, outs: outputsOf(created) };
+  },
+
+  async read(id, props) {
+    const c = client();
+    const domain = props.domain;
+    const item = await c.mailshares.getComplete(domain, id);
+    if (!item) return null;
+    const v = item.value;
+    const card = (v.card ?? {}) as VCard;
+    const def = v.emails.find((e) => e.isDefault);
+    let quota = v.quota ?? null;
+    if (props.quota == null && quota !== null && quota === (await defaultQuota(domain))) quota = null;
+    let delegation: string | null = null;
+    if (v.orgUnitUid) {
+      const ou = props.delegation && !props.delegation.startsWith("/") ? null : await c.resolve.orgUnit(domain, v.orgUnitUid);
+      delegation = ou ? ou.path : v.orgUnitUid;
+    }
+    let storageServer: string | null = null;
+    if (props.storageServer != null && v.dataLocation) {
+      const s = await c.resolve.server(v.dataLocation);
+      const names = s ? [s.uid, s.value.name, s.value.fqdn] : [v.dataLocation];
+      storageServer = names.some((n) => n?.toLowerCase() === props.storageServer!.toLowerCase()) ? props.storageServer : (s?.value.name ?? v.dataLocation);
+    }
+    const hasPhoto = card.identification?.photo === true;
+    const inputs: MailshareInputs = {
+      domain,
+      name: v.name,
+      displayName: card.identification?.formatedName?.value || v.name,
+      description: card.explanatory?.note || null,
+      email: def ? { address: def.address, allDomains: def.allAliases } : null,
+      routing: v.routing,
+      quota,
+      hidden: v.hidden,
+      delegation,
+      storageServer,
+      information: {
+        phones: phonesOf(card),
+        addresses: postalAddressesOf(card),
+        // Photos are re-encoded by BlueMind: only presence can be compared.
+        photo: hasPhoto ? (props.information?.photo ?? { path: "(set on the server)", sha256: "unknown" }) : null,
+      },
+      deletionPolicy: props.deletionPolicy ?? "retain",
+      adopt: props.adopt ?? false,
+    };
+    return { inputs, outs: outputsOf(item) };
+  },
+
+  async update(id, olds, news) {
+    return converge(news.domain, id, news, olds);
+  },
+
+  async delete(id, props) {
+    if (props.deletionPolicy !== "delete") {
+      report("warn", `mailshare ${props.name} (${id}) is retained on the server with its mail, sharing, filters and identities (deletionPolicy: retain); bmshare no longer manages it`);
+      return;
+    }
+    const c = client();
+    if (!(await c.mailshares.getComplete(props.domain, id))) return;
+    await followTask(await c.mailshares.delete(props.domain, id), `deleting mailshare ${props.name}`);
+  },
+});
+
+export interface MailshareArgs {
+  domain?: pulumi.Input<string>;
+  name: pulumi.Input<string>;
+  displayName?: pulumi.Input<string>;
+  description?: pulumi.Input<string | null>;
+  email?: pulumi.Input<string | Address | null>;
+  routing?: pulumi.Input<Routing>;
+  /** `2 GiB`, `500 MiB`, or KiB. */
+  quota?: pulumi.Input<string | number | null>;
+  hidden?: pulumi.Input<boolean>;
+  delegation?: pulumi.Input<string | null>;
+  storageServer?: pulumi.Input<string | null>;
+  information?: pulumi.Input<Record<string, unknown>>;
+  deletionPolicy?: pulumi.Input<DeletionPolicy>;
+  adopt?: pulumi.Input<boolean>;
+}
+
+/** A BlueMind mailshare (type token `pulumi-nodejs:dynamic/bluemind:Mailshare`). */
+export class Mailshare extends pulumi.dynamic.Resource {
+  declare readonly uid: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly addresses: pulumi.Output<string[]>;
+  declare readonly dataLocation: pulumi.Output<string | null>;
+
+  constructor(name: string, args: MailshareArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerStub("Mailshare"), name, { uid: undefined, addresses: undefined, dataLocation: undefined, orgUnitUid: undefined, ...args }, opts, "bluemind", "Mailshare");
+  }
+}

@@ -1,0 +1,36 @@
+// Helpers shared by the resource kinds: reading the mailshare a sub-resource belongs to, following
+// tasks with progress, and the domain's default quota.
+import { client } from "./connection";
+import { report } from "./progress";
+import type { ItemValue, Mailshare, TaskRef } from "../bluemind/types";
+import type { TaskOutcome } from "../bluemind";
+
+/** The mailshare `uid` of `domain`; fails with a clear message when it is not there. */
+export async function requireMailshare(domain: string, uid: string): Promise<ItemValue<Mailshare>> {
+  const item = await client().mailshares.getComplete(domain, uid);
+  if (!item) throw new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
+  return item;
+}
+
+/** Follows a task to its end, reporting each new log line; throws when it ends InError. */
+export async function followTask(ref: TaskRef, what: string): Promise<TaskOutcome> {
+  report("info", `${what}: task ${ref.id} started`);
+  const outcome = await client().followTask(ref, {
+    onProgress: (p) => {
+      for (const line of p.newLogs) report("info", `${what}: ${line} (${p.progress}/${p.steps})`);
+    },
+    rejectOnError: false,
+  });
+  if (outcome.state === "InError") {
+    throw new Error(`${what} failed: ${outcome.status.lastLogEntry ?? "task ended in error"}`);
+  }
+  report("info", `${what}: done`);
+  return outcome;
+}
+
+/** The quota BlueMind gives a mailshare created without one (KiB), or null. */
+export async function defaultQuota(domain: string): Promise<number | null> {
+  const settings = await client().domains.getSettings(domain);
+  const value = (key: string) => Number(settings[key] ?? 0) || 0;
+  return value("mailbox_default_publicfolder_quota") || value("mailbox_max_publicfolder_quota") || null;
+}

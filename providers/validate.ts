@@ -1,0 +1,49 @@
+// Provider `check` reuses the desired-state rules (schema, normalisation, offline cross-checks)
+// on the slice of a mailshare a resource owns, so TypeScript users get the same validation and
+// the same canonical values as YAML users (design.md: one implementation of each rule).
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { validateAgainstSchema } from "../desired/schema";
+import { normaliseMailshare } from "../desired/normalise";
+import { checkMailshare } from "../desired/crosscheck";
+import { formatPath, type Issue } from "../desired/errors";
+import { SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type RawMailshare } from "../desired/model";
+
+/** A domain name as the schema and BlueMind accept it. */
+const DOMAIN_RE = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
+export interface SliceResult {
+  value: CanonicalMailshare;
+  failures: CheckFailure[];
+}
+
+/**
+ * Validates the fields of a mailshare that one resource owns (`owned`, taken from `raw`) and
+ * normalises them. Cross-checks that read fields the resource does not own are skipped (the YAML
+ * loader runs them on whole mailshares). Failure properties are the mailshare field paths.
+ */
+export function validateSlice(domain: unknown, raw: Record<string, unknown>, owned: readonly string[]): SliceResult {
+  const failures: CheckFailure[] = [];
+  if (typeof domain !== "string" || !DOMAIN_RE.test(domain)) {
+    failures.push({ property: "domain", reason: `expected a lower-case domain name such as acme.test, found ${JSON.stringify(domain ?? null)}` });
+  }
+  const slice: Record<string, unknown> = { name: "placeholder" };
+  for (const key of owned) if (raw[key] !== undefined) slice[key] = raw[key];
+  const file = { domain: typeof domain === "string" ? domain : "invalid.domain", mailshares: [slice] };
+  const schemaIssues = validateAgainstSchema(file).filter((i) => i.path[0] === "mailshares");
+  const toFailure = (i: Issue): CheckFailure => ({ property: formatPath(i.path), reason: i.message });
+  failures.push(...schemaIssues.map((i) => toFailure({ ...i, path: i.path.slice(2) })));
+  const notOwned = SCHEMA_OBJECT_KEYS.mailshare.filter((k) => !owned.includes(k));
+  const invalid = new Set([...notOwned, ...schemaIssues.map((i) => String(i.path[2] ?? ""))]);
+  const mailshare = slice as unknown as RawMailshare;
+  // Normalising needs schema-valid input for the fields it reads: skip it when the slice is invalid.
+  if (schemaIssues.length > 0) return { value: undefined as unknown as CanonicalMailshare, failures };
+  const { value, issues } = normaliseMailshare(mailshare, { baseDir: process.cwd() });
+  failures.push(...issues.map(toFailure));
+  failures.push(...checkMailshare(mailshare, value, invalid).map(toFailure));
+  return { value, failures };
+}
+
+/** Removes `undefined` everywhere (the host's Struct encoding refuses it, pulumi-notes §3). */
+export function clean<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value ?? null)) as T;
+}
