@@ -8,16 +8,23 @@ import { alreadyExists } from "./faults";
 export interface AnyEntry {
   kind: Extract<DirKind, "USER" | "GROUP" | "MAILSHARE">;
   item: ItemValue<DirBaseValue & { name?: string; login?: string; accountType?: string }>;
-  /** The mailbox name: login for users, name otherwise. */
+  /** The mailbox name: the login of a user, the name of a mailshare, `_<normalised name>` of a group. */
   mailboxName: string;
 }
 
 const FOLDER: Record<AnyEntry["kind"], string> = { USER: "users", GROUP: "groups", MAILSHARE: "mailshares" };
 
+/** GroupHelper.normalizeGroupName: accents stripped, lower-cased, anything else than [a-z0-9-._] → `_`. */
+export function normalizeGroupName(name: string): string {
+  return name.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9._-]/g, "_");
+}
+
 export function entriesOf(d: DomainState): AnyEntry[] {
   const out: AnyEntry[] = [];
   for (const item of Object.values(d.users)) out.push({ kind: "USER", item, mailboxName: item.value.login });
-  for (const item of Object.values(d.groups)) out.push({ kind: "GROUP", item, mailboxName: item.value.name });
+  for (const item of Object.values(d.groups)) {
+    out.push({ kind: "GROUP", item, mailboxName: `_${normalizeGroupName(item.value.name)}` });
+  }
   for (const item of Object.values(d.mailshares)) out.push({ kind: "MAILSHARE", item, mailboxName: item.value.name });
   return out;
 }

@@ -34,11 +34,6 @@ export interface Mailbox {
  */
 export const MESSAGE_SIZE_LIMIT = 10 * 1024 * 1024;
 
-/** GroupHelper.normalizeGroupName: accents stripped, lower-cased, anything else than [a-z0-9-._] → `_`. */
-function normalizeGroupName(name: string): string {
-  return name.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9._-]/g, "_");
-}
-
 /** The Mailbox a directory entry carries (UserMailboxAdapter, GroupHelper.groupToMailbox, Mailshare). */
 export function mailboxOf(e: AnyEntry): Mailbox {
   const v = e.item.value as AnyEntry["item"]["value"] & {
@@ -48,7 +43,7 @@ export function mailboxOf(e: AnyEntry): Mailbox {
   if (e.kind === "GROUP") {
     // A group mailbox is hidden, named `_<normalized name>`, and routed only when its mail is archived.
     return {
-      name: `_${normalizeGroupName(e.mailboxName)}`, system: false, hidden: true, archived: false, type: "group",
+      name: e.mailboxName, system: false, hidden: true, archived: false, type: "group",
       routing: v.mailArchived && emails.length > 0 ? "internal" : "none", emails, dataLocation: v.dataLocation, quota: null,
     };
   }
