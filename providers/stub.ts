@@ -45,8 +45,17 @@ function loadRegistry(): Record<string, pulumi.dynamic.ResourceProvider> {
   return g.__bmshareRegistry;
 }
 
+/** One stub object per kind: Pulumi caches a provider's serialization per object. */
+const stubs = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
+
 /** The serializable provider of one kind: every call goes to the real provider of that kind. */
 export function providerStub(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+  let stub = stubs.get(kind);
+  if (!stub) stubs.set(kind, (stub = makeStub(kind)));
+  return stub;
+}
+
+function makeStub(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   const real = () => {
     const provider = loadRegistry()[kind];
     if (!provider) throw new Error(`bmshare: no provider for ${kind}`);
