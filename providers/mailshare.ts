@@ -13,7 +13,7 @@ import { client, domainOf } from "./connection";
 import { mailshareUid } from "./ids";
 import { withMailshareLock } from "./lock";
 import { report } from "./progress";
-import { defaultQuota, followTask } from "./support";
+import { DELETION_POLICY_SETTING, defaultQuota, followTask, patchMailshareSettings } from "./support";
 import { validateSlice } from "./validate";
 import { providerStub } from "./stub";
 import type { Address, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";
@@ -161,6 +161,7 @@ async function converge(domain: string, uid: string, m: MailshareInputs, olds: M
     }
     await c.mailshares.update(domain, uid, wireValue(m, live.value, orgUnitUid, live.value.dataLocation));
     await syncPhoto(domain, uid, m, olds, live.value.card?.identification?.photo === true);
+    await patchMailshareSettings(uid, { [DELETION_POLICY_SETTING]: m.deletionPolicy });
     const after = await c.mailshares.getComplete(domain, uid);
     return outputsOf(after ?? live);
   });
@@ -215,6 +216,7 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     await withMailshareLock(m.domain, uid, async () => {
       await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation));
       await syncPhoto(m.domain, uid, m, undefined, false);
+      await patchMailshareSettings(uid, { [DELETION_POLICY_SETTING]: m.deletionPolicy });
     });
     const created = await c.mailshares.getComplete(m.domain, uid);
     if (!created) throw new Error(`mailshare ${m.name} was created but cannot be read back`);

@@ -3,7 +3,7 @@
 import { client } from "./connection";
 import { report } from "./progress";
 import type { ItemValue, Mailshare, TaskRef } from "../bluemind/types";
-import type { TaskOutcome } from "../bluemind";
+import { mailboxAclContainerUid, type TaskOutcome } from "../bluemind";
 
 /** The mailshare `uid` of `domain`; fails with a clear message when it is not there. */
 export async function requireMailshare(domain: string, uid: string): Promise<ItemValue<Mailshare>> {
@@ -34,3 +34,18 @@ export async function defaultQuota(domain: string): Promise<number | null> {
   const value = (key: string) => Number(settings[key] ?? 0) || 0;
   return value("mailbox_default_publicfolder_quota") || value("mailbox_max_publicfolder_quota") || null;
 }
+
+/**
+ * Sets keys in the settings of the mailshare's ACL container, where bmshare keeps what it must
+ * remember without a state file (deletion policy, last maintenance triggers). A full-replace map:
+ * call it while holding the mailshare's lock. Writes only when something changes.
+ */
+export async function patchMailshareSettings(uid: string, patch: Record<string, string>): Promise<void> {
+  const containerUid = mailboxAclContainerUid(uid);
+  const current = await client().containers.getSettings(containerUid);
+  if (Object.entries(patch).every(([k, v]) => current[k] === v)) return;
+  await client().containers.setSettings(containerUid, { ...current, ...patch });
+}
+
+/** Settings key of the deletion policy mark (read by the CLI to find mailshares it may delete). */
+export const DELETION_POLICY_SETTING = "bmshare.deletionPolicy";

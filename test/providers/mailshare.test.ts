@@ -1,0 +1,121 @@
+// The Mailshare provider called directly (as the CLI does): adoption, moves, deletion policy,
+// the information card, and reads that show nothing cosmetic.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import * as path from "node:path";
+import { startTestEmulator, TEST_KEY, type TestEmulator } from "../support/emulator";
+import { setConnection } from "../../providers/connection";
+import { setProgressSink } from "../../providers/progress";
+import { mailshareProvider, type MailshareInputs } from "../../providers/mailshare";
+import { mailshareUid } from "../../providers/ids";
+import { stableUid } from "../../emulator/seed";
+
+let emu: TestEmulator;
+const messages: string[] = [];
+const p = mailshareProvider;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", insecure: false });
+  setProgressSink((level, message) => messages.push(`${level}: ${message}`));
+});
+afterAll(async () => {
+  setProgressSink(undefined);
+  await emu.close();
+});
+
+async function checked(raw: Record<string, unknown>): Promise<MailshareInputs> {
+  const r = await p.check!({}, raw);
+  expect(r.failures).toEqual([]);
+  return r.inputs as MailshareInputs;
+}
+
+const live = async (uid: string) => (await emu.api("GET", `/api/mailshares/acme.test/${uid}/complete`)).json;
+
+describe("Mailshare provider", () => {
+  it("creates with the card, photo, delegation and quota default, and reads back without a diff", async () => {
+    const inputs = await checked({
+      name: "card-box", displayName: "Card box", description: "All the card fields", email: "card-box@acme.test",
+      delegation: "/Europe/Paris",
+      information: {
+        phones: [{ number: "+33 1 00 00 00 01", type: "work" }],
+        addresses: [{ street: "1 rue X", locality: "Paris", postalCode: "75001", country: "France" }],
+        photo: path.resolve("examples/photos/support-desk.png"),
+      },
+    });
+    const { id, outs } = await p.create(inputs);
+    expect(id).toBe(mailshareUid("acme.test", "card-box"));
+    expect(outs.orgUnitUid).toBe(stableUid("acme.test", "ou", "Europe", "Paris"));
+    const v = (await live(id)).value;
+    expect(v.card.explanatory.note).toBe("All the card fields");
+    expect(v.card.identification.photo).toBe(true);
+    expect(v.card.communications.tels[0].value).toBe("+33 1 00 00 00 01");
+    expect(v.quota).toBe(1048576);
+    const read = await p.read!(id, outs);
+    expect(read.inputs).toEqual(stripUid(inputs));
+    expect(p.changes(read.inputs!, inputs)).toEqual([]);
+  });
+
+  it("refuses a name taken by a mailshare made in the console, and adopts it with adopt: true", async () => {
+    const noreply = stableUid("acme.test", "mailshares", "noreply");
+    const plain = await checked({ name: "noreply", email: "noreply@acme.test", hidden: true });
+    await expect(p.create(plain)).rejects.toThrow(/already exists.*adopt: true/);
+    const adopting = await checked({ name: "noreply", displayName: "Do not reply", email: "noreply@acme.test", hidden: true, adopt: true });
+    const { id } = await p.create(adopting);
+    expect(id).toBe(noreply);
+    expect((await live(noreply)).displayName).toBe("Do not reply");
+    expect(messages.some((m) => m.includes("adopting existing mailshare noreply"))).toBe(true);
+  });
+
+  it("converges when re-run after a create that failed midway (idempotent)", async () => {
+    const inputs = await checked({ name: "rerun", email: "rerun@acme.test" });
+    const first = await p.create(inputs);
+    const again = await p.create({ ...inputs, displayName: "Rerun" });
+    expect(again.id).toBe(first.id);
+    expect((await live(first.id)).displayName).toBe("Rerun");
+  });
+
+  it("moves the mailbox with an xfer task when the storage server changes, keeping the uid", async () => {
+    const inputs = await checked({ name: "mover", email: "mover@acme.test", storageServer: "mail-1" });
+    const { id, outs } = await p.create(inputs);
+    expect(outs.dataLocation).toBe(stableUid("server", "mail-1"));
+    messages.length = 0;
+    const moved = await p.update!(id, { ...inputs, ...outs }, { ...inputs, storageServer: "mail-2" });
+    expect(moved.outs.dataLocation).toBe(stableUid("server", "mail-2"));
+    expect((await live(id)).value.dataLocation).toBe(stableUid("server", "mail-2"));
+    expect(messages.some((m) => m.includes("moving mailshare mover to mail-2") && m.includes("task"))).toBe(true);
+    const read = await p.read!(id, moved.outs);
+    expect(read.inputs.storageServer).toBe("mail-2");
+  });
+
+  it("retains the mailshare by default and deletes it (waiting for the task) with deletionPolicy: delete", async () => {
+    const kept = await checked({ name: "kept", email: "kept@acme.test" });
+    const k = await p.create(kept);
+    await emu.api("PUT", `/api/containers/_manage/mailbox:acls-${k.id}/_acl`, { body: [{ subject: stableUid("acme.test", "users", "bob"), verb: "Write" }] });
+    messages.length = 0;
+    await p.delete!(k.id, { ...kept, ...k.outs });
+    expect((await live(k.id)).value.name).toBe("kept");
+    expect((await emu.api("GET", `/api/containers/_manage/mailbox:acls-${k.id}/_acl`)).json.length).toBeGreaterThan(0);
+    expect(messages.join("\n")).toMatch(/retained on the server.*deletionPolicy: retain/);
+
+    const doomed = await checked({ name: "doomed", email: "doomed@acme.test", deletionPolicy: "delete" });
+    const d = await p.create(doomed);
+    const settings = await emu.api("GET", `/api/containers/_manage/mailbox:acls-${d.id}/_settings`);
+    expect(settings.json["bmshare.deletionPolicy"]).toBe("delete");
+    await p.delete!(d.id, { ...doomed, ...d.outs });
+    expect((await emu.api("GET", `/api/mailshares/acme.test/${d.id}/complete`)).status).toBe(204);
+    expect((await p.read!(d.id, { ...doomed, ...d.outs })).id).toBe("");
+  });
+
+  it("reports check failures with the property and BlueMind's refusals with its message", async () => {
+    const bad = await p.check!({}, { name: "Bad Name", quota: "2 GB", routing: "sideways" });
+    const props = bad.failures!.map((f) => f.property).sort();
+    expect(props).toEqual(expect.arrayContaining(["name", "quota", "routing"]));
+    const taken = await checked({ name: "takes-bob", email: "bob@acme.test" });
+    await expect(p.create(taken)).rejects.toThrow(/already in use: bob@acme.test/);
+  });
+});
+
+function stripUid(inputs: MailshareInputs): MailshareInputs {
+  const { uid: _, ...rest } = inputs as MailshareInputs & { uid?: string };
+  return rest as MailshareInputs;
+}
