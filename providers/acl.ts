@@ -1,4 +1,339 @@
-// Placeholder: being implemented.
-import type { BmshareProvider } from "./base";
+// `MailshareAcl`: the whole sharing list of a mailshare — which users and groups may read, write or
+// manage it. Exact-set semantics: a share added by hand in the console shows up as drift and `up`
+// removes it.
+//
+// BlueMind keeps the list as the ACL of the container `mailbox:acls-<uid>` (bluemind-api.md §2.4),
+// written as a whole (full replace), stored compacted and read back *expanded* (each verb with every
+// verb it implies). Reads are therefore compacted again and each subject's verbs classified to the
+// console's levels: an unchanged list shows no diff, and verbs the format cannot express (a `Manage`
+// or `SendAs` alone, a `Write` without `SendAs`…) show as the level `custom(<verbs>)`, which differs
+// from every desired level — drift that `up` reverts.
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import * as pulumi from "@pulumi/pulumi";
+import { defineProvider, type Props } from "./base";
+import { client, domainOf, ConnectionError } from "./connection";
+import { withMailshareLock } from "./lock";
+import { report } from "./progress";
+import { requireMailshare } from "./support";
+import { validateSlice } from "./validate";
+import { providerStub } from "./stub";
+import { normaliseMailshare } from "../desired/normalise";
+import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
+import { mailboxAclContainerUid, TransportError, UnavailableError } from "../bluemind";
+import type { AccessControlEntry, DirEntry, Verb } from "../bluemind/types";
 
-export const mailshareAclProvider = undefined as unknown as BmshareProvider;
+/** A level the format cannot express, named by the subject's compacted verbs: `custom(SendAs)`. */
+export type CustomLevel = `custom(${string})`;
+/** What a share holds: a level of the format, or (read back only) a custom one. */
+export type AclLevel = ShareLevel | CustomLevel;
+export type AclShare = { user: string; level: AclLevel } | { group: string; level: AclLevel };
+
+/** The inputs of a MailshareAcl, in canonical form. */
+export interface MailshareAclInputs extends Props {
+  domain: string;
+  /** The mailshare uid (the `uid` output of a `Mailshare`). */
+  mailshare: string;
+  /** Users first, then groups, by reference (desired/normalise.ts). */
+  shares: AclShare[];
+}
+
+export interface MailshareAclOutputs extends Props {
+  /**
+   * The uid of each subject, by share key (`user:alice@acme.test`): reads name a subject the way the
+   * inputs did (login or address) without looking it up again.
+   */
+  subjects: Record<string, string>;
+}
+
+const OWNED = ["shares"] as const;
+const ID_SUFFIX = "/acl";
+
+/** The console's levels (admin console, AclCombo): read → Read, write → Write, manage ("admin") → All. */
+const LEVEL_VERBS: Record<ShareLevel, readonly Verb[]> = {
+  read: ["Read"],
+  // BlueMind adds SendAs to a subject that *gains* Write and keeps exactly what is sent for one that
+  // already had it (MailshareAclSanitize): re-sending a plain Write would drop SendAs. Sending it
+  // explicitly gives the console's result whatever the ACL was before.
+  write: ["Write", "SendAs"],
+  manage: ["All"],
+};
+
+// The verb lattice of §2.4, in BlueMind's enum order, with the verbs each one implies directly.
+const VERBS: readonly Verb[] = ["Invitation", "Freebusy", "SendOnBehalf", "SendAs", "Read", "ReadExtended", "Write", "Manage", "All"];
+const IMPLIES: Record<Verb, readonly Verb[]> = {
+  Invitation: [],
+  Freebusy: ["Invitation"],
+  SendOnBehalf: [],
+  SendAs: ["SendOnBehalf"],
+  Read: ["Freebusy"],
+  ReadExtended: ["Read"],
+  Write: ["Read"],
+  Manage: [],
+  All: ["Write", "Manage", "SendOnBehalf", "SendAs", "ReadExtended"],
+};
+
+/** Whether holding `held` grants `wanted` (a verb unknown to this lattice implies only itself). */
+const implies = (held: Verb, wanted: Verb): boolean =>
+  held === wanted || (IMPLIES[held] ?? []).some((v) => implies(v, wanted));
+
+const enumOrder = (v: Verb) => (VERBS.includes(v) ? VERBS.indexOf(v) : VERBS.length);
+
+/** BlueMind's stored form of one subject's verbs: those no other of its verbs implies, in enum order. */
+function compact(verbs: Iterable<Verb>): Verb[] {
+  const distinct = [...new Set(verbs)];
+  return distinct.filter((v) => !distinct.some((other) => other !== v && implies(other, v)))
+    .sort((a, b) => enumOrder(a) - enumOrder(b) || (a < b ? -1 : 1));
+}
+
+/** The compacted verbs of each subject of an ACL (expanded or not). */
+function verbsBySubject(acl: readonly AccessControlEntry[]): Map<string, Verb[]> {
+  const raw = new Map<string, Verb[]>();
+  for (const e of acl) raw.set(e.subject, [...(raw.get(e.subject) ?? []), e.verb]);
+  return new Map([...raw].map(([subject, verbs]) => [subject, compact(verbs)]));
+}
+
+/**
+ * The level of a subject's compacted verbs. `All`, or `Manage` with `Write` and `SendAs`
+ * (`ReadExtended` allowed: `All` grants it) → manage; `Write` with `SendAs` → write; `Read` or
+ * `ReadExtended` → read; anything else is a custom level, so it never equals a desired one.
+ */
+function levelOf(verbs: readonly Verb[]): AclLevel {
+  const is = (...exact: Verb[]) => verbs.length === exact.length && exact.every((v) => verbs.includes(v));
+  if (is("All") || is("Manage", "Write", "SendAs") || is("Manage", "Write", "SendAs", "ReadExtended")) return "manage";
+  if (is("Write", "SendAs")) return "write";
+  if (is("Read") || is("ReadExtended")) return "read";
+  return `custom(${verbs.join("+")})`;
+}
+
+type SubjectKind = "user" | "group";
+interface Subject {
+  kind: SubjectKind;
+  ref: string;
+}
+
+const subjectOf = (s: AclShare | RawShare): Subject =>
+  "user" in s && s.user !== undefined ? { kind: "user", ref: s.user } : { kind: "group", ref: (s as { group: string }).group };
+const keyOf = (s: Subject) => `${s.kind}:${s.ref}`;
+const subjectOfKey = (key: string): Subject => {
+  const colon = key.indexOf(":");
+  return { kind: key.slice(0, colon) as SubjectKind, ref: key.slice(colon + 1) };
+};
+const shareOf = (s: Subject, level: AclLevel): AclShare => (s.kind === "user" ? { user: s.ref, level } : { group: s.ref, level });
+const HOW_NAMED: Record<SubjectKind, string> = { user: "login or e-mail address", group: "name or e-mail address" };
+
+/** In the canonical order (users, then groups, by reference), so a read compares equal to the inputs. */
+function sorted(shares: readonly AclShare[]): AclShare[] {
+  const raw = shares as unknown as RawShare[];
+  return normaliseMailshare({ name: "acl", shares: raw }, { baseDir: process.cwd() }).value.shares as AclShare[];
+}
+
+const mailshareOf = (id: string, props: Partial<MailshareAclInputs>) =>
+  props.mailshare ?? (id.endsWith(ID_SUFFIX) ? id.slice(0, -ID_SUFFIX.length) : id);
+
+function mailshareRefFailures(mailshare: unknown): CheckFailure[] {
+  if (typeof mailshare === "string" && mailshare !== "") return [];
+  return [{ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(mailshare ?? null)}` }];
+}
+
+/** The uid of a user (by login or address) or group (by name or address); null when unknown. */
+async function uidOf(domain: string, s: Subject): Promise<string | null> {
+  const found = s.kind === "user" ? await client().resolve.user(domain, s.ref) : await client().resolve.group(domain, s.ref);
+  return found?.uid ?? null;
+}
+
+/** The server could not be asked (no connection configured, unreachable, unavailable). */
+const isUnreachable = (err: unknown) =>
+  err instanceof ConnectionError || err instanceof TransportError || err instanceof UnavailableError;
+
+/**
+ * Shares naming a subject the server does not know, or one subject twice under two names (`alice`
+ * and `alice@acme.test`). Read-only lookups, skipped when the server cannot be reached so that a
+ * preview works offline (create then reports an unknown subject).
+ */
+async function subjectFailures(domain: string, shares: readonly RawShare[]): Promise<CheckFailure[]> {
+  const subjects = shares.map(subjectOf);
+  let uids: (string | null)[];
+  try {
+    uids = await Promise.all(subjects.map((s) => uidOf(domain, s)));
+  } catch (err) {
+    if (!isUnreachable(err)) throw err;
+    report("info", `shares: users and groups not checked against the server (${(err as Error).message})`);
+    return [];
+  }
+  const failures: CheckFailure[] = [];
+  const firstIndex = new Map<string, number>();
+  subjects.forEach((s, i) => {
+    const property = `shares[${i}].${s.kind}`;
+    const uid = uids[i];
+    if (uid === null) {
+      failures.push({ property, reason: `expected the ${HOW_NAMED[s.kind]} of a ${s.kind} of ${domain}, found ${s.ref}, which the server does not know` });
+    } else if (firstIndex.has(uid)) {
+      failures.push({ property, reason: `${s.kind} ${s.ref} is the same ${s.kind} as shares[${firstIndex.get(uid)}]: give each user or group one level` });
+    } else {
+      firstIndex.set(uid, i);
+    }
+  });
+  return failures;
+}
+
+/** The uid of every share's subject, by share key; an unknown subject is an error naming it. */
+async function subjectUids(domain: string, shares: readonly AclShare[]): Promise<Record<string, string>> {
+  const pairs = await Promise.all(shares.map(async (share) => {
+    const s = subjectOf(share);
+    const uid = await uidOf(domain, s);
+    if (!uid) throw new Error(`shares: ${s.kind} ${s.ref} does not exist in ${domain} (expected the ${HOW_NAMED[s.kind]} of a ${s.kind})`);
+    return [keyOf(s), uid] as const;
+  }));
+  return Object.fromEntries(pairs);
+}
+
+/** The ACL that gives each share its level. */
+function aclOf(shares: readonly AclShare[], uids: Record<string, string>): AccessControlEntry[] {
+  return shares.flatMap((share) => {
+    if (!(SHARE_LEVELS as readonly string[]).includes(share.level)) {
+      throw new Error(`shares: level ${share.level} cannot be written (expected one of ${SHARE_LEVELS.join(", ")})`);
+    }
+    const subject = uids[keyOf(subjectOf(share))];
+    return LEVEL_VERBS[share.level as ShareLevel].map((verb) => ({ subject, verb }));
+  });
+}
+
+/** Whether two ACLs grant the same verbs to the same subjects (after compaction). */
+function sameAcl(a: readonly AccessControlEntry[], b: readonly AccessControlEntry[]): boolean {
+  const x = verbsBySubject(a);
+  const y = verbsBySubject(b);
+  return x.size === y.size && [...x].every(([subject, verbs]) => y.get(subject)?.join() === verbs.join());
+}
+
+/**
+ * Gives the mailshare exactly the ACL of `m`: subjects resolved first (reads), then, under the lock,
+ * a fresh read and a full replace only when it differs (a re-run after a failure midway is harmless).
+ */
+async function setShares(m: MailshareAclInputs): Promise<MailshareAclOutputs> {
+  const subjects = await subjectUids(m.domain, m.shares);
+  const wanted = aclOf(m.shares, subjects);
+  const container = mailboxAclContainerUid(m.mailshare);
+  await withMailshareLock(m.domain, m.mailshare, async () => {
+    await requireMailshare(m.domain, m.mailshare);
+    if (sameAcl(await client().containers.getAccessControlList(container), wanted)) return;
+    await client().containers.setAccessControlList(container, wanted);
+  });
+  return { subjects };
+}
+
+/**
+ * How to name a subject added by hand: a user by default address (else login), a group by name
+ * (its directory entry's display name); anything else (a deleted entry, another kind) by uid, so
+ * that it still shows as drift and `up` removes it.
+ */
+async function nameOfEntry(domain: string, uid: string, entry: DirEntry | null): Promise<Subject> {
+  if (entry?.kind === "USER") {
+    const login = entry.email ? null : (await client().users.getComplete(domain, uid))?.value.login;
+    return { kind: "user", ref: entry.email ?? login ?? uid };
+  }
+  if (entry?.kind === "GROUP" && entry.displayName) return { kind: "group", ref: entry.displayName };
+  return { kind: "user", ref: `(${entry ? entry.kind.toLowerCase() : "unknown"} subject ${uid})` };
+}
+
+/**
+ * The subject of each uid, named as the inputs named it (the `subjects` output, or the previous
+ * inputs resolved again when it is missing, e.g. a CLI read from inputs), else looked up: the uids
+ * nobody named are read in one `_mget`.
+ */
+async function namesOf(domain: string, uids: readonly string[], props: Partial<MailshareAclInputs & MailshareAclOutputs>): Promise<Map<string, Subject>> {
+  const recorded = props.subjects ?? {};
+  const names = new Map<string, Subject>();
+  for (const share of props.shares ?? []) {
+    const s = subjectOf(share);
+    const uid = recorded[keyOf(s)] ?? (await uidOf(domain, s));
+    if (uid && !names.has(uid)) names.set(uid, s);
+  }
+  for (const [key, uid] of Object.entries(recorded)) if (!names.has(uid)) names.set(uid, subjectOfKey(key));
+  const unnamed = uids.filter((uid) => !names.has(uid));
+  if (unnamed.length > 0) {
+    const entries = await client().resolve.entries(domain, unnamed);
+    for (const uid of unnamed) names.set(uid, await nameOfEntry(domain, uid, entries.get(uid) ?? null));
+  }
+  return names;
+}
+
+export const mailshareAclProvider = defineProvider<MailshareAclInputs, MailshareAclOutputs>({
+  kind: "MailshareAcl",
+  inputKeys: ["domain", "mailshare", "shares"],
+  listKeys: { shares: (s: AclShare) => keyOf(subjectOf(s)) },
+
+  async check(news) {
+    let domain: unknown = news.domain;
+    try {
+      domain = domainOf(news.domain);
+    } catch (err) {
+      return { inputs: news as MailshareAclInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
+    }
+    const { value, failures } = validateSlice(domain, news, OWNED);
+    failures.push(...mailshareRefFailures(news.mailshare));
+    if (failures.length === 0) failures.push(...await subjectFailures(domain as string, (news.shares ?? []) as RawShare[]));
+    if (failures.length > 0) return { inputs: news as MailshareAclInputs, failures };
+    return { inputs: { domain: domain as string, mailshare: news.mailshare as string, shares: value.shares }, failures: [] };
+  },
+
+  idOf: (m) => `${m.mailshare}${ID_SUFFIX}`,
+
+  async create(m) {
+    return { id: `${m.mailshare}${ID_SUFFIX}`, outs: await setShares(m) };
+  },
+
+  async read(id, props) {
+    const mailshare = mailshareOf(id, props);
+    const c = client();
+    if (!(await c.mailshares.getComplete(props.domain, mailshare))) return null;
+    const live = verbsBySubject(await c.containers.getAccessControlList(mailboxAclContainerUid(mailshare)));
+    const names = await namesOf(props.domain, [...live.keys()], props);
+    const shares = sorted([...live].map(([uid, verbs]) => shareOf(names.get(uid)!, levelOf(verbs))));
+    const subjects = Object.fromEntries([...live.keys()].map((uid) => [keyOf(names.get(uid)!), uid]));
+    return { inputs: { domain: props.domain, mailshare, shares }, outs: { subjects } };
+  },
+
+  async update(id, _olds, news) {
+    return setShares({ ...news, mailshare: mailshareOf(id, news) });
+  },
+
+  // Only reached when the sharing list is removed while the mailshare stays (with the mailshare,
+  // `deletedWith` skips it): nobody keeps access.
+  async delete(id, props) {
+    const mailshare = mailshareOf(id, props);
+    const container = mailboxAclContainerUid(mailshare);
+    await withMailshareLock(props.domain, mailshare, async () => {
+      if (!(await client().mailshares.getComplete(props.domain, mailshare))) return;
+      if ((await client().containers.getAccessControlList(container)).length === 0) return;
+      await client().containers.setAccessControlList(container, []);
+    });
+  },
+});
+
+export interface ShareArgs {
+  /** A user's login or e-mail address. */
+  user?: string;
+  /** A group's name or e-mail address. */
+  group?: string;
+  level: ShareLevel;
+}
+
+export interface MailshareAclArgs {
+  domain?: pulumi.Input<string>;
+  /** The mailshare uid: the `uid` output of a `Mailshare`. */
+  mailshare: pulumi.Input<string>;
+  /** The whole sharing list (absent = shared with nobody). */
+  shares?: pulumi.Input<pulumi.Input<ShareArgs>[]>;
+}
+
+/** The sharing list of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareAcl`). */
+export class MailshareAcl extends pulumi.dynamic.Resource {
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly mailshare: pulumi.Output<string>;
+  declare readonly shares: pulumi.Output<AclShare[]>;
+  declare readonly subjects: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: MailshareAclArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerStub("MailshareAcl"), name, { subjects: undefined, ...args }, opts, "bluemind", "MailshareAcl");
+  }
+}

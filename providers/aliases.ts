@@ -1,4 +1,141 @@
-// Placeholder: being implemented.
-import type { BmshareProvider } from "./base";
+// `MailshareAliases`: the set of alias addresses of a mailshare — every address but the default one,
+// which belongs to `Mailshare`. Exact-set semantics: an alias added by hand in the console shows up
+// as drift and `up` removes it.
+//
+// BlueMind has no call per address: the addresses are the `emails` list of the mailshare, written by
+// IMailshare.update, a full replace of the whole mailshare (bluemind-api.md §4, item 5). `Mailshare` writes
+// the same object, so every write here is a read-modify-write under the per-mailshare lock, built
+// from a read made inside the lock, that keeps the default address and every other field as read.
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import * as pulumi from "@pulumi/pulumi";
+import { defineProvider, type Props } from "./base";
+import { client, domainOf } from "./connection";
+import { deepEqual } from "./diff";
+import { withMailshareLock } from "./lock";
+import { requireMailshare } from "./support";
+import { validateSlice } from "./validate";
+import { providerStub } from "./stub";
+import { normaliseMailshare } from "../desired/normalise";
+import type { Address, RawAddress } from "../desired/model";
+import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput } from "../bluemind/types";
 
-export const mailshareAliasesProvider = undefined as unknown as BmshareProvider;
+/** The inputs of a MailshareAliases, in canonical form. */
+export interface MailshareAliasesInputs extends Props {
+  domain: string;
+  /** The mailshare uid (the `uid` output of a `Mailshare`). */
+  mailshare: string;
+  /** Sorted by address, then allDomains (desired/normalise.ts). */
+  aliases: Address[];
+}
+
+const OWNED = ["aliases"] as const;
+const ID_SUFFIX = "/aliases";
+
+/** The mailshare a resource belongs to: its input, else the prefix of its id. */
+const mailshareOf = (id: string, props: Partial<MailshareAliasesInputs>) =>
+  props.mailshare ?? (id.endsWith(ID_SUFFIX) ? id.slice(0, -ID_SUFFIX.length) : id);
+
+function mailshareRefFailures(mailshare: unknown): CheckFailure[] {
+  if (typeof mailshare === "string" && mailshare !== "") return [];
+  return [{ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(mailshare ?? null)}` }];
+}
+
+/** In the canonical order, so that a read compares equal to the inputs whatever order BlueMind keeps. */
+function sorted(aliases: readonly Address[]): Address[] {
+  return normaliseMailshare({ name: "aliases", aliases: aliases as RawAddress[] }, { baseDir: process.cwd() }).value.aliases;
+}
+
+/** The live aliases: every address of the mailshare but the default one. */
+function aliasesOf(item: ItemValue<WireMailshare>): Address[] {
+  return sorted(item.value.emails.filter((e) => !e.isDefault).map((e) => ({ address: e.address, allDomains: e.allAliases })));
+}
+
+/** The full replace BlueMind expects: the default address, `aliases`, and every other field as read. */
+function withAliases(live: WireMailshare, aliases: readonly Address[]): MailshareInput {
+  const primary = live.emails.filter((e) => e.isDefault);
+  const extra: Email[] = aliases.map((a) => ({ address: a.address, allAliases: a.allDomains, isDefault: false }));
+  return { ...live, emails: [...primary, ...extra], card: live.card as MailshareInput["card"] };
+}
+
+/**
+ * Makes the mailshare's aliases exactly `aliases`, from a fresh read under the lock; writes nothing
+ * when they already are (so a re-run after a failure midway is harmless). A refusal by the server
+ * (an address used by another mailbox: 500 ALREADY_EXISTS) surfaces with BlueMind's message.
+ */
+async function setAliases(domain: string, mailshare: string, aliases: readonly Address[]): Promise<void> {
+  await withMailshareLock(domain, mailshare, async () => {
+    const live = await requireMailshare(domain, mailshare);
+    if (deepEqual(aliasesOf(live), sorted(aliases))) return;
+    await client().mailshares.update(domain, mailshare, withAliases(live.value, aliases));
+  });
+}
+
+export const mailshareAliasesProvider = defineProvider<MailshareAliasesInputs, Props>({
+  kind: "MailshareAliases",
+  inputKeys: ["domain", "mailshare", "aliases"],
+  listKeys: { aliases: (a: Address) => a.address },
+
+  async check(news) {
+    let domain: unknown = news.domain;
+    try {
+      domain = domainOf(news.domain);
+    } catch (err) {
+      return { inputs: news as MailshareAliasesInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
+    }
+    // Only `aliases` is owned: the rule "aliases need a primary address" reads `email`, which
+    // belongs to Mailshare, so validateSlice skips it (the YAML loader checks whole mailshares).
+    const { value, failures } = validateSlice(domain, news, OWNED);
+    failures.push(...mailshareRefFailures(news.mailshare));
+    if (failures.length > 0) return { inputs: news as MailshareAliasesInputs, failures };
+    return { inputs: { domain: domain as string, mailshare: news.mailshare as string, aliases: value.aliases }, failures: [] };
+  },
+
+  idOf: (m) => `${m.mailshare}${ID_SUFFIX}`,
+
+  async create(m) {
+    await setAliases(m.domain, m.mailshare, m.aliases);
+    return { id: `${m.mailshare}${ID_SUFFIX}`, outs: {} };
+  },
+
+  async read(id, props) {
+    const mailshare = mailshareOf(id, props);
+    const item = await client().mailshares.getComplete(props.domain, mailshare);
+    if (!item) return null;
+    return { inputs: { domain: props.domain, mailshare, aliases: aliasesOf(item) }, outs: {} };
+  },
+
+  async update(id, _olds, news) {
+    await setAliases(news.domain, mailshareOf(id, news), news.aliases);
+    return {};
+  },
+
+  // Only reached when the alias set is removed while the mailshare stays (with the mailshare,
+  // `deletedWith` skips it): the mailshare keeps its default address only.
+  async delete(id, props) {
+    const mailshare = mailshareOf(id, props);
+    await withMailshareLock(props.domain, mailshare, async () => {
+      const live = await client().mailshares.getComplete(props.domain, mailshare);
+      if (!live || aliasesOf(live).length === 0) return;
+      await client().mailshares.update(props.domain, mailshare, withAliases(live.value, []));
+    });
+  },
+});
+
+export interface MailshareAliasesArgs {
+  domain?: pulumi.Input<string>;
+  /** The mailshare uid: the `uid` output of a `Mailshare`. */
+  mailshare: pulumi.Input<string>;
+  /** `help@acme.test`, or `{ address, allDomains: true }` for the local part on every domain alias. */
+  aliases?: pulumi.Input<pulumi.Input<string | Address>[]>;
+}
+
+/** The alias addresses of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareAliases`). */
+export class MailshareAliases extends pulumi.dynamic.Resource {
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly mailshare: pulumi.Output<string>;
+  declare readonly aliases: pulumi.Output<Address[]>;
+
+  constructor(name: string, args: MailshareAliasesArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerStub("MailshareAliases"), name, { ...args }, opts, "bluemind", "MailshareAliases");
+  }
+}

@@ -48,6 +48,12 @@ export interface BmshareProvider<I extends Props = Props, O extends Props = Prop
   changes(olds: Props, news: Props): Change[];
 }
 
+/** The value the engine puts in inputs that are not known yet (outputs of resources to create). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const hasUnknown = (v: unknown): boolean =>
+  v === UNKNOWN || (Array.isArray(v) ? v.some(hasUnknown) : v !== null && typeof v === "object" && Object.values(v).some(hasUnknown));
+
 const withoutProvider = (p: Props): Props => {
   const { __provider: _, ...rest } = p;
   return rest;
@@ -63,6 +69,9 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
       configureFromPulumi(req.config);
     },
     async check(olds, news) {
+      // During a preview some inputs may be unknown (e.g. an adopted mailshare's uid): nothing can be
+      // validated against them yet; the engine checks again with the real values before creating.
+      if (hasUnknown(withoutProvider(news))) return { inputs: withoutProvider(news), failures: [] };
       const previous = olds && Object.keys(withoutProvider(olds)).length > 0 ? (withoutProvider(olds) as I) : undefined;
       const { inputs, failures } = await def.check(withoutProvider(news), previous);
       const all = [...failures];

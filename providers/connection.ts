@@ -68,10 +68,10 @@ export function connection(): Connection {
   };
 }
 
-/** The domain of a resource: its own, else the configured default. */
+/** The domain of a resource: its own, else the configured default (no URL or key needed for that). */
 export function domainOf(domain: unknown): string {
   if (typeof domain === "string" && domain !== "") return domain;
-  const fallback = connection().domain;
+  const fallback = processState().configured?.domain ?? process.env.BLUEMIND_DOMAIN;
   if (!fallback) throw new ConnectionError("no domain: give `domain` or set `pulumi config set domain …` / BLUEMIND_DOMAIN");
   return fallback;
 }

@@ -1,8 +1,8 @@
 // The resource classes and their input types, for TypeScript Pulumi programs:
 //   import { Mailshare, MailshareAcl } from "bluemind-mailshares/providers";
 export { Mailshare, type MailshareArgs, type MailshareInputs } from "./mailshare";
-export { MailshareAliases } from "./aliases";
-export { MailshareAcl } from "./acl";
+export { MailshareAliases, type MailshareAliasesArgs, type MailshareAliasesInputs } from "./aliases";
+export { MailshareAcl, type MailshareAclArgs, type MailshareAclInputs, type AclShare } from "./acl";
 export { MailshareAutoReply } from "./autoreply";
 export { MailshareFilters } from "./filters";
 export { MailshareIdentity } from "./identity";
