@@ -1,4 +1,4 @@
-// IContainerManagement (ACL and descriptor of a container) and IMailboxAclUids.
+// IContainerManagement (ACL, descriptor and settings of a container) and IMailboxAclUids.
 // A mailshare's sharing list lives on the container `mailbox:acls-<mailshareUid>`; reads return
 // the *expanded* ACL (every implied verb), so compare ACLs after compaction (bluemind-api.md §2.4).
 import type { Transport } from "./transport";
@@ -43,6 +43,29 @@ export class ContainerService {
       endpoint: "IContainerManagement.getDescriptor",
       params: { containerUid },
       repeat: "read",
+    });
+  }
+
+  /** The container's settings (a free string map). Needs Read or Manage; unknown container → NotFoundError. */
+  async getSettings(containerUid: string): Promise<Record<string, string>> {
+    const value = await this.t.json<Record<string, string>>({
+      endpoint: "IContainerManagement.getSettings",
+      params: { containerUid },
+      repeat: "read",
+    });
+    return value ?? {};
+  }
+
+  /**
+   * Replaces the whole settings map (keys left out are removed: read-modify-write under a lock).
+   * Needs Manage. Repeat: "replace" — the same full map twice gives the same state.
+   */
+  setSettings(containerUid: string, settings: Record<string, string>): Promise<void> {
+    return this.t.void({
+      endpoint: "IContainerManagement.setSettings",
+      params: { containerUid },
+      body: { kind: "json", value: settings },
+      repeat: "replace",
     });
   }
 

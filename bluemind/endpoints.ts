@@ -80,6 +80,8 @@ export const ENDPOINTS = {
   "IContainerManagement.setAccessControlList": ep("PUT", "/api/containers/_manage/{containerUid}/_acl"),
   "IContainerManagement.getDescriptor": ep("GET", "/api/containers/_manage/{containerUid}/_descriptor"),
   "IContainerManagement.canAccess": ep("POST", "/api/containers/_manage/{containerUid}/_canAccess"),
+  "IContainerManagement.getSettings": ep("GET", "/api/containers/_manage/{containerUid}/_settings"),
+  "IContainerManagement.setSettings": ep("PUT", "/api/containers/_manage/{containerUid}/_settings"),
 
   // IMailboxIdentity
   "IMailboxIdentity.create": ep("PUT", "/api/mailboxes/{domainUid}/identity/{mboxUid}/{uid}"),

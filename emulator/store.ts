@@ -30,6 +30,8 @@ export interface AclContainer {
   owner: string;
   domainUid: string;
   acl: AccessControlEntry[];
+  /** IContainerManagement settings (`_settings`): a free string map; absent = empty. */
+  settings?: Record<string, string>;
 }
 
 export interface StoredRule extends MailFilterRule {

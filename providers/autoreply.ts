@@ -1,4 +1,137 @@
-// Placeholder: being implemented.
-import type { BmshareProvider } from "./base";
+// `MailshareAutoReply`: the vacation reply of a mailshare — enabled, optional start and end, subject,
+// plain-text message and optional HTML. BlueMind stores it as the VACATION rule of the mailbox's
+// filter, next to the rules and forwarding that `MailshareFilters` owns.
+//
+// Writes go through `_vacation`, which upserts the VACATION rule alone (other rules keep their ids,
+// the forwarding is untouched: shared/bluemind-api.md §2.3), under the per-mailshare lock because
+// MailshareFilters rewrites the whole filter and must carry over the latest vacation. No auto-reply
+// (null) and deleting the resource both store a disabled vacation without text.
+//
+// Reading (BlueMind quirks): without a REPLY action the subject and texts read back as "" (not
+// null), so an empty HTML body is no HTML; dates are kept to the second (canonical dates already
+// are whole seconds). A disabled vacation without text is no auto-reply. A disabled one that still
+// has a text reads as `{ enabled: false, … }` — except against a declared null: BlueMind sends
+// nothing either way, so that is not drift (the text stays until the next write).
+import * as pulumi from "@pulumi/pulumi";
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { defineProvider, type Props } from "./base";
+import { client, domainOf } from "./connection";
+import { withMailshareLock } from "./lock";
+import { requireMailshare } from "./support";
+import { validateSlice } from "./validate";
+import { providerStub } from "./stub";
+import type { AutoReply, RawAutoReply } from "../desired/model";
+import type { Vacation } from "../bluemind/types";
 
-export const mailshareAutoReplyProvider = undefined as unknown as BmshareProvider;
+/** The inputs of a MailshareAutoReply, in canonical form (desired/model.ts). */
+export interface MailshareAutoReplyInputs extends Props {
+  domain: string;
+  /** The mailshare uid (the `uid` output of a Mailshare). */
+  mailshare: string;
+  /** null = no automatic reply. */
+  autoReply: AutoReply | null;
+}
+
+const OWNED = ["autoReply"] as const;
+
+const idOf = (m: { mailshare: string }) => `${m.mailshare}/auto-reply`;
+
+/** What BlueMind stores for no auto-reply: disabled, no dates, no REPLY action. */
+const NO_VACATION: Vacation = { enabled: false, start: null, end: null, subject: null, text: null, textHtml: null };
+
+function vacationOf(reply: AutoReply | null): Vacation {
+  if (reply === null) return { ...NO_VACATION };
+  return { enabled: reply.enabled, start: reply.start, end: reply.end, subject: reply.subject, text: reply.message, textHtml: reply.html };
+}
+
+/** BlueMind keeps vacation dates to the second. */
+const toSecond = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000) * 1000);
+
+/** The canonical auto-reply of a stored vacation; a disabled one without text is none. */
+export function autoReplyOf(v: Vacation): AutoReply | null {
+  const reply: AutoReply = {
+    enabled: v.enabled,
+    start: toSecond(v.start ?? null),
+    end: toSecond(v.end ?? null),
+    subject: v.subject ?? "",
+    message: v.text ?? "",
+    html: v.textHtml || null,
+  };
+  return !reply.enabled && reply.message === "" && reply.html === null ? null : reply;
+}
+
+function mailshareFailures(mailshare: unknown): CheckFailure[] {
+  if (typeof mailshare === "string" && mailshare !== "") return [];
+  return [{ property: "mailshare", reason: `expected the uid of a mailshare (a Mailshare's uid output), found ${JSON.stringify(mailshare ?? null)}` }];
+}
+
+async function save(domain: string, mailshare: string, reply: AutoReply | null): Promise<void> {
+  await withMailshareLock(domain, mailshare, () => client().mailboxes.setMailboxVacation(domain, mailshare, vacationOf(reply)));
+}
+
+export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInputs, Props>({
+  kind: "MailshareAutoReply",
+  inputKeys: ["domain", "mailshare", ...OWNED],
+  replaceOn: ["domain", "mailshare"],
+
+  async check(news) {
+    let domain: unknown = news.domain;
+    try {
+      domain = domainOf(news.domain);
+    } catch (err) {
+      return { inputs: news as MailshareAutoReplyInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
+    }
+    const { value, failures } = validateSlice(domain, news, OWNED);
+    failures.push(...mailshareFailures(news.mailshare));
+    if (failures.length > 0) return { inputs: news as MailshareAutoReplyInputs, failures };
+    return { inputs: { domain: domain as string, mailshare: news.mailshare as string, autoReply: value.autoReply }, failures: [] };
+  },
+
+  idOf,
+
+  async create(m) {
+    await requireMailshare(m.domain, m.mailshare);
+    await save(m.domain, m.mailshare, m.autoReply);
+    return { id: idOf(m), outs: {} };
+  },
+
+  async read(_id, props) {
+    const domain = domainOf(props.domain);
+    const c = client();
+    if (!(await c.mailshares.getComplete(domain, props.mailshare))) return null;
+    let autoReply = autoReplyOf(await c.mailboxes.getMailboxVacation(domain, props.mailshare));
+    if (props.autoReply === null && autoReply !== null && !autoReply.enabled) autoReply = null;
+    return { inputs: { domain, mailshare: props.mailshare, autoReply }, outs: {} };
+  },
+
+  async update(_id, _olds, news) {
+    await requireMailshare(news.domain, news.mailshare);
+    await save(news.domain, news.mailshare, news.autoReply);
+    return {};
+  },
+
+  async delete(_id, props) {
+    const domain = domainOf(props.domain);
+    if (!(await client().mailshares.getComplete(domain, props.mailshare))) return;
+    await save(domain, props.mailshare, null);
+  },
+});
+
+export interface MailshareAutoReplyArgs {
+  domain?: pulumi.Input<string>;
+  /** The mailshare uid: pass a Mailshare's `uid` output. */
+  mailshare: pulumi.Input<string>;
+  /** Absent or null: no automatic reply. */
+  autoReply?: pulumi.Input<RawAutoReply | null>;
+}
+
+/** The automatic (vacation) reply of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareAutoReply`). */
+export class MailshareAutoReply extends pulumi.dynamic.Resource {
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly mailshare: pulumi.Output<string>;
+  declare readonly autoReply: pulumi.Output<AutoReply | null>;
+
+  constructor(name: string, args: MailshareAutoReplyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerStub("MailshareAutoReply"), name, { ...args }, opts, "bluemind", "MailshareAutoReply");
+  }
+}

@@ -1,7 +1,10 @@
 // Field-level differences between two normalised values, with paths a person can read:
 // `shares[alice@acme.test].level`, `aliases[help@acme.test]`, `filters[invoices].actions[0]`.
-// Lists whose items have an identity are compared by that identity (a reordering of a set-like
-// list is no change, an item edited in place is an update of that item), other lists by position.
+// Lists whose items have an identity are compared by that identity (an item edited in place is an
+// update of that item, not a delete and an add), other lists by position. Keyed lists keep their
+// order meaningful (filter rules apply in order): the same items in another order are one change
+// of the list, shown as the two key sequences. Set-like lists are sorted in canonical form, so
+// their order never differs.
 
 export type ChangeKind = "add" | "delete" | "update";
 
@@ -58,6 +61,9 @@ function walk(a: unknown, b: unknown, path: string, pattern: string, keys: ListK
         if (!oldByKey.has(k)) out.push({ path: `${path}[${k}]`, kind: "add", new: x });
         else walk(oldByKey.get(k), x, `${path}[${k}]`, pattern, keys, out);
       }
+      const oldOrder = [...oldByKey.keys()].filter((k) => newByKey.has(k));
+      const newOrder = [...newByKey.keys()].filter((k) => oldByKey.has(k));
+      if (!deepEqual(oldOrder, newOrder)) out.push({ path, kind: "update", old: [...oldByKey.keys()], new: [...newByKey.keys()] });
       return;
     }
     const n = Math.max(a.length, b.length);

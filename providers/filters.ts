@@ -1,4 +1,170 @@
-// Placeholder: being implemented.
-import type { BmshareProvider } from "./base";
+// `MailshareFilters`: the ordered rule list of a mailshare's mail filter and its forwarding setting.
+// BlueMind keeps both in one filter together with the vacation reply, which `MailshareAutoReply`
+// owns: every save is a read-modify-write of the whole filter under the per-mailshare lock, keeping
+// the vacation exactly as just read.
+//
+// BlueMind quirks this follows (shared/bluemind-api.md §2.3): POST `_filter` replaces everything
+// and re-creates every rule with a new id, so rules are compared by content, never by id; it
+// lower-cases forwarding and REDIRECT / TRANSFER addresses (the canonical form already does); it
+// refuses forwarding to the mailbox's own addresses (500 FORBIDDEN), whose message reaches the user
+// as is. The list is exact: a rule added by hand in the console reads back as drift and an apply
+// removes it. The mapping to BlueMind rules, and how inexpressible rules read back, is in
+// filter-rules.ts.
+import * as pulumi from "@pulumi/pulumi";
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { defineProvider, type Props } from "./base";
+import { client, domainOf } from "./connection";
+import { filterToRule, forwardingOf, forwardingToWire, rulesToFilters } from "./filter-rules";
+import { withMailshareLock } from "./lock";
+import { requireMailshare } from "./support";
+import { validateSlice } from "./validate";
+import { providerStub } from "./stub";
+import { checkMailshare } from "../desired/crosscheck";
+import { formatPath, type Issue } from "../desired/errors";
+import {
+  SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type Filter, type Forwarding, type RawFilter, type RawForwarding,
+  type RawMailshare,
+} from "../desired/model";
 
-export const mailshareFiltersProvider = undefined as unknown as BmshareProvider;
+/** The inputs of a MailshareFilters, in canonical form (desired/model.ts). */
+export interface MailshareFiltersInputs extends Props {
+  domain: string;
+  /** The mailshare uid (the `uid` output of a Mailshare). */
+  mailshare: string;
+  /**
+   * In the declared order (the order BlueMind applies them in). Read results may carry
+   * `{ unsupported }` markers where BlueMind stores what the format cannot express
+   * (filter-rules.ts `LiveFilter`); checked inputs never do.
+   */
+  filters: Filter[];
+  forwarding: Forwarding | null;
+}
+
+const OWNED = ["filters", "forwarding"] as const;
+
+const idOf = (m: { mailshare: string }) => `${m.mailshare}/filters`;
+
+const toFailure = (i: Issue): CheckFailure => ({ property: formatPath(i.path), reason: i.message });
+
+/**
+ * The address-independent half of the desired state's forwarding rule: enabled forwarding needs
+ * addresses. validateSlice skips the whole rule because it also compares the forwarding addresses
+ * with the mailshare's own, which this resource does not own (BlueMind refuses those at apply);
+ * run here without any mailshare address, only that first half can report, on `forwarding`.
+ */
+function forwardingFailures(news: Props, value: CanonicalMailshare): CheckFailure[] {
+  const raw = { name: value.name, filters: news.filters, forwarding: news.forwarding } as RawMailshare;
+  const reads = [...OWNED, "email", "aliases"] as string[];
+  const skipped = new Set(SCHEMA_OBJECT_KEYS.mailshare.filter((k) => !reads.includes(k)));
+  return checkMailshare(raw, value, skipped).filter((i) => i.path[0] === "forwarding").map(toFailure);
+}
+
+function mailshareFailures(mailshare: unknown): CheckFailure[] {
+  if (typeof mailshare === "string" && mailshare !== "") return [];
+  return [{ property: "mailshare", reason: `expected the uid of a mailshare (a Mailshare's uid output), found ${JSON.stringify(mailshare ?? null)}` }];
+}
+
+/**
+ * Replaces the rules and the forwarding, keeping the vacation exactly as the fresh read inside the
+ * lock returned it (MailshareAutoReply writes it through `_vacation` under the same lock).
+ */
+async function save(m: MailshareFiltersInputs): Promise<void> {
+  const c = client();
+  await withMailshareLock(m.domain, m.mailshare, async () => {
+    const live = await c.mailboxes.getMailboxFilter(m.domain, m.mailshare);
+    await c.mailboxes.setMailboxFilter(m.domain, m.mailshare, {
+      rules: m.filters.map(filterToRule),
+      vacation: live.vacation,
+      forwarding: forwardingToWire(m.forwarding),
+    });
+  });
+}
+
+/**
+ * The live forwarding, except that a disabled one reads as none when none is declared: BlueMind
+ * does nothing with it, so it is not drift (its addresses go at the next save of the filters).
+ */
+function liveForwarding(live: Forwarding | null, declared: Forwarding | null | undefined): Forwarding | null {
+  return declared === null && live !== null && !live.enabled ? null : live;
+}
+
+export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, Props>({
+  kind: "MailshareFilters",
+  inputKeys: ["domain", "mailshare", ...OWNED],
+  // Names are unique per mailshare (checked), and read results get distinct ones (filter-rules.ts).
+  listKeys: { filters: (f: Filter) => f.name },
+  replaceOn: ["domain", "mailshare"],
+
+  async check(news) {
+    let domain: unknown = news.domain;
+    try {
+      domain = domainOf(news.domain);
+    } catch (err) {
+      return { inputs: news as MailshareFiltersInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
+    }
+    const { value, failures } = validateSlice(domain, news, OWNED);
+    failures.push(...mailshareFailures(news.mailshare));
+    if (failures.length === 0) failures.push(...forwardingFailures(news, value));
+    if (failures.length > 0) return { inputs: news as MailshareFiltersInputs, failures };
+    const inputs: MailshareFiltersInputs = {
+      domain: domain as string, mailshare: news.mailshare as string, filters: value.filters, forwarding: value.forwarding,
+    };
+    return { inputs, failures: [] };
+  },
+
+  idOf,
+
+  async create(m) {
+    await requireMailshare(m.domain, m.mailshare);
+    await save(m);
+    return { id: idOf(m), outs: {} };
+  },
+
+  async read(_id, props) {
+    const domain = domainOf(props.domain);
+    const c = client();
+    if (!(await c.mailshares.getComplete(domain, props.mailshare))) return null;
+    const live = await c.mailboxes.getMailboxFilter(domain, props.mailshare);
+    const inputs: MailshareFiltersInputs = {
+      domain,
+      mailshare: props.mailshare,
+      // LiveFilter: markers included on purpose, so that what the format cannot say shows as drift.
+      filters: rulesToFilters(live.rules, props.filters ?? []) as Filter[],
+      forwarding: liveForwarding(forwardingOf(live.forwarding), props.forwarding),
+    };
+    return { inputs, outs: {} };
+  },
+
+  async update(_id, _olds, news) {
+    await requireMailshare(news.domain, news.mailshare);
+    await save(news);
+    return {};
+  },
+
+  async delete(_id, props) {
+    const domain = domainOf(props.domain);
+    if (!(await client().mailshares.getComplete(domain, props.mailshare))) return;
+    await save({ domain, mailshare: props.mailshare, filters: [], forwarding: null });
+  },
+});
+
+export interface MailshareFiltersArgs {
+  domain?: pulumi.Input<string>;
+  /** The mailshare uid: pass a Mailshare's `uid` output. */
+  mailshare: pulumi.Input<string>;
+  /** The whole ordered rule list (absent = none: rules added in the console show as drift). */
+  filters?: pulumi.Input<RawFilter[]>;
+  forwarding?: pulumi.Input<RawForwarding | null>;
+}
+
+/** The mail rules and forwarding of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareFilters`). */
+export class MailshareFilters extends pulumi.dynamic.Resource {
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly mailshare: pulumi.Output<string>;
+  declare readonly filters: pulumi.Output<Filter[]>;
+  declare readonly forwarding: pulumi.Output<Forwarding | null>;
+
+  constructor(name: string, args: MailshareFiltersArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerStub("MailshareFilters"), name, { ...args }, opts, "bluemind", "MailshareFilters");
+  }
+}

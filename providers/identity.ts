@@ -1,4 +1,225 @@
-// Placeholder: being implemented.
-import type { BmshareProvider } from "./base";
+// `MailshareIdentity`: one sender identity stored on the mailshare's own mailbox (the admin
+// console's "Identities" tab) — label, display name, address, signature (HTML or plain), default
+// flag and sent folder.
+//
+// BlueMind lets the client choose identity ids (bluemind-api.md §2.5), so the id is derived from the
+// mailshare and the label: every operation is idempotent, and a run that failed midway converges.
+// A label change is a new resource (resources are named by label), so no replace is needed.
+import * as pulumi from "@pulumi/pulumi";
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { defineProvider, type Props } from "./base";
+import { client, domainOf } from "./connection";
+import { identityId } from "./ids";
+import { requireMailshare } from "./support";
+import { validateSlice } from "./validate";
+import { providerStub } from "./stub";
+import { BlueMindError } from "../bluemind";
+import type { Identity as WireIdentity } from "../bluemind/types";
+import { SCHEMA_OBJECT_KEYS, type Identity, type SignatureFormat } from "../desired/model";
 
-export const mailshareIdentityProvider = undefined as unknown as BmshareProvider;
+/** The inputs of a MailshareIdentity: the canonical `Identity` of desired/model.ts, flat, plus where it lives. */
+export interface MailshareIdentityInputs extends Props, Identity {
+  domain: string;
+  /** Uid of the mailshare (the `uid` output of a `Mailshare`). */
+  mailshare: string;
+}
+
+export interface MailshareIdentityOutputs extends Props {
+  /** The identity's id on the server (deterministic from the mailshare and the label). */
+  identityId: string;
+}
+
+const IDENTITY_KEYS = SCHEMA_OBJECT_KEYS.identity as readonly (keyof Identity & string)[];
+
+/** `identities[0].email` → `email`: failures name the flat property the user wrote. */
+function flatProperty(path: string): string {
+  const prefix = "identities[0].";
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+function toWire(m: MailshareIdentityInputs): WireIdentity {
+  return {
+    email: m.email,
+    format: m.format === "plain" ? "PLAIN" : "HTML",
+    signature: m.signature,
+    displayname: m.displayName,
+    name: m.name,
+    isDefault: m.default,
+    sentFolder: m.sentFolder,
+  };
+}
+
+/**
+ * The stored identity in canonical form. An empty display name or sent folder (what the console
+ * stores when a field is cleared) means the same as none; an unknown format reads as itself so
+ * that it shows as drift.
+ */
+function fromWire(domain: string, mailshare: string, w: WireIdentity): MailshareIdentityInputs {
+  const format = w.format === "PLAIN" ? "plain" : w.format === "HTML" || w.format == null ? "html" : String(w.format);
+  return {
+    domain,
+    mailshare,
+    name: w.name,
+    displayName: w.displayname || null,
+    email: w.email,
+    signature: w.signature ?? "",
+    format: format as SignatureFormat,
+    default: w.isDefault === true,
+    sentFolder: w.sentFolder || null,
+  };
+}
+
+const serverMessage = (err: unknown) => (err instanceof BlueMindError ? err.serverMessage ?? "" : "");
+
+/** The identity factory's "no ACL container" fault: the mailshare is gone, or its container is broken. */
+const isMissingContainer = (err: unknown) => /mbox container .* not found/.test(serverMessage(err));
+
+/** Rewrites BlueMind's business errors about an identity into messages that say what to change. */
+function explained(err: unknown, m: MailshareIdentityInputs): unknown {
+  const message = serverMessage(err);
+  if (/not found into mailbox emails/.test(message)) {
+    return new Error(
+      `email: ${m.email} is not one of the addresses of mailshare ${m.mailshare} (BlueMind: "${message}"): ` +
+      "use the mailshare's email or one of its aliases, or add the address to the mailshare first",
+    );
+  }
+  if (isMissingContainer(err)) {
+    return new Error(
+      `identity ${m.name}: mailshare ${m.mailshare} has no ACL container (BlueMind: "${message}"); ` +
+      "if the mailshare exists, repair it (maintenance: { repair: … })",
+    );
+  }
+  return err;
+}
+
+/** Whether the mailshare is gone: then so are its identities (BlueMind deletes them with it). */
+async function mailshareGone(domain: string, mailshare: string): Promise<boolean> {
+  return (await client().mailshares.getComplete(domain, mailshare)) === null;
+}
+
+/** Creates the identity, or converges it when the id already exists (a re-run after a failure). */
+async function createOrConverge(id: string, m: MailshareIdentityInputs): Promise<void> {
+  const c = client();
+  const wire = toWire(m);
+  if (await c.identities.get(m.domain, m.mailshare, id)) {
+    await c.identities.update(m.domain, m.mailshare, id, wire);
+    return;
+  }
+  try {
+    // A lost answer is verified by the client (the id is read back), never sent twice blindly.
+    await c.identities.create(m.domain, m.mailshare, id, wire);
+  } catch (err) {
+    // Created by someone else between the read and the create: BlueMind answers UNKNOWN "already exists".
+    if (!/already exists/.test(serverMessage(err))) throw err;
+    await c.identities.update(m.domain, m.mailshare, id, wire);
+  }
+}
+
+export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs, MailshareIdentityOutputs>({
+  kind: "MailshareIdentity",
+  inputKeys: ["domain", "mailshare", ...IDENTITY_KEYS],
+
+  async check(news) {
+    let domain: unknown = news.domain;
+    try {
+      domain = domainOf(news.domain);
+    } catch (err) {
+      return { inputs: news as MailshareIdentityInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
+    }
+    const failures: CheckFailure[] = [];
+    if (typeof news.mailshare !== "string" || news.mailshare === "") {
+      failures.push({ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(news.mailshare ?? null)}` });
+    }
+    const raw = Object.fromEntries(IDENTITY_KEYS.filter((k) => news[k] !== undefined).map((k) => [k, news[k]]));
+    // The "email is one of the mailshare's addresses" cross-check reads email and aliases, which
+    // this resource does not own: it is skipped here, and BlueMind enforces it on create/update.
+    const slice = validateSlice(domain, { identities: [raw] }, ["identities"]);
+    failures.push(...slice.failures.map((f) => ({ property: flatProperty(f.property), reason: f.reason })));
+    if (failures.length > 0) return { inputs: news as MailshareIdentityInputs, failures };
+    const identity = slice.value.identities[0];
+    const inputs: MailshareIdentityInputs = { domain: domain as string, mailshare: news.mailshare as string, ...identity };
+    // Known before creation, so previews show it.
+    return { inputs: { ...inputs, identityId: identityId(inputs.mailshare, inputs.name) }, failures: [] };
+  },
+
+  idOf: (m) => identityId(m.mailshare, m.name),
+
+  async create(m) {
+    const id = identityId(m.mailshare, m.name);
+    await requireMailshare(m.domain, m.mailshare);
+    try {
+      await createOrConverge(id, m);
+    } catch (err) {
+      throw explained(err, m);
+    }
+    return { id, outs: { identityId: id } };
+  },
+
+  async read(id, props) {
+    const { domain, mailshare } = props;
+    let stored: WireIdentity | null;
+    try {
+      stored = await client().identities.get(domain, mailshare, id);
+    } catch (err) {
+      // No ACL container: gone only when the server says the mailshare itself is gone.
+      if (isMissingContainer(err) && (await mailshareGone(domain, mailshare))) return null;
+      throw explained(err, props);
+    }
+    if (!stored) return null;
+    return { inputs: fromWire(domain, mailshare, stored), outs: { identityId: id } };
+  },
+
+  async update(id, _olds, news) {
+    const c = client();
+    try {
+      await c.identities.update(news.domain, news.mailshare, id, toWire(news));
+    } catch (err) {
+      // Deleted in the console since the last run: create it again under the same id.
+      if (!(err instanceof BlueMindError && err.status === 404)) throw explained(err, news);
+      await requireMailshare(news.domain, news.mailshare);
+      try {
+        await createOrConverge(id, news);
+      } catch (again) {
+        throw explained(again, news);
+      }
+    }
+    return { identityId: id };
+  },
+
+  async delete(id, props) {
+    try {
+      await client().identities.delete(props.domain, props.mailshare, id);
+    } catch (err) {
+      if (err instanceof BlueMindError && err.status === 404) return; // already gone
+      if (isMissingContainer(err) && (await mailshareGone(props.domain, props.mailshare))) return;
+      throw explained(err, props);
+    }
+  },
+});
+
+export interface MailshareIdentityArgs {
+  domain?: pulumi.Input<string>;
+  /** The mailshare's uid: pass the `uid` output of a `Mailshare`. */
+  mailshare: pulumi.Input<string>;
+  /** The identity's label, unique within the mailshare. */
+  name: pulumi.Input<string>;
+  displayName?: pulumi.Input<string | null>;
+  /** One of the mailshare's addresses. */
+  email: pulumi.Input<string>;
+  signature?: pulumi.Input<string>;
+  format?: pulumi.Input<SignatureFormat>;
+  default?: pulumi.Input<boolean>;
+  sentFolder?: pulumi.Input<string | null>;
+}
+
+/** A sender identity of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareIdentity`). */
+export class MailshareIdentity extends pulumi.dynamic.Resource {
+  declare readonly identityId: pulumi.Output<string>;
+  declare readonly mailshare: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly email: pulumi.Output<string>;
+
+  constructor(name: string, args: MailshareIdentityArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerStub("MailshareIdentity"), name, { identityId: undefined, ...args }, opts, "bluemind", "MailshareIdentity");
+  }
+}

@@ -1,4 +1,294 @@
-// Placeholder: being implemented.
-import type { BmshareProvider } from "./base";
+// `MailshareMaintenance`: an action, not state — consolidate the mailbox's search index, check it
+// (a repair in dry mode: BlueMind has no separate check, bluemind-api.md §2.11) or repair it (the
+// console's "Validate and repair"). It runs on create and whenever `trigger` changes, follows the
+// task to its end with progress, and keeps the outcome and a log summary as outputs.
+//
+// Where the last trigger lives: the CLI has no state file, yet must not run the operation on every
+// apply. So the trigger and outcome of the last successful run are recorded on the server, in the
+// settings of the mailshare's ACL container (`bmshare.maintenance.<operation>.trigger|ranAt|state`),
+// and `read` returns the recorded trigger: a new trigger is a change in plan and refresh, the same
+// one is none. Those settings go with the container: when it is missing (a broken mailshare, which
+// a repair re-creates), nothing is recorded, and read reports a trigger of null ("never ran"), so
+// the next plan proposes running the operation again rather than hiding that the record is lost.
+import * as pulumi from "@pulumi/pulumi";
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { defineProvider, type Props } from "./base";
+import { client, domainOf } from "./connection";
+import { withMailshareLock } from "./lock";
+import { report } from "./progress";
+import { followTask, requireMailshare } from "./support";
+import { validateSlice } from "./validate";
+import { providerStub } from "./stub";
+import { BlueMindError, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
+import { MAINTENANCE_OPERATIONS, type MaintenanceOperation } from "../desired/model";
 
-export const mailshareMaintenanceProvider = undefined as unknown as BmshareProvider;
+export interface MailshareMaintenanceInputs extends Props {
+  domain: string;
+  /** Uid of the mailshare (the `uid` output of a `Mailshare`). */
+  mailshare: string;
+  operation: MaintenanceOperation;
+  /**
+   * Free-form: the operation runs when the resource is created and whenever this value changes.
+   * Read gives the trigger of the last successful run recorded on the server (null: none).
+   */
+  trigger: string | null;
+}
+
+export interface MailshareMaintenanceOutputs extends Props {
+  /** How the last run ended (a run ending InError fails the create / update instead). */
+  state: "Success" | "InError" | null;
+  /** The task's result string. */
+  result: string | null;
+  /** The last (at most 20) log lines of the task. */
+  logSummary: string | null;
+  /** When the last run ended (ISO 8601). */
+  ranAt: string | null;
+  /** The trigger of the last successful run. */
+  lastTrigger: string | null;
+}
+
+/** What the server records about the last successful run of one operation. */
+interface RunRecord {
+  trigger: string;
+  ranAt: string | null;
+  state: "Success" | "InError" | null;
+}
+
+const LOG_SUMMARY_LINES = 20;
+
+const DESCRIPTIONS: Record<MaintenanceOperation, string> = {
+  consolidateIndex: "consolidating the mailbox index",
+  check: "checking the mailbox (dry repair)",
+  repair: "validating and repairing the mailbox",
+};
+
+const settingKey = (operation: MaintenanceOperation, field: keyof RunRecord) => `bmshare.maintenance.${operation}.${field}`;
+
+const isStatus = (err: unknown, status: number) => err instanceof BlueMindError && err.status === status;
+
+const what = (m: MailshareMaintenanceInputs) => `${DESCRIPTIONS[m.operation]} of mailshare ${m.mailshare}`;
+
+/** The recorded last run, or null (never ran, or the ACL container holding the record is missing). */
+async function readRecord(m: MailshareMaintenanceInputs): Promise<RunRecord | null> {
+  let settings: Record<string, string>;
+  try {
+    settings = await client().containers.getSettings(mailboxAclContainerUid(m.mailshare));
+  } catch (err) {
+    if (!isStatus(err, 404)) throw err;
+    report("warn", `mailshare ${m.mailshare} has no ACL container, so no record of its earlier ${m.operation} runs: a repair re-creates it`);
+    return null;
+  }
+  const trigger = settings[settingKey(m.operation, "trigger")];
+  if (trigger === undefined) return null;
+  const state = settings[settingKey(m.operation, "state")];
+  return {
+    trigger,
+    ranAt: settings[settingKey(m.operation, "ranAt")] ?? null,
+    state: state === "Success" || state === "InError" ? state : null,
+  };
+}
+
+/**
+ * Records a successful run. The settings map is replaced as a whole (setSettings), so it is read
+ * and written under the mailshare's lock (the other operations record there too), keeping keys
+ * set by anyone else.
+ */
+async function writeRecord(m: MailshareMaintenanceInputs, record: RunRecord): Promise<void> {
+  const c = client();
+  const container = mailboxAclContainerUid(m.mailshare);
+  try {
+    await withMailshareLock(m.domain, m.mailshare, async () => {
+      const settings = await c.containers.getSettings(container);
+      await c.containers.setSettings(container, {
+        ...settings,
+        [settingKey(m.operation, "trigger")]: record.trigger,
+        [settingKey(m.operation, "ranAt")]: record.ranAt ?? "",
+        [settingKey(m.operation, "state")]: record.state ?? "",
+      });
+    });
+  } catch (err) {
+    if (isStatus(err, 404)) {
+      report("warn", `${what(m)} succeeded but could not be recorded: the mailshare has no ACL container (a repair re-creates it). The next plan will propose running it again`);
+      return;
+    }
+    throw new Error(`${what(m)} succeeded but recording it on the server failed (a re-run will run it again): ${(err as Error).message}`);
+  }
+}
+
+/** Whether the entry's repair task (deterministic id) is running now. */
+async function repairRunning(taskId: string): Promise<boolean> {
+  try {
+    const { state } = await client().tasks.status(taskId);
+    return state === "NotStarted" || state === "InProgress";
+  } catch (err) {
+    if (isStatus(err, 404)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Check and repair: every available operation, like the console's "Validate and repair". A repair
+ * already running is followed instead of starting another (what the console does); a check waits
+ * for it, since BlueMind refuses a second repair task of the entry while one runs. Serialised per
+ * mailshare in the process, so that a check and a repair declared together do not follow each
+ * other's task.
+ */
+async function repair(m: MailshareMaintenanceInputs, dry: boolean): Promise<TaskOutcome> {
+  const c = client();
+  return withMailshareLock(m.domain, `${m.mailshare}#repair-task`, async () => {
+    const taskId = repairTaskId(m.domain, m.mailshare);
+    if (await repairRunning(taskId)) {
+      if (!dry) {
+        report("info", `${what(m)}: a repair is already running (task ${taskId}): following it instead of starting another`);
+        return followTask({ id: taskId }, what(m));
+      }
+      report("info", `${what(m)}: waiting for the running repair task ${taskId} to end first`);
+      await c.followTask({ id: taskId }, { rejectOnError: false });
+    }
+    const operations = (await c.maintenance.getAvailableOperations(m.domain, m.mailshare)).map((op) => op.identifier);
+    const ref = await c.maintenance.repair(m.domain, m.mailshare, { opIdentifiers: operations, dry, logToCoreLog: false, verbose: true });
+    return followTask(ref, what(m));
+  });
+}
+
+/** Runs the operation and follows its task; a task ending InError throws with its last log line. */
+async function execute(m: MailshareMaintenanceInputs): Promise<TaskOutcome> {
+  switch (m.operation) {
+    case "consolidateIndex":
+      return followTask(await client().mgmt.consolidateMailbox(m.domain, m.mailshare), what(m));
+    case "check":
+      return repair(m, true);
+    case "repair":
+      return repair(m, false);
+  }
+}
+
+function outputsOfRecord(record: RunRecord | null, previous: Partial<MailshareMaintenanceOutputs> = {}): MailshareMaintenanceOutputs {
+  // The log and result are not recorded on the server: kept from the previous outputs of the same run.
+  const sameRun = record !== null && record.ranAt !== null && previous.ranAt === record.ranAt;
+  return {
+    state: record?.state ?? null,
+    result: sameRun ? previous.result ?? null : null,
+    logSummary: sameRun ? previous.logSummary ?? null : null,
+    ranAt: record?.ranAt ?? null,
+    lastTrigger: record?.trigger ?? null,
+  };
+}
+
+/**
+ * Runs the operation for `m.trigger`, unless the server records a successful run for that very
+ * trigger (a re-run after a failure midway, or the CLI already ran it): a trigger runs once.
+ */
+async function runFor(m: MailshareMaintenanceInputs): Promise<MailshareMaintenanceOutputs> {
+  await requireMailshare(m.domain, m.mailshare);
+  const recorded = await readRecord(m);
+  if (recorded && recorded.trigger === m.trigger && recorded.state === "Success") {
+    report("info", `${what(m)}: already ran for trigger ${JSON.stringify(m.trigger)} (at ${recorded.ranAt}), not run again`);
+    return outputsOfRecord(recorded);
+  }
+  const outcome = await execute(m);
+  const record: RunRecord = { trigger: m.trigger as string, ranAt: new Date().toISOString(), state: outcome.state };
+  await writeRecord(m, record);
+  return {
+    state: outcome.state,
+    result: outcome.result,
+    logSummary: outcome.logs.slice(-LOG_SUMMARY_LINES).join("\n"),
+    ranAt: record.ranAt,
+    lastTrigger: record.trigger,
+  };
+}
+
+const isOperation = (v: unknown): v is MaintenanceOperation => MAINTENANCE_OPERATIONS.includes(v as MaintenanceOperation);
+
+export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceInputs, MailshareMaintenanceOutputs>({
+  kind: "MailshareMaintenance",
+  inputKeys: ["domain", "mailshare", "operation", "trigger"],
+  // Another mailshare or operation is another action: it runs as a new one (deleting the old one
+  // undoes nothing).
+  replaceOn: ["domain", "mailshare", "operation"],
+
+  async check(news) {
+    let domain: unknown = news.domain;
+    try {
+      domain = domainOf(news.domain);
+    } catch (err) {
+      return { inputs: news as MailshareMaintenanceInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
+    }
+    const failures: CheckFailure[] = [];
+    if (typeof news.mailshare !== "string" || news.mailshare === "") {
+      failures.push({ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(news.mailshare ?? null)}` });
+    }
+    if (!isOperation(news.operation)) {
+      failures.push({ property: "operation", reason: `expected one of ${MAINTENANCE_OPERATIONS.join(", ")}, found ${JSON.stringify(news.operation ?? null)}` });
+      return { inputs: news as MailshareMaintenanceInputs, failures };
+    }
+    if (news.trigger == null) {
+      failures.push({ property: "trigger", reason: "expected a trigger (a text or a number such as 2026-11): the operation runs when it is set and whenever it changes; to never run it, remove the resource" });
+      return { inputs: news as MailshareMaintenanceInputs, failures };
+    }
+    const slice = validateSlice(domain, { maintenance: { [news.operation]: news.trigger } }, ["maintenance"]);
+    const prefix = `maintenance.${news.operation}`;
+    failures.push(...slice.failures.map((f) => ({ property: f.property === prefix ? "trigger" : f.property, reason: f.reason })));
+    if (failures.length > 0) return { inputs: news as MailshareMaintenanceInputs, failures };
+    const inputs: MailshareMaintenanceInputs = {
+      domain: domain as string, mailshare: news.mailshare as string, operation: news.operation,
+      trigger: slice.value.maintenance[news.operation],
+    };
+    return { inputs, failures: [] };
+  },
+
+  idOf: (m) => `${m.mailshare}/maintenance/${m.operation}`,
+
+  async create(m) {
+    const outs = await runFor(m);
+    return { id: `${m.mailshare}/maintenance/${m.operation}`, outs };
+  },
+
+  async read(_id, props) {
+    if ((await client().mailshares.getComplete(props.domain, props.mailshare)) === null) return null;
+    const record = await readRecord(props);
+    const inputs: MailshareMaintenanceInputs = {
+      domain: props.domain, mailshare: props.mailshare, operation: props.operation, trigger: record?.trigger ?? null,
+    };
+    return { inputs, outs: outputsOfRecord(record, props) };
+  },
+
+  async update(_id, olds, news) {
+    if (olds.trigger === news.trigger) {
+      // Only something else changed: the operation does not run again.
+      return {
+        state: olds.state ?? null, result: olds.result ?? null, logSummary: olds.logSummary ?? null,
+        ranAt: olds.ranAt ?? null, lastTrigger: olds.lastTrigger ?? null,
+      };
+    }
+    return runFor(news);
+  },
+
+  async delete(id) {
+    report("info", `maintenance ${id}: an action, nothing to undo; the record of its last run stays on the mailshare, so declaring the same trigger again does not run it again`);
+  },
+});
+
+export interface MailshareMaintenanceArgs {
+  domain?: pulumi.Input<string>;
+  /** The mailshare's uid: pass the `uid` output of a `Mailshare`. */
+  mailshare: pulumi.Input<string>;
+  operation: pulumi.Input<MaintenanceOperation>;
+  /** Runs the operation when set and whenever it changes (a date or a ticket number makes a good trigger). */
+  trigger: pulumi.Input<string | number>;
+}
+
+/** A maintenance action on a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareMaintenance`). */
+export class MailshareMaintenance extends pulumi.dynamic.Resource {
+  declare readonly state: pulumi.Output<"Success" | "InError" | null>;
+  declare readonly result: pulumi.Output<string | null>;
+  declare readonly logSummary: pulumi.Output<string | null>;
+  declare readonly ranAt: pulumi.Output<string | null>;
+  declare readonly lastTrigger: pulumi.Output<string | null>;
+
+  constructor(name: string, args: MailshareMaintenanceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerStub("MailshareMaintenance"), name,
+      { state: undefined, result: undefined, logSummary: undefined, ranAt: undefined, lastTrigger: undefined, ...args },
+      opts, "bluemind", "MailshareMaintenance");
+  }
+}

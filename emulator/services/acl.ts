@@ -1,5 +1,5 @@
 // Sharing ACLs of mailboxes (bluemind-api.md §2.4): IContainerManagement
-// `/api/containers/_manage/{containerUid}` (`_acl`, `_descriptor`, `_canAccess`), the IMailboxes view
+// `/api/containers/_manage/{containerUid}` (`_acl`, `_descriptor`, `_canAccess`, `_settings`), the IMailboxes view
 // `/api/mailboxes/{d}/{mailboxUid}/_acls` of the same data, and IMailboxAclUids. A mailbox's ACL lives
 // on the container `mailbox:acls-<uid>` (type mailboxacl, owner = the mailbox uid). Writes are
 // validated, get the mailshare SendAs automation, and are stored compacted; reads are expanded.
@@ -151,13 +151,28 @@ function descriptor(ctx: Ctx, c: AclContainer): Record<string, unknown> {
     domainUid: c.domainUid,
     ownerDisplayname: owner?.item.displayName ?? null,
     ownerDirEntryPath: owner && d ? dirEntry(d, owner).path : null,
-    settings: {},
+    settings: { ...(c.settings ?? {}) },
     deleted: false,
     datalocation: owner?.item.value.dataLocation ?? null,
     writable: verbs.includes("Write"),
     verbs,
     offlineSync: false,
   };
+}
+
+/**
+ * A `Map<String, String>` body as Jackson reads it: an object whose scalar values become strings;
+ * null values are dropped (the settings store keeps no null), nested objects fail to parse.
+ */
+function settingsBody(ctx: Ctx): Record<string, string> {
+  const raw = ctx.object();
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === null) continue;
+    if (typeof value === "object") throw parseError();
+    out[key] = String(value);
+  }
+  return out;
 }
 
 /** Whether the caller holds any of the verbs or roles (canAccess takes both kinds of names). */
@@ -193,6 +208,20 @@ export function register(r: Router): void {
     const c = requireContainer(ctx.emu.store, ctx.params.containerUid);
     requireVerb(ctx, c, "Manage", "Read");
     return descriptor(ctx, c);
+  });
+
+  // ContainerManagement.getSettings / setSettings: reading needs Read or Manage, writing Manage;
+  // setSettings replaces the whole map (keys left out are removed).
+  r.get(`${manage}/_settings`, (ctx) => {
+    const c = requireContainer(ctx.emu.store, ctx.params.containerUid);
+    requireVerb(ctx, c, "Manage", "Read");
+    return { ...(c.settings ?? {}) };
+  });
+
+  r.put(`${manage}/_settings`, (ctx) => {
+    const c = requireContainer(ctx.emu.store, ctx.params.containerUid);
+    requireVerb(ctx, c, "Manage");
+    c.settings = settingsBody(ctx);
   });
 
   r.post(`${manage}/_canAccess`, (ctx) => {

@@ -231,3 +231,58 @@ describe("descriptor, canAccess and the ACL container uid", () => {
     expect(raw).toBe("mailbox:acls-x");
   });
 });
+
+describe("container settings (IContainerManagement _settings)", () => {
+  const settingsPath = (uid: string) => `${manage(`mailbox:acls-${uid}`)}/_settings`;
+  const getSettings = (uid: string, key?: string | null) => emu.api("GET", settingsPath(uid), { key });
+  const setSettings = (uid: string, body: unknown, key?: string | null) => emu.api("PUT", settingsPath(uid), { body, key });
+
+  it("starts empty, stores a map and replaces the whole map on each write", async () => {
+    const uid = await newShare();
+    expect((await getSettings(uid)).json).toEqual({});
+    const put = await setSettings(uid, { "a.trigger": "2026-11", "a.state": "Success" });
+    expect(put.status).toBe(200);
+    expect(put.text).toBe("");
+    expect((await getSettings(uid)).json).toEqual({ "a.trigger": "2026-11", "a.state": "Success" });
+    await setSettings(uid, { "b.trigger": "INC-1" });
+    expect((await getSettings(uid)).json).toEqual({ "b.trigger": "INC-1" });
+  });
+
+  it("reads scalars as strings, drops null values and refuses nested values or a non-object body", async () => {
+    const uid = await newShare();
+    await setSettings(uid, { n: 42, b: true, gone: null });
+    expect((await getSettings(uid)).json).toEqual({ n: "42", b: "true" });
+    expect((await setSettings(uid, { nested: { x: 1 } })).status).toBe(500);
+    expect((await setSettings(uid, ["x"])).status).toBe(500);
+    expect((await getSettings(uid)).json).toEqual({ n: "42", b: "true" });
+  });
+
+  it("answers 404 for an unknown container", async () => {
+    expect((await emu.api("GET", `${manage("mailbox:acls-nope")}/_settings`)).status).toBe(404);
+    expect((await emu.api("PUT", `${manage("mailbox:acls-nope")}/_settings`, { body: { a: "b" } })).status).toBe(404);
+  });
+
+  it("lets Read holders read the settings and only Manage holders write them", async () => {
+    const uid = await newShare();
+    await setSettings(uid, { k: "v" });
+    expect((await getSettings(uid, null)).status).toBe(403);
+    expect((await getSettings(uid, bobKey)).status).toBe(403);
+    await setAcl(uid, [{ subject: bobUid, verb: "Read" }]);
+    const read = await getSettings(uid, bobKey);
+    expect(read.status).toBe(200);
+    expect(read.json).toEqual({ k: "v" });
+    expect((await setSettings(uid, { k: "bob" }, bobKey)).status).toBe(403);
+    await setAcl(uid, [{ subject: bobUid, verb: "Manage" }]);
+    expect((await setSettings(uid, { k: "bob" }, bobKey)).status).toBe(200);
+    expect((await getSettings(uid)).json).toEqual({ k: "bob" });
+  });
+
+  it("shows the settings in the container descriptor, and they go with the mailshare", async () => {
+    const uid = await newShare();
+    await setSettings(uid, { k: "v" });
+    expect((await emu.api("GET", `${manage(`mailbox:acls-${uid}`)}/_descriptor`)).json.settings).toEqual({ k: "v" });
+    expect((await emu.api("DELETE", `/api/mailshares/acme.test/${uid}`)).status).toBe(200);
+    for (let i = 0; i < 200 && (await getSettings(uid)).status !== 404; i++) await new Promise((r) => setTimeout(r, 5));
+    expect((await getSettings(uid)).status).toBe(404);
+  });
+});
