@@ -52,8 +52,13 @@ export function installMocks(config: Record<string, string> = {}): Registration[
     });
   };
   pulumi.runtime.setConfig && Object.entries(config).forEach(([k, v]) => pulumi.runtime.setConfig(`bluemind-mailshares:${k}`, v));
+  const { mailshareUid } = requireProjectModule("providers/ids.ts");
   pulumi.runtime.setMocks({
-    newResource: (args: any) => ({ id: `${args.name}-id`, state: { ...args.inputs, uid: args.inputs.uid ?? `${args.name}-uid` } }),
+    // A Mailshare's uid is the deterministic one its provider would give it.
+    newResource: (args: any) => ({
+      id: `${args.name}-id`,
+      state: args.type.endsWith(":Mailshare") ? { ...args.inputs, uid: mailshareUid(args.inputs.domain, args.inputs.name) } : args.inputs,
+    }),
     call: (args: any) => args.inputs,
   }, "bluemind-mailshares", "test", false);
   return records;
