@@ -17,12 +17,18 @@ const provrpc = req("@pulumi/pulumi/proto/provider_grpc_pb");
 export const PROJECT = "bluemind-mailshares";
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Serializes `exportName` of `modulePath` (relative to the project root) in a child process. */
-export function serializeProvider(modulePath: string, exportName: string, env: NodeJS.ProcessEnv = process.env): string {
-  const out = execFileSync(process.execPath, ["bin/run-ts.js", "test/support/serialize-provider.ts", modulePath, exportName], {
+/** Serializes exports of `modulePath` (relative to the project root) in one child process. */
+export function serializeProviders(modulePath: string, exportNames: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out = execFileSync(process.execPath, ["bin/run-ts.js", "test/support/serialize-provider.ts", modulePath, ...exportNames], {
     cwd: ROOT, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024,
   });
-  return JSON.parse(out).text;
+  const parsed: Record<string, { text: string }> = JSON.parse(out);
+  return Object.fromEntries(Object.entries(parsed).map(([name, s]) => [name, s.text]));
+}
+
+/** Serializes `exportName` of `modulePath` (relative to the project root) in a child process. */
+export function serializeProvider(modulePath: string, exportName: string, env: NodeJS.ProcessEnv = process.env): string {
+  return serializeProviders(modulePath, [exportName], env)[exportName];
 }
 
 export interface DiffResult {
@@ -33,15 +39,21 @@ export interface DiffResult {
 }
 
 export class ProviderHost {
-  private output = "";
-  private constructor(private readonly child: ChildProcess, private readonly client: any, readonly providerText: string) {
-    child.stdout?.on("data", (c) => (this.output += c));
-    child.stderr?.on("data", (c) => (this.output += c));
-  }
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any,
+    readonly providerText: string,
+    private readonly output: { text: string },
+  ) {}
 
   /** Everything the host printed (pulumi.log lines land here without an engine). */
   get logs(): string {
-    return this.output;
+    return this.output.text;
+  }
+
+  /** The same host process, sending another provider (each resource carries its own, as in state). */
+  withProvider(providerText: string): ProviderHost {
+    return new ProviderHost(this.child, this.client, providerText, this.output);
   }
 
   static async start(providerText: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
@@ -64,7 +76,10 @@ export class ProviderHost {
       child.once("exit", (code) => reject(new Error(`provider host exited (${code})`)));
     });
     const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, providerText);
+    const output = { text: "" };
+    child.stdout!.on("data", (c) => (output.text += c));
+    child.stderr!.on("data", (c) => (output.text += c));
+    return new ProviderHost(child, client, providerText, output);
   }
 
   private call<T>(method: string, request: any): Promise<T> {

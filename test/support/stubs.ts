@@ -1,20 +1,26 @@
-// The serialized stub of a resource kind, as `new <Kind>(...)` puts it in state.
-import { serializeProvider } from "./pulumi-host";
+// The serialized stubs of the resource kinds, as `new <Kind>(...)` puts them in state.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { serializeProviders } from "./pulumi-host";
 
-const cache = new Map<string, string>();
+const KINDS = ["Mailshare", "MailshareAliases", "MailshareAcl", "MailshareAutoReply", "MailshareFilters", "MailshareIdentity", "MailshareMaintenance"];
 
-/** Serializes `providerStub(kind)` in a child process (cached per test process). */
+let texts: Record<string, string> | undefined;
+
+/** The stub text of `kind` (all kinds serialized once per test process, in one child process). */
 export function serializeStub(kind: string): string {
-  let text = cache.get(kind);
-  if (!text) {
+  if (!texts) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-stub-"));
-    const file = path.join(dir, "stub.ts");
-    fs.writeFileSync(file, `import { providerStub } from ${JSON.stringify(path.resolve(__dirname, "..", "..", "providers", "stub"))};\nexport const stub = providerStub(${JSON.stringify(kind)});\n`);
-    text = serializeProvider(file, "stub");
-    cache.set(kind, text);
+    const file = path.join(dir, "stubs.ts");
+    const stubModule = JSON.stringify(path.resolve(__dirname, "..", "..", "providers", "stub"));
+    fs.writeFileSync(file, [
+      `import { providerStub } from ${stubModule};`,
+      ...KINDS.map((k) => `export const ${k} = providerStub(${JSON.stringify(k)});`),
+    ].join("\n"));
+    texts = serializeProviders(file, KINDS);
   }
+  const text = texts[kind];
+  if (!text) throw new Error(`unknown kind ${kind}`);
   return text;
 }
