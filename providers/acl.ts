@@ -11,11 +11,11 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
-import { client, domainOf, ConnectionError } from "./connection";
+import { client, ConnectionError } from "./connection";
 import { withMailshareLock } from "./lock";
 import { report } from "./progress";
 import { requireMailshare } from "./support";
-import { validateSlice } from "./validate";
+import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { normaliseMailshare } from "../desired/normalise";
 import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
@@ -130,10 +130,6 @@ function sorted(shares: readonly AclShare[]): AclShare[] {
 const mailshareOf = (id: string, props: Partial<MailshareAclInputs>) =>
   props.mailshare ?? (id.endsWith(ID_SUFFIX) ? id.slice(0, -ID_SUFFIX.length) : id);
 
-function mailshareRefFailures(mailshare: unknown): CheckFailure[] {
-  if (typeof mailshare === "string" && mailshare !== "") return [];
-  return [{ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(mailshare ?? null)}` }];
-}
 
 /** The uid of a user (by login or address) or group (by name or address); null when unknown. */
 async function uidOf(domain: string, s: Subject): Promise<string | null> {
@@ -263,17 +259,14 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
   listKeys: { shares: (s: AclShare) => keyOf(subjectOf(s)) },
 
   async check(news) {
-    let domain: unknown = news.domain;
-    try {
-      domain = domainOf(news.domain);
-    } catch (err) {
-      return { inputs: news as MailshareAclInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
-    }
+    const resolved = resolveDomain(news.domain);
+    if ("failure" in resolved) return { inputs: news as MailshareAclInputs, failures: [resolved.failure] };
+    const { domain } = resolved;
     const { value, failures } = validateSlice(domain, news, OWNED);
     failures.push(...mailshareRefFailures(news.mailshare));
-    if (failures.length === 0) failures.push(...await subjectFailures(domain as string, (news.shares ?? []) as RawShare[]));
+    if (failures.length === 0) failures.push(...await subjectFailures(domain, (news.shares ?? []) as RawShare[]));
     if (failures.length > 0) return { inputs: news as MailshareAclInputs, failures };
-    return { inputs: { domain: domain as string, mailshare: news.mailshare as string, shares: value.shares }, failures: [] };
+    return { inputs: { domain: domain, mailshare: news.mailshare as string, shares: value.shares }, failures: [] };
   },
 
   idOf: (m) => `${m.mailshare}${ID_SUFFIX}`,

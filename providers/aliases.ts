@@ -6,14 +6,13 @@
 // IMailshare.update, a full replace of the whole mailshare (bluemind-api.md §4, item 5). `Mailshare` writes
 // the same object, so every write here is a read-modify-write under the per-mailshare lock, built
 // from a read made inside the lock, that keeps the default address and every other field as read.
-import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
-import { client, domainOf } from "./connection";
+import { client } from "./connection";
 import { deepEqual } from "./diff";
 import { withMailshareLock } from "./lock";
 import { requireMailshare } from "./support";
-import { validateSlice } from "./validate";
+import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { normaliseMailshare } from "../desired/normalise";
 import type { Address, RawAddress } from "../desired/model";
@@ -35,10 +34,6 @@ const ID_SUFFIX = "/aliases";
 const mailshareOf = (id: string, props: Partial<MailshareAliasesInputs>) =>
   props.mailshare ?? (id.endsWith(ID_SUFFIX) ? id.slice(0, -ID_SUFFIX.length) : id);
 
-function mailshareRefFailures(mailshare: unknown): CheckFailure[] {
-  if (typeof mailshare === "string" && mailshare !== "") return [];
-  return [{ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(mailshare ?? null)}` }];
-}
 
 /** In the canonical order, so that a read compares equal to the inputs whatever order BlueMind keeps. */
 function sorted(aliases: readonly Address[]): Address[] {
@@ -76,18 +71,15 @@ export const mailshareAliasesProvider = defineProvider<MailshareAliasesInputs, P
   listKeys: { aliases: (a: Address) => a.address },
 
   async check(news) {
-    let domain: unknown = news.domain;
-    try {
-      domain = domainOf(news.domain);
-    } catch (err) {
-      return { inputs: news as MailshareAliasesInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
-    }
+    const resolved = resolveDomain(news.domain);
+    if ("failure" in resolved) return { inputs: news as MailshareAliasesInputs, failures: [resolved.failure] };
+    const { domain } = resolved;
     // Only `aliases` is owned: the rule "aliases need a primary address" reads `email`, which
     // belongs to Mailshare, so validateSlice skips it (the YAML loader checks whole mailshares).
     const { value, failures } = validateSlice(domain, news, OWNED);
     failures.push(...mailshareRefFailures(news.mailshare));
     if (failures.length > 0) return { inputs: news as MailshareAliasesInputs, failures };
-    return { inputs: { domain: domain as string, mailshare: news.mailshare as string, aliases: value.aliases }, failures: [] };
+    return { inputs: { domain: domain, mailshare: news.mailshare as string, aliases: value.aliases }, failures: [] };
   },
 
   idOf: (m) => `${m.mailshare}${ID_SUFFIX}`,

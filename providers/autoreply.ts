@@ -13,12 +13,11 @@
 // has a text reads as `{ enabled: false, … }` — except against a declared null: BlueMind sends
 // nothing either way, so that is not drift (the text stays until the next write).
 import * as pulumi from "@pulumi/pulumi";
-import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
 import { client, domainOf } from "./connection";
 import { withMailshareLock } from "./lock";
 import { requireMailshare } from "./support";
-import { validateSlice } from "./validate";
+import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import type { AutoReply, RawAutoReply } from "../desired/model";
 import type { Vacation } from "../bluemind/types";
@@ -60,10 +59,6 @@ export function autoReplyOf(v: Vacation): AutoReply | null {
   return !reply.enabled && reply.message === "" && reply.html === null ? null : reply;
 }
 
-function mailshareFailures(mailshare: unknown): CheckFailure[] {
-  if (typeof mailshare === "string" && mailshare !== "") return [];
-  return [{ property: "mailshare", reason: `expected the uid of a mailshare (a Mailshare's uid output), found ${JSON.stringify(mailshare ?? null)}` }];
-}
 
 async function save(domain: string, mailshare: string, reply: AutoReply | null): Promise<void> {
   await withMailshareLock(domain, mailshare, () => client().mailboxes.setMailboxVacation(domain, mailshare, vacationOf(reply)));
@@ -75,16 +70,13 @@ export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInput
   replaceOn: ["domain", "mailshare"],
 
   async check(news) {
-    let domain: unknown = news.domain;
-    try {
-      domain = domainOf(news.domain);
-    } catch (err) {
-      return { inputs: news as MailshareAutoReplyInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
-    }
+    const resolved = resolveDomain(news.domain);
+    if ("failure" in resolved) return { inputs: news as MailshareAutoReplyInputs, failures: [resolved.failure] };
+    const { domain } = resolved;
     const { value, failures } = validateSlice(domain, news, OWNED);
-    failures.push(...mailshareFailures(news.mailshare));
+    failures.push(...mailshareRefFailures(news.mailshare));
     if (failures.length > 0) return { inputs: news as MailshareAutoReplyInputs, failures };
-    return { inputs: { domain: domain as string, mailshare: news.mailshare as string, autoReply: value.autoReply }, failures: [] };
+    return { inputs: { domain: domain, mailshare: news.mailshare as string, autoReply: value.autoReply }, failures: [] };
   },
 
   idOf,

@@ -17,7 +17,7 @@ import { client, domainOf } from "./connection";
 import { filterToRule, forwardingOf, forwardingToWire, rulesToFilters } from "./filter-rules";
 import { withMailshareLock } from "./lock";
 import { requireMailshare } from "./support";
-import { validateSlice } from "./validate";
+import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { checkMailshare } from "../desired/crosscheck";
 import { formatPath, type Issue } from "../desired/errors";
@@ -59,10 +59,6 @@ function forwardingFailures(news: Props, value: CanonicalMailshare): CheckFailur
   return checkMailshare(raw, value, skipped).filter((i) => i.path[0] === "forwarding").map(toFailure);
 }
 
-function mailshareFailures(mailshare: unknown): CheckFailure[] {
-  if (typeof mailshare === "string" && mailshare !== "") return [];
-  return [{ property: "mailshare", reason: `expected the uid of a mailshare (a Mailshare's uid output), found ${JSON.stringify(mailshare ?? null)}` }];
-}
 
 /**
  * Replaces the rules and the forwarding, keeping the vacation exactly as the fresh read inside the
@@ -96,18 +92,15 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
   replaceOn: ["domain", "mailshare"],
 
   async check(news) {
-    let domain: unknown = news.domain;
-    try {
-      domain = domainOf(news.domain);
-    } catch (err) {
-      return { inputs: news as MailshareFiltersInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
-    }
+    const resolved = resolveDomain(news.domain);
+    if ("failure" in resolved) return { inputs: news as MailshareFiltersInputs, failures: [resolved.failure] };
+    const { domain } = resolved;
     const { value, failures } = validateSlice(domain, news, OWNED);
-    failures.push(...mailshareFailures(news.mailshare));
+    failures.push(...mailshareRefFailures(news.mailshare));
     if (failures.length === 0) failures.push(...forwardingFailures(news, value));
     if (failures.length > 0) return { inputs: news as MailshareFiltersInputs, failures };
     const inputs: MailshareFiltersInputs = {
-      domain: domain as string, mailshare: news.mailshare as string, filters: value.filters, forwarding: value.forwarding,
+      domain: domain, mailshare: news.mailshare as string, filters: value.filters, forwarding: value.forwarding,
     };
     return { inputs, failures: [] };
   },

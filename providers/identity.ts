@@ -8,10 +8,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
-import { client, domainOf } from "./connection";
+import { client } from "./connection";
 import { identityId } from "./ids";
 import { requireMailshare } from "./support";
-import { validateSlice } from "./validate";
+import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { BlueMindError } from "../bluemind";
 import type { Identity as WireIdentity } from "../bluemind/types";
@@ -120,16 +120,10 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
   inputKeys: ["domain", "mailshare", ...IDENTITY_KEYS],
 
   async check(news) {
-    let domain: unknown = news.domain;
-    try {
-      domain = domainOf(news.domain);
-    } catch (err) {
-      return { inputs: news as MailshareIdentityInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
-    }
-    const failures: CheckFailure[] = [];
-    if (typeof news.mailshare !== "string" || news.mailshare === "") {
-      failures.push({ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(news.mailshare ?? null)}` });
-    }
+    const resolved = resolveDomain(news.domain);
+    if ("failure" in resolved) return { inputs: news as MailshareIdentityInputs, failures: [resolved.failure] };
+    const { domain } = resolved;
+    const failures: CheckFailure[] = mailshareRefFailures(news.mailshare);
     const raw = Object.fromEntries(IDENTITY_KEYS.filter((k) => news[k] !== undefined).map((k) => [k, news[k]]));
     // The "email is one of the mailshare's addresses" cross-check reads email and aliases, which
     // this resource does not own: it is skipped here, and BlueMind enforces it on create/update.
@@ -137,7 +131,7 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
     failures.push(...slice.failures.map((f) => ({ property: flatProperty(f.property), reason: f.reason })));
     if (failures.length > 0) return { inputs: news as MailshareIdentityInputs, failures };
     const identity = slice.value.identities[0];
-    const inputs: MailshareIdentityInputs = { domain: domain as string, mailshare: news.mailshare as string, ...identity };
+    const inputs: MailshareIdentityInputs = { domain: domain, mailshare: news.mailshare as string, ...identity };
     // Known before creation, so previews show it.
     return { inputs: { ...inputs, identityId: identityId(inputs.mailshare, inputs.name) }, failures: [] };
   },

@@ -9,12 +9,12 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
-import { client, domainOf } from "./connection";
+import { client } from "./connection";
 import { mailshareUid } from "./ids";
 import { withMailshareLock } from "./lock";
 import { report } from "./progress";
 import { DELETION_POLICY_SETTING, defaultQuota, followTask, patchMailshareSettings } from "./support";
-import { validateSlice } from "./validate";
+import { validateSlice, resolveDomain } from "./validate";
 import { providerStub } from "./stub";
 import type { Address, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";
 import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput, VCard } from "../bluemind/types";
@@ -173,15 +173,12 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
   listKeys: { "information.phones": (p: Phone) => p.number },
 
   async check(news) {
-    let domain: unknown = news.domain;
-    try {
-      domain = domainOf(news.domain);
-    } catch (err) {
-      return { inputs: news as MailshareInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
-    }
+    const resolved = resolveDomain(news.domain);
+    if ("failure" in resolved) return { inputs: news as MailshareInputs, failures: [resolved.failure] };
+    const { domain } = resolved;
     const { value, failures } = validateSlice(domain, news, OWNED);
     if (failures.length > 0) return { inputs: news as MailshareInputs, failures };
-    const inputs: MailshareInputs = { domain: domain as string, ...(Object.fromEntries(OWNED.map((k) => [k, value[k]])) as any) };
+    const inputs: MailshareInputs = { domain: domain, ...(Object.fromEntries(OWNED.map((k) => [k, value[k]])) as any) };
     // Known before creation, so previews show it (an adopted mailshare keeps its own uid).
     return { inputs: { ...inputs, uid: mailshareUid(inputs.domain, inputs.name) }, failures: [] };
   },

@@ -13,11 +13,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
-import { client, domainOf } from "./connection";
+import { client } from "./connection";
 import { withMailshareLock } from "./lock";
 import { report } from "./progress";
 import { followTask, requireMailshare } from "./support";
-import { validateSlice } from "./validate";
+import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { BlueMindError, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
 import { MAINTENANCE_OPERATIONS, type MaintenanceOperation } from "../desired/model";
@@ -208,16 +208,10 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
   replaceOn: ["domain", "mailshare", "operation"],
 
   async check(news) {
-    let domain: unknown = news.domain;
-    try {
-      domain = domainOf(news.domain);
-    } catch (err) {
-      return { inputs: news as MailshareMaintenanceInputs, failures: [{ property: "domain", reason: (err as Error).message }] };
-    }
-    const failures: CheckFailure[] = [];
-    if (typeof news.mailshare !== "string" || news.mailshare === "") {
-      failures.push({ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(news.mailshare ?? null)}` });
-    }
+    const resolved = resolveDomain(news.domain);
+    if ("failure" in resolved) return { inputs: news as MailshareMaintenanceInputs, failures: [resolved.failure] };
+    const { domain } = resolved;
+    const failures: CheckFailure[] = mailshareRefFailures(news.mailshare);
     if (!isOperation(news.operation)) {
       failures.push({ property: "operation", reason: `expected one of ${MAINTENANCE_OPERATIONS.join(", ")}, found ${JSON.stringify(news.operation ?? null)}` });
       return { inputs: news as MailshareMaintenanceInputs, failures };
@@ -231,7 +225,7 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
     failures.push(...slice.failures.map((f) => ({ property: f.property === prefix ? "trigger" : f.property, reason: f.reason })));
     if (failures.length > 0) return { inputs: news as MailshareMaintenanceInputs, failures };
     const inputs: MailshareMaintenanceInputs = {
-      domain: domain as string, mailshare: news.mailshare as string, operation: news.operation,
+      domain: domain, mailshare: news.mailshare as string, operation: news.operation,
       trigger: slice.value.maintenance[news.operation],
     };
     return { inputs, failures: [] };

@@ -7,6 +7,7 @@ import { normaliseMailshare } from "../desired/normalise";
 import { checkMailshare } from "../desired/crosscheck";
 import { formatPath, type Issue } from "../desired/errors";
 import { SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type RawMailshare } from "../desired/model";
+import { domainOf } from "./connection";
 
 /** A domain name as the schema and BlueMind accept it. */
 const DOMAIN_RE = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
@@ -46,4 +47,19 @@ export function validateSlice(domain: unknown, raw: Record<string, unknown>, own
 /** Removes `undefined` everywhere (the host's Struct encoding refuses it, pulumi-notes §3). */
 export function clean<T>(value: T): T {
   return JSON.parse(JSON.stringify(value ?? null)) as T;
+}
+
+/** The domain of a resource (its own, else the configured default), or the check failure saying why not. */
+export function resolveDomain(domain: unknown): { domain: string } | { failure: CheckFailure } {
+  try {
+    return { domain: domainOf(domain) };
+  } catch (err) {
+    return { failure: { property: "domain", reason: (err as Error).message } };
+  }
+}
+
+/** A part of a mailshare names it by uid (a Mailshare's `uid` output). */
+export function mailshareRefFailures(mailshare: unknown): CheckFailure[] {
+  if (typeof mailshare === "string" && mailshare !== "") return [];
+  return [{ property: "mailshare", reason: `expected the uid of a mailshare (the uid output of a Mailshare), found ${JSON.stringify(mailshare ?? null)}` }];
 }

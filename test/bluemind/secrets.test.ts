@@ -3,7 +3,7 @@
 // object itself is inspected; got's errors (which carry the request headers) are never exposed.
 import { inspect } from "node:util";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { BlueMindError, type BlueMindClient, type BlueMindLogger } from "../../bluemind";
+import { BlueMindError, type BlueMindLogger } from "../../bluemind";
 import { TEST_KEY, mailshare, requestsOutsideContract, startClientEmulator, uid, type ClientEmulator } from "./support";
 
 const D = "acme.test";
