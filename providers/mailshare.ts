@@ -18,6 +18,7 @@ import { validateSlice, resolveDomain } from "./validate";
 import { providerStub } from "./stub";
 import type { Address, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";
 import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput, VCard } from "../bluemind/types";
+import { mailboxAclContainerUid } from "../bluemind";
 
 /** The inputs of a Mailshare, in canonical form (desired/model.ts). */
 export interface MailshareInputs extends Props {
@@ -124,6 +125,12 @@ async function resolveServer(ref: string | null): Promise<string | null> {
   const server = await client().resolve.server(ref);
   if (!server) throw new Error(`storageServer: server ${ref} does not exist`);
   return server.uid;
+}
+
+async function deletionPolicyMark(uid: string): Promise<DeletionPolicy | null> {
+  const settings = await client().containers.getSettings(mailboxAclContainerUid(uid));
+  const mark = settings[DELETION_POLICY_SETTING];
+  return mark === "delete" || mark === "retain" ? mark : null;
 }
 
 /** Uploads, replaces or removes the photo so that the server matches `m`. */
@@ -259,7 +266,9 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
         // Photos are re-encoded by BlueMind: only presence can be compared.
         photo: hasPhoto ? (props.information?.photo ?? { path: "(set on the server)", sha256: "unknown" }) : null,
       },
-      deletionPolicy: props.deletionPolicy ?? "retain",
+      // The policy the server carries (the mark bmshare writes); none = never marked, which
+      // behaves as retain.
+      deletionPolicy: (await deletionPolicyMark(id)) ?? "retain",
       adopt: props.adopt ?? false,
     };
     return { inputs, outs: outputsOf(item) };

@@ -119,3 +119,17 @@ function stripUid(inputs: MailshareInputs): MailshareInputs {
   const { uid: _, ...rest } = inputs as MailshareInputs & { uid?: string };
   return rest as MailshareInputs;
 }
+
+describe("the deletion policy mark", () => {
+  it("reads the policy the server carries, so switching retain → delete is a change that writes it", async () => {
+    const inputs = await checked({ name: "policy-box", email: "policy-box@acme.test" });
+    const { id, outs } = await p.create(inputs);
+    const asDelete = { ...inputs, deletionPolicy: "delete" as const };
+    const before = await p.read!(id, { ...asDelete, ...outs });
+    expect(p.changes(before.inputs!, asDelete).map((c) => c.path)).toEqual(["deletionPolicy"]);
+    await p.update!(id, { ...inputs, ...outs }, asDelete);
+    const settings = await emu.api("GET", `/api/containers/_manage/mailbox:acls-${id}/_settings`);
+    expect(settings.json["bmshare.deletionPolicy"]).toBe("delete");
+    expect(p.changes((await p.read!(id, { ...asDelete, ...outs })).inputs!, asDelete)).toEqual([]);
+  });
+});

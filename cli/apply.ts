@@ -1,0 +1,129 @@
+// `bmshare apply -f FILE... [--yes] [--allow-delete] [--parallel N]`: the plan, a confirmation, then
+// the changes in dependency order with progress, and an account of what was applied. Exit 0 when
+// everything was applied (or nothing had to be), 1 on any error, refusal or interruption.
+import * as readline from "node:readline";
+import { FILE_HELP, FILE_OPTIONS, runCommand, type CommandDependencies } from "./engine/command";
+import { applyPlan, currentOperation } from "./engine/apply";
+import { hasChanges, type Plan } from "./engine/model";
+import { applyAccount, planText } from "./engine/render";
+import { progressDisplay } from "./engine/progress";
+import { plural } from "./engine/format";
+import { setProgressSink } from "../providers/progress";
+
+const HELP = `usage: bmshare apply -f FILE|FOLDER [-f ...] [options]
+
+Shows the plan, asks for confirmation, then makes the server match the files: each mailshare's
+changes in dependency order, several mailshares at once. A failure stops that mailshare's later
+changes and is reported with the server's message; every change is idempotent, so running apply
+again converges. Ctrl-C stops after the changes in flight and reports what was done.
+Exit code: 0 applied (or nothing to change), 1 error, refusal or interruption.
+
+  -y, --yes           apply without asking (required when not run from a terminal)
+  --allow-delete      delete undeclared mailshares that bmshare created with deletionPolicy: delete
+                      (with their mail); without it they are only listed
+${FILE_HELP}`;
+
+const OPTIONS = {
+  ...FILE_OPTIONS,
+  yes: { type: "boolean", short: "y" },
+  "allow-delete": { type: "boolean" },
+} as const;
+
+function askOnTerminal(question: string): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer);
+    });
+    rl.once("SIGINT", () => {
+      rl.close();
+      resolve("");
+    });
+  });
+}
+
+/** Ctrl-C: the first stops after the operations in flight, the second quits at once. */
+function interruptOnCtrlC(err: (text: string) => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) {
+      err("\nbmshare apply: interrupted again: quitting now; the changes in flight may or may not have been applied\n");
+      process.exit(130);
+    }
+    err("\nbmshare apply: interrupted: finishing the changes in flight, starting no other (Ctrl-C again to quit now)\n");
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  return { signal: controller.signal, dispose: () => process.off("SIGINT", onSignal) };
+}
+
+const changeCount = (plan: Plan) => plan.summary.create + plan.summary.update + plan.summary.delete;
+
+export interface ApplyRun {
+  /** The exit code: 0 everything applied, 1 otherwise. */
+  status: number;
+}
+
+/**
+ * Applies a computed plan with a progress display and prints the account; shared with `start`.
+ * Provider messages (task progress) are shown with the operation they belong to.
+ */
+export async function applyWithProgress(plan: Plan, o: {
+  out: (text: string) => void;
+  parallel: number;
+  live: boolean;
+  signal?: AbortSignal;
+}): Promise<number> {
+  const mailshares = plan.mailshares.filter((m) => m.action !== "unchanged").length;
+  o.out(`\nApplying ${plural(changeCount(plan), "change")} to ${plural(mailshares, "mailshare")} (${o.parallel} at a time)…\n`);
+  const display = progressDisplay(o.out, { live: o.live, total: changeCount(plan) });
+  setProgressSink((level, message) => display.message(currentOperation(), level, message));
+  try {
+    const outcome = await applyPlan(plan, {
+      parallel: o.parallel, signal: o.signal,
+      onStart: (op) => display.started(op),
+      onEnd: (result) => display.finished(result),
+    });
+    display.close();
+    o.out(applyAccount(outcome));
+    return outcome.results.every((r) => r.status === "applied") ? 0 : 1;
+  } finally {
+    display.close();
+  }
+}
+
+export async function runApplyCommand(argv: string[], deps: CommandDependencies = {}): Promise<number> {
+  return runCommand("apply", HELP, argv, OPTIONS, deps, async (ctx) => {
+    const interactive = deps.isTTY ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
+    // Refuse before reading anything: without a terminal nobody can answer the question.
+    if (!ctx.values.yes && !interactive) {
+      ctx.err("bmshare apply: no terminal to confirm on: review the changes with `bmshare plan`, then run `bmshare apply --yes`\n");
+      return 1;
+    }
+    const plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail" });
+    ctx.out(planText(plan));
+    if (!hasChanges(plan.summary)) {
+      ctx.out("\nNothing to change: the server matches the files.\n");
+      return 0;
+    }
+    if (!ctx.values.yes) {
+      const answer = await (deps.prompt ?? askOnTerminal)(`\nApply ${plural(changeCount(plan), "change")}? Only "y" or "yes" goes ahead. [y/N] `);
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        ctx.out("Apply cancelled: nothing was changed.\n");
+        return 1;
+      }
+    }
+    const ctrlC = deps.signal ? undefined : interruptOnCtrlC(ctx.err);
+    try {
+      return await applyWithProgress(plan, {
+        out: ctx.out,
+        parallel: ctx.parallel,
+        live: interactive && !ctx.env.CI,
+        signal: deps.signal ?? ctrlC?.signal,
+      });
+    } finally {
+      ctrlC?.dispose();
+    }
+  });
+}

@@ -1,0 +1,122 @@
+// Applying a plan: each mailshare's changes in dependency order, several mailshares at once.
+//
+// Order within a mailshare: identities to delete first (before its addresses change), then the
+// Mailshare itself, its aliases, then sharing, auto-reply, filters and identities, and maintenance
+// last (it works on the mailbox as configured). When one change fails, the mailshare's later
+// changes are not attempted (they may depend on it); other mailshares go on. A stop request
+// (Ctrl-C) lets the changes in flight finish and starts no other. Every provider operation is
+// idempotent, so running `apply` again converges from wherever this one stopped.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { PROVIDERS } from "../../providers/registry";
+import type { ResourceKind } from "../../providers/stub";
+import type { MailsharePlan, Plan, ResourcePlan } from "./model";
+import { runPool } from "./pool";
+
+export interface Operation {
+  mailshare: MailsharePlan;
+  resource: ResourcePlan;
+}
+
+export type OperationStatus = "applied" | "failed" | "not-attempted";
+
+export interface OperationResult extends Operation {
+  status: OperationStatus;
+  /** failed: the error (the server's message when it gave one); not-attempted: why. */
+  message?: string;
+}
+
+export interface ApplyOptions {
+  /** Mailshares worked on at once. */
+  parallel: number;
+  /** Aborting stops after the operations in flight. */
+  signal?: AbortSignal;
+  onStart?(op: Operation): void;
+  onEnd?(result: OperationResult): void;
+}
+
+export interface ApplyOutcome {
+  /** One per planned change, in plan order. */
+  results: OperationResult[];
+  interrupted: boolean;
+}
+
+const PHASES: Record<ResourceKind, number> = {
+  Mailshare: 1,
+  MailshareAliases: 2,
+  MailshareAcl: 3,
+  MailshareAutoReply: 3,
+  MailshareFilters: 3,
+  MailshareIdentity: 3,
+  MailshareMaintenance: 4,
+};
+
+const phaseOf = (r: ResourcePlan) => (r.kind === "MailshareIdentity" && r.action === "delete" ? 0 : PHASES[r.kind]);
+
+/** The changes of one mailshare, in the order they must be applied. */
+export function orderedChanges(m: MailsharePlan): ResourcePlan[] {
+  return m.resources
+    .map((r, index) => ({ r, index }))
+    .filter(({ r }) => r.action !== "unchanged")
+    .sort((a, b) => phaseOf(a.r) - phaseOf(b.r) || a.index - b.index)
+    .map(({ r }) => r);
+}
+
+/** The operation being applied in the current async context: provider messages are attributed to it. */
+const inFlight = new AsyncLocalStorage<Operation>();
+export const currentOperation = (): Operation | undefined => inFlight.getStore();
+
+async function execute(r: ResourcePlan): Promise<void> {
+  const provider = PROVIDERS[r.kind];
+  switch (r.action) {
+    case "create":
+      await provider.create(r.inputs);
+      return;
+    case "update":
+      await provider.update!(r.id, r.live ?? {}, r.inputs);
+      return;
+    case "delete":
+      await provider.delete!(r.id, r.inputs);
+      return;
+    case "unchanged":
+      return;
+  }
+}
+
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyOutcome> {
+  const units = plan.mailshares.map((m) => ({ mailshare: m, changes: orderedChanges(m) })).filter((u) => u.changes.length > 0);
+  const results = new Map<ResourcePlan, OperationResult>();
+  const stopped = () => options.signal?.aborted === true;
+  const record = (result: OperationResult) => {
+    results.set(result.resource, result);
+    options.onEnd?.(result);
+  };
+
+  const notStarted = await runPool(units, options.parallel, async ({ mailshare, changes }) => {
+    let failed: ResourcePlan | undefined;
+    for (const resource of changes) {
+      const op = { mailshare, resource };
+      if (failed) {
+        record({ ...op, status: "not-attempted", message: `${failed.kind} ${failed.name} failed before it` });
+        continue;
+      }
+      if (stopped()) {
+        record({ ...op, status: "not-attempted", message: "interrupted" });
+        continue;
+      }
+      options.onStart?.(op);
+      try {
+        await inFlight.run(op, () => execute(resource));
+        record({ ...op, status: "applied" });
+      } catch (err) {
+        failed = resource;
+        record({ ...op, status: "failed", message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }, () => !stopped());
+  for (const unit of notStarted) {
+    for (const resource of unit.changes) record({ mailshare: unit.mailshare, resource, status: "not-attempted", message: "interrupted" });
+  }
+
+  const ordered = units.flatMap((u) => u.changes.map((r) => results.get(r)!));
+  return { results: ordered, interrupted: stopped() && ordered.some((r) => r.status === "not-attempted" && r.message === "interrupted") };
+}

@@ -1,0 +1,417 @@
+// Planning: what `apply` would do, computed read-only from the files and the live server with the
+// providers' own `check`, `read` and `changes` (the CLI never re-implements a resource's semantics).
+//
+//  1. load and validate the files (schema, cross-checks, server lookups): any error stops here;
+//  2. per mailshare: its uid (deterministic, or the live one for `adopt: true`), its resource set
+//     (`declareMailshare`, the same list the Pulumi program declares) and each resource's `check`:
+//     any failure stops here too, before any resource's live state is read;
+//  3. per resource: `read` the live state and classify — create (absent), update (with the
+//     field-level changes), unchanged; identities bmshare created but no longer declared are
+//     deleted, other identities are left alone and listed;
+//  4. the managed domains' other mailshares are listed as unmanaged, except those bmshare marked
+//     `deletionPolicy: delete` when `--allow-delete` is given: those are deleted.
+//
+// A read that fails is never taken for an absence (design.md rule 5): `plan` fails with it,
+// `drift` records it as unreadable.
+import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { loadDesiredState } from "../../desired/load";
+import { formatError } from "../../desired/errors";
+import { bluemindLookups } from "../../desired/bluemind-lookups";
+import type { DirectoryLookups } from "../../desired/online";
+import type { DesiredMailshare } from "../../desired/model";
+import { declareMailshare, mailshareResourceName, type ResourceDeclaration } from "../../providers/declarations";
+import { PROVIDERS } from "../../providers/registry";
+import type { BmshareProvider, Props } from "../../providers/base";
+import type { Change, ListKeys } from "../../providers/diff";
+import { client } from "../../providers/connection";
+import { identityId, mailshareUid } from "../../providers/ids";
+import { DELETION_POLICY_SETTING } from "../../providers/support";
+import { BlueMindError, mailboxAclContainerUid } from "../../bluemind";
+import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
+import { runPool } from "./pool";
+import { textDiffs } from "./texts";
+import {
+  PlanFailed, summarise, type MailsharePlan, type Plan, type ResourcePlan, type UnmanagedIdentity,
+  type UnmanagedMailshare, type Unreadable,
+} from "./model";
+
+export interface PlanOptions {
+  /** Files and folders, as given to `-f`. */
+  paths: readonly string[];
+  /** Directory lookups of the server cross-checks (default: over the providers' client). */
+  lookups?: DirectoryLookups;
+  /** Delete undeclared mailshares that bmshare marked `deletionPolicy: delete`. */
+  allowDelete?: boolean;
+  /** Mailshares read at once (the client's limiter bounds the requests anyway). */
+  parallel?: number;
+  /** What a failed read does: stop the plan (`plan`, `apply`) or record it as unreadable (`drift`). */
+  onUnreadable: "fail" | "record";
+}
+
+/** One declared resource after `check`: its normalised inputs and its id. */
+interface Checked {
+  declaration: ResourceDeclaration;
+  provider: BmshareProvider;
+  inputs: Props;
+  id: string;
+}
+
+interface Prepared {
+  mailshare: DesiredMailshare;
+  /** Null when it cannot be known (adopt, and the domain's mailshares could not be listed). */
+  uid: string | null;
+  adopted: boolean;
+  resources: Checked[];
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+
+/** The parts of a sub-resource that say what it is rather than what it holds. */
+const REFERENCE_KEYS = new Set(["domain", "mailshare"]);
+
+/**
+ * A change that adds or removes a whole object or list, as one change per field or item
+ * (`autoReply.subject`, `shares[user:alice@acme.test]`), so that a person sees everything a create
+ * or delete sets. List items are named by the provider's list keys (else by position).
+ */
+function explode(change: Change, listKeys: ListKeys, pattern = change.path.replace(/\[[^\]]*\]/g, "")): Change[] {
+  const adding = change.old === null || change.old === undefined;
+  const removing = change.new === null || change.new === undefined;
+  // A list item stays whole: `shares[user:alice@acme.test]: {"user": …, "level": "read"}`.
+  if (adding === removing || change.path.endsWith("]")) return [change];
+  const value = adding ? change.new : change.old;
+  const child = (path: string, v: unknown, childPattern: string) =>
+    explode(adding ? { path, kind: "add", new: v } : { path, kind: "delete", old: v }, listKeys, childPattern);
+  if (Array.isArray(value) && value.length > 0) {
+    const keyOf = listKeys[pattern];
+    return value.map((item, i) => (adding ? { path: `${change.path}[${keyOf ? keyOf(item) : i}]`, kind: "add", new: item } as Change
+      : { path: `${change.path}[${keyOf ? keyOf(item) : i}]`, kind: "delete", old: item } as Change));
+  }
+  if (!isPlainObject(value)) return [change];
+  return Object.entries(value)
+    .filter(([, v]) => !isEmpty(v))
+    .flatMap(([k, v]) => child(`${change.path}.${k}`, v, `${pattern}.${k}`));
+}
+
+/** Every field a create sets (or a delete removes): what a person needs to review a new resource. */
+function wholeResource(provider: BmshareProvider, inputs: Props, kind: "add" | "delete"): Change[] {
+  const listKeys = provider.definition.listKeys ?? {};
+  return provider.definition.inputKeys
+    .filter((k) => !REFERENCE_KEYS.has(k) && !isEmpty(inputs[k]))
+    .flatMap((k) => explode(kind === "add" ? { path: k, kind, new: inputs[k] } : { path: k, kind, old: inputs[k] }, listKeys));
+}
+
+/** `file:line:col: mailshares[2].shares[0].user: reason`, from a provider's check failure. */
+function failureLine(m: DesiredMailshare, declaration: ResourceDeclaration, failure: CheckFailure, identityIndex: number): string {
+  const base = m.declaredAt.path;
+  let property = failure.property;
+  if (declaration.kind === "MailshareIdentity" && !REFERENCE_KEYS.has(property)) property = `identities[${identityIndex}].${property}`;
+  if (declaration.kind === "MailshareMaintenance" && property === "trigger") property = `maintenance.${declaration.inputs.operation}`;
+  const path = property === "" || REFERENCE_KEYS.has(property) ? base : `${base}.${property}`;
+  return `${m.declaredAt.file}:${m.declaredAt.line}:${m.declaredAt.column}: ${path}: ${failure.reason}`;
+}
+
+const describeMark = (settings: Record<string, string>): UnmanagedMailshare["deletionPolicy"] => {
+  const mark = settings[DELETION_POLICY_SETTING];
+  return mark === "delete" || mark === "retain" ? mark : null;
+};
+
+export async function computePlan(options: PlanOptions): Promise<Plan> {
+  const parallel = options.parallel ?? 4;
+  const unreadable: Unreadable[] = [];
+
+  // 1. The files.
+  let loaded: Awaited<ReturnType<typeof loadDesiredState>>;
+  try {
+    loaded = await loadDesiredState(options.paths, { lookups: options.lookups ?? bluemindLookups(client()) });
+  } catch (err) {
+    throw new PlanFailed([`cannot check the files against the server: ${messageOf(err)}`]);
+  }
+  if (!loaded.ok) {
+    const files = new Set(loaded.errors.map((e) => e.file)).size;
+    throw new PlanFailed(loaded.errors.map(formatError), `${plural(loaded.errors.length, "error")} in ${plural(files, "file")}`);
+  }
+
+  // The managed domains' mailshares (one cached bulk read per domain): uids of adopted mailshares,
+  // name conflicts, and the undeclared ones.
+  const domains = [...new Set(loaded.mailshares.map((m) => m.domain))];
+  const listed = new Map<string, ItemValue<WireMailshare>[]>();
+  for (const domain of domains) {
+    try {
+      listed.set(domain, await client().mailshares.allComplete(domain));
+    } catch (err) {
+      unreadable.push({ domain, mailshare: null, kind: null, name: `mailshares of ${domain}`, error: messageOf(err) });
+    }
+  }
+  failOnUnreadable(options, unreadable);
+
+  // 2. Uids, resource sets and checks: every failure of every mailshare at once.
+  const results = new Map<DesiredMailshare, { prepared: Prepared; failures: string[] }>();
+  await runPool(loaded.mailshares, parallel, async (m) => {
+    const failures: string[] = [];
+    results.set(m, { prepared: await prepare(m, listed.get(m.domain), failures), failures });
+  });
+  const prepared = loaded.mailshares.map((m) => results.get(m)!.prepared);
+  // In file order, then line, whatever order the checks finished in.
+  const position = (m: DesiredMailshare) => [loaded.files.indexOf(m.declaredAt.file), m.declaredAt.line, m.declaredAt.column];
+  const failures = [...loaded.mailshares]
+    .sort((a, b) => {
+      const [x, y] = [position(a), position(b)];
+      return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+    })
+    .flatMap((m) => results.get(m)!.failures);
+  if (failures.length > 0) {
+    throw new PlanFailed(failures, `${plural(failures.length, "error")}: nothing was changed`);
+  }
+
+  // 3. Live state.
+  const mailshares: MailsharePlan[] = [];
+  const unmanagedIdentities: UnmanagedIdentity[] = [];
+  await runPool(prepared, parallel, async (p) => {
+    const planned = await planMailshare(p, unreadable, unmanagedIdentities);
+    if (planned) mailshares.push(planned);
+  });
+
+  // 4. Undeclared mailshares.
+  const declared = new Set(prepared.flatMap((p) => [`${p.mailshare.domain}\n${p.mailshare.name}`, p.uid ?? ""]));
+  const unmanagedMailshares: UnmanagedMailshare[] = [];
+  for (const [domain, items] of listed) {
+    const undeclared = items.filter((i) => !declared.has(i.uid) && !declared.has(`${domain}\n${i.value.name}`));
+    await runPool(undeclared, parallel, async (item) => {
+      const result = await planUndeclared(domain, item, options.allowDelete === true, unreadable);
+      if (result && "resources" in result) mailshares.push(result);
+      else if (result) unmanagedMailshares.push(result);
+    });
+  }
+  failOnUnreadable(options, unreadable);
+
+  const byName = <T extends { domain: string; name: string }>(a: T, b: T) =>
+    a.domain.localeCompare(b.domain) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  mailshares.sort(byName);
+  unmanagedMailshares.sort(byName);
+  unmanagedIdentities.sort((a, b) => a.domain.localeCompare(b.domain) || a.mailshare.localeCompare(b.mailshare) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  unreadable.sort((a, b) => a.domain.localeCompare(b.domain) || a.name.localeCompare(b.name));
+  return {
+    files: loaded.files,
+    mailshares,
+    unmanaged: { mailshares: unmanagedMailshares, identities: unmanagedIdentities },
+    unreadable,
+    summary: summarise(mailshares),
+  };
+}
+
+function failOnUnreadable(options: PlanOptions, unreadable: readonly Unreadable[]): void {
+  if (options.onUnreadable === "fail" && unreadable.length > 0) {
+    throw new PlanFailed(unreadable.map((u) => `cannot read ${u.name}: ${u.error}`),
+      `${plural(unreadable.length, "read")} failed: nothing was changed (a failed read is never taken for an absence)`);
+  }
+}
+
+async function prepare(m: DesiredMailshare, live: ItemValue<WireMailshare>[] | undefined, failures: string[]): Promise<Prepared> {
+  const own = mailshareUid(m.domain, m.name);
+  let uid: string | null = own;
+  let adopted = false;
+  const sameName = live?.find((i) => i.value.name === m.name);
+  if (live === undefined && m.adopt) uid = null;
+  else if (sameName && sameName.uid !== own) {
+    if (m.adopt) {
+      uid = sameName.uid;
+      adopted = true;
+    } else {
+      failures.push(`${m.declaredAt.file}:${m.declaredAt.line}:${m.declaredAt.column}: ${m.declaredAt.path}.name: ` +
+        `a mailshare named ${m.name} already exists in ${m.domain} (uid ${sameName.uid}) and bmshare did not create it: ` +
+        "set adopt: true to take it over");
+    }
+  }
+  const resources: Checked[] = [];
+  const declarations = declareMailshare(m, uid ?? own);
+  let identityIndex = 0;
+  for (const declaration of declarations) {
+    const provider = PROVIDERS[declaration.kind];
+    const index = declaration.kind === "MailshareIdentity" ? identityIndex++ : -1;
+    if (!provider) {
+      failures.push(`${m.declaredAt.file}:${m.declaredAt.line}:${m.declaredAt.column}: ${m.declaredAt.path}: resource kind ${declaration.kind} is not available in this build`);
+      continue;
+    }
+    let checked: { inputs?: Props; failures?: CheckFailure[] };
+    try {
+      checked = await provider.check!({}, declaration.inputs);
+    } catch (err) {
+      failures.push(`${m.declaredAt.file}:${m.declaredAt.line}:${m.declaredAt.column}: ${m.declaredAt.path}: cannot check ${declaration.name}: ${messageOf(err)}`);
+      continue;
+    }
+    if (checked.failures && checked.failures.length > 0) {
+      for (const f of checked.failures) failures.push(failureLine(m, declaration, f, index));
+      continue;
+    }
+    const inputs = checked.inputs ?? declaration.inputs;
+    const id = declaration.kind === "Mailshare" && uid !== null ? uid : provider.definition.idOf(inputs);
+    resources.push({ declaration, provider, inputs, id });
+  }
+  return { mailshare: m, uid, adopted, resources };
+}
+
+/** The provider's read: the live inputs and props, or null when the server says it is gone. */
+async function readLive(r: Checked): Promise<{ inputs: Props; props: Props } | null> {
+  const result = await r.provider.read!(r.id, r.inputs);
+  if (!result.id) return null;
+  return { inputs: result.inputs ?? {}, props: result.props ?? {} };
+}
+
+function classify(r: Checked, live: { inputs: Props; props: Props } | null, reasonIfAbsent: string): ResourcePlan {
+  const base = { kind: r.declaration.kind, name: r.declaration.name, id: r.id, inputs: r.inputs };
+  if (live === null) {
+    const changes = wholeResource(r.provider, r.inputs, "add");
+    return {
+      ...base, action: "create", reason: changes.length > 0 ? reasonIfAbsent : `${reasonIfAbsent} (empty: none declared)`, live: null,
+      changes, diffs: textDiffs(r.declaration.kind, r.declaration.name, null, r.inputs),
+    };
+  }
+  const changes = r.provider.changes(live.inputs, r.inputs).flatMap((c) => explode(c, r.provider.definition.listKeys ?? {}));
+  if (changes.length === 0) return { ...base, action: "unchanged", reason: "matches the files", live: live.props, changes: [], diffs: [] };
+  return {
+    ...base, action: "update", reason: updateReason(r, live.inputs, changes), live: live.props, changes,
+    diffs: textDiffs(r.declaration.kind, r.declaration.name, live.inputs, r.inputs),
+  };
+}
+
+function updateReason(r: Checked, live: Props, changes: Change[]): string {
+  if (r.declaration.kind === "MailshareMaintenance") {
+    const was = live.trigger === null ? "it never ran (no run recorded on the server)" : `it last ran for trigger ${JSON.stringify(live.trigger)}`;
+    return `runs ${r.inputs.operation} for trigger ${JSON.stringify(r.inputs.trigger)}: ${was}`;
+  }
+  const fields = [...new Set(changes.map((c) => c.path.split(/[.[]/)[0]))];
+  return `the server differs from the files in ${fields.join(", ")}`;
+}
+
+async function planMailshare(p: Prepared, unreadable: Unreadable[], unmanagedIdentities: UnmanagedIdentity[]): Promise<MailsharePlan | null> {
+  const m = p.mailshare;
+  const name = mailshareResourceName(m.domain, m.name);
+  const unreadableHere = (kind: Unreadable["kind"], what: string, err: unknown) =>
+    unreadable.push({ domain: m.domain, mailshare: m.name, kind, name: what, error: messageOf(err) });
+  if (p.uid === null) {
+    unreadableHere("Mailshare", name, new Error("the mailshare to adopt could not be looked up (the domain's mailshares could not be listed)"));
+    return null;
+  }
+  const [main, ...parts] = p.resources;
+  let mainLive: { inputs: Props; props: Props } | null;
+  try {
+    mainLive = await readLive(main);
+  } catch (err) {
+    unreadableHere("Mailshare", name, err);
+    return null;
+  }
+  const plan: MailsharePlan = {
+    domain: m.domain, name: m.name, uid: p.uid, declaredAt: m.declaredAt, adopted: p.adopted, action: "unchanged", resources: [],
+  };
+  if (mainLive === null) {
+    // A new mailshare: every part is new too, nothing more to read.
+    plan.action = "create";
+    plan.resources.push(classify(main, null, m.adopt ? "not on the server (adopt: true, but no mailshare of that name exists): created" : "not on the server"));
+    for (const part of parts) plan.resources.push(classify(part, null, "part of a new mailshare"));
+    return plan;
+  }
+  plan.resources.push(classify(main, mainLive, ""));
+  for (const part of parts) {
+    try {
+      plan.resources.push(classify(part, await readLive(part), "not on the server"));
+    } catch (err) {
+      unreadableHere(part.declaration.kind, part.declaration.name, err);
+    }
+  }
+  try {
+    plan.resources.push(...await undeclaredIdentities(p, unmanagedIdentities));
+  } catch (err) {
+    unreadableHere("MailshareIdentity", `identities of ${name}`, err);
+  }
+  plan.action = plan.resources.some((r) => r.action !== "unchanged") ? "update" : "unchanged";
+  return plan;
+}
+
+/**
+ * The live identities the files do not declare: deleted when bmshare created them (their id is the
+ * one bmshare derives from the mailshare and their label), listed as unmanaged otherwise.
+ */
+async function undeclaredIdentities(p: Prepared, unmanaged: UnmanagedIdentity[]): Promise<ResourcePlan[]> {
+  const m = p.mailshare;
+  const uid = p.uid as string;
+  const declared = new Set(p.resources.filter((r) => r.declaration.kind === "MailshareIdentity").map((r) => r.id));
+  const provider = PROVIDERS.MailshareIdentity;
+  const deletes: ResourcePlan[] = [];
+  const live = (await client().identities.getIdentities(m.domain, uid))
+    .filter((i) => i.id !== null && !declared.has(i.id))
+    .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || (a.id as string).localeCompare(b.id as string));
+  for (const identity of live) {
+    const id = identity.id as string;
+    const label = identity.name ?? "";
+    if (id !== identityId(uid, label)) {
+      unmanaged.push({
+        domain: m.domain, mailshare: m.name, mailshareUid: uid, id, name: label, email: identity.email,
+        note: "not created by bmshare (made in the console or by another tool): left alone",
+      });
+      continue;
+    }
+    const read = await provider.read!(id, { domain: m.domain, mailshare: uid, name: label });
+    if (!read.id) continue; // deleted meanwhile
+    const liveInputs = read.inputs ?? {};
+    const name = `${mailshareResourceName(m.domain, m.name)}/identity/${label}`;
+    deletes.push({
+      kind: "MailshareIdentity", name, id, action: "delete",
+      reason: "created by bmshare and no longer declared in the files",
+      changes: wholeResource(provider, liveInputs, "delete"),
+      diffs: textDiffs("MailshareIdentity", name, liveInputs, null),
+      inputs: read.props ?? liveInputs, live: read.props ?? liveInputs,
+    });
+  }
+  return deletes;
+}
+
+/**
+ * An undeclared mailshare: a deletion when bmshare marked it `deletionPolicy: delete` and deleting
+ * is allowed, else an unmanaged entry saying why it stays.
+ */
+async function planUndeclared(domain: string, item: ItemValue<WireMailshare>, allowDelete: boolean, unreadable: Unreadable[]): Promise<MailsharePlan | UnmanagedMailshare | null> {
+  const name = item.value.name;
+  let policy: UnmanagedMailshare["deletionPolicy"];
+  try {
+    policy = describeMark(await client().containers.getSettings(mailboxAclContainerUid(item.uid)));
+  } catch (err) {
+    // No ACL container (a broken mailshare): no mark either.
+    if (!(err instanceof BlueMindError && err.status === 404)) {
+      unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: `deletion policy of ${mailshareResourceName(domain, name)}`, error: messageOf(err) });
+      return null;
+    }
+    policy = null;
+  }
+  if (policy === "delete" && allowDelete) {
+    const provider = PROVIDERS.Mailshare;
+    let live: { id?: string; inputs?: Props; props?: Props };
+    try {
+      live = await provider.read!(item.uid, { domain, name, deletionPolicy: "delete", adopt: false });
+    } catch (err) {
+      unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: mailshareResourceName(domain, name), error: messageOf(err) });
+      return null;
+    }
+    if (!live.id) return null;
+    const liveInputs = live.inputs ?? {};
+    const resourceName = mailshareResourceName(domain, name);
+    return {
+      domain, name, uid: item.uid, declaredAt: null, adopted: false, action: "delete",
+      resources: [{
+        kind: "Mailshare", name: resourceName, id: item.uid, action: "delete",
+        reason: "no longer declared, created by bmshare with deletionPolicy: delete, and --allow-delete given: deleted with its mail",
+        changes: wholeResource(provider, liveInputs, "delete"), diffs: [],
+        inputs: { ...live.props, domain, name, deletionPolicy: "delete" }, live: live.props ?? liveInputs,
+      }],
+    };
+  }
+  const notes: Record<string, string> = {
+    delete: "not declared in the files; bmshare marked it deletionPolicy: delete: give --allow-delete to delete it with its mail",
+    retain: "not declared in the files; bmshare managed it before (deletionPolicy: retain): kept on the server, no longer managed",
+    none: "not declared in the files: left alone",
+  };
+  return { domain, name, uid: item.uid, hidden: item.value.hidden === true, deletionPolicy: policy, note: notes[policy ?? "none"] };
+}

@@ -1,0 +1,52 @@
+// Long texts are shown as unified diffs rather than as two quoted values: signatures, the
+// auto-reply's message and HTML, and a mailshare's filter set (as YAML, in rule order).
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+import { stringify } from "yaml";
+import type { Props } from "../../providers/base";
+import type { ResourceKind } from "../../providers/stub";
+import type { TextDiff } from "./model";
+
+interface LongText {
+  path: string;
+  text(inputs: Props): string;
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+const LONG_TEXTS: Partial<Record<ResourceKind, readonly LongText[]>> = {
+  MailshareIdentity: [{ path: "signature", text: (i) => str(i.signature) }],
+  MailshareAutoReply: [
+    { path: "autoReply.message", text: (i) => str((i.autoReply as Props | null)?.message) },
+    { path: "autoReply.html", text: (i) => str((i.autoReply as Props | null)?.html) },
+  ],
+  MailshareFilters: [
+    {
+      path: "filters",
+      text: (i) => (Array.isArray(i.filters) && i.filters.length > 0 ? stringify(i.filters, { lineWidth: 0 }) : ""),
+    },
+  ],
+};
+
+/** A diff reads better when both sides end with a newline (no "\ No newline at end of file"). */
+const terminated = (t: string) => (t === "" || t.endsWith("\n") ? t : `${t}\n`);
+
+/** Unified diffs of the long texts of a resource that differ between `live` and `desired` (either may be absent). */
+export function textDiffs(kind: ResourceKind, name: string, live: Props | null, desired: Props | null): TextDiff[] {
+  const diffs: TextDiff[] = [];
+  for (const t of LONG_TEXTS[kind] ?? []) {
+    const before = live ? t.text(live) : "";
+    const after = desired ? t.text(desired) : "";
+    if (before === after) continue;
+    const label = `${name} ${t.path}`;
+    const patch = createTwoFilesPatch(`${label} (live)`, `${label} (desired)`, terminated(before), terminated(after),
+      undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+    diffs.push({ path: t.path, patch });
+  }
+  return diffs;
+}
+
+/** Whether a change at `path` is (part of) a text shown as a diff: its value is summarised, not printed. */
+export function coveredByDiff(path: string, diffs: readonly TextDiff[]): boolean {
+  return diffs.some((d) => path === d.path || path.startsWith(`${d.path}.`) || path.startsWith(`${d.path}[`)
+    || d.path.startsWith(`${path}.`) || d.path.startsWith(`${path}[`));
+}
