@@ -1,6 +1,13 @@
 // `bmshare <command>`: the command line of design.md §5. Returns the process exit code
 // (0 success / nothing to change, 2 changes found, 1 error).
 import { runEmulatorCommand } from "./emulator";
+import { runPlanCommand } from "./plan";
+import { runApplyCommand } from "./apply";
+import { runDriftCommand } from "./drift";
+import { runStartCommand } from "./start";
+import { runExportCommand } from "./export";
+import { runReportCommand } from "./report";
+import { runMaintainCommand } from "./maintain";
 import { runValidateCommand, type ServerConnection } from "./validate";
 import { BlueMindClient } from "../bluemind";
 import { bluemindLookups } from "../desired/bluemind-lookups";
@@ -15,7 +22,14 @@ const USAGE = `usage: bmshare <command> [options]
 
 commands:
   validate    check mailshare files: schema and cross-checks (bmshare validate -f FILE...)
+  export      write the live mailshares of a domain as a desired-state file (bmshare export -o FILE)
+  report      who can read, write and manage which mailshare (bmshare report access --format html)
+  maintain    run and follow a maintenance task on a mailshare (bmshare maintain NAME --op repair)
+  plan        what apply would change, field by field (bmshare plan -f FILE... [--json|--markdown])
+  apply       make the server match the files (bmshare apply -f FILE... [--yes] [--allow-delete])
+  drift       how the server differs from the files, classified, for CI gates (bmshare drift -f FILE...)
   emulator    run the BlueMind API emulator (bmshare emulator --help)
+  start       the demo (npm start): an emulator, examples/mailshares.yaml applied, what to try next
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -23,6 +37,20 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "validate":
       return runValidateCommand(rest, { connect: connectLookups });
+    case "export":
+      return runExportCommand(rest);
+    case "report":
+      return runReportCommand(rest);
+    case "maintain":
+      return runMaintainCommand(rest);
+    case "plan":
+      return runPlanCommand(rest);
+    case "apply":
+      return runApplyCommand(rest);
+    case "drift":
+      return runDriftCommand(rest);
+    case "start":
+      return runStartCommand(rest);
     case "emulator":
       return runEmulatorCommand(rest);
     case undefined:

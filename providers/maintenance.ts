@@ -20,6 +20,7 @@ import { followTask, requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { BlueMindError, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
+import type { TaskRef } from "../bluemind/types";
 import { MAINTENANCE_OPERATIONS, type MaintenanceOperation } from "../desired/model";
 
 export interface MailshareMaintenanceInputs extends Props {
@@ -126,41 +127,44 @@ async function repairRunning(taskId: string): Promise<boolean> {
   }
 }
 
+export interface StartOptions {
+  /** A log line of an earlier task being waited for. */
+  onLine?: (line: string) => void;
+  /** A note for the person running it. */
+  onNote?: (text: string) => void;
+  pollMs?: number;
+}
+
 /**
- * Check and repair: every available operation, like the console's "Validate and repair". A repair
- * already running is followed instead of starting another (what the console does); a check waits
- * for it, since BlueMind refuses a second repair task of the entry while one runs. Serialised per
- * mailshare in the process, so that a check and a repair declared together do not follow each
- * other's task.
+ * Starts one maintenance operation on a mailshare and returns its task (the provider and
+ * `bmshare maintain` both run operations through this). Check and repair run every available
+ * operation, like the console's "Validate and repair". BlueMind runs one repair task per entry
+ * (`repair-<uid>@<domain>`) and refuses a second while it runs: one already running (from the
+ * console, say) is followed to its end first — it may be a dry check, so following it alone would
+ * repair nothing — then ours starts. Serialised per mailshare in the process, so that a check and a
+ * repair declared together do not find each other's task.
  */
-async function repair(m: MailshareMaintenanceInputs, dry: boolean): Promise<TaskOutcome> {
+export async function startMaintenance(domain: string, uid: string, operation: MaintenanceOperation, o: StartOptions = {}): Promise<TaskRef> {
   const c = client();
-  return withMailshareLock(m.domain, `${m.mailshare}#repair-task`, async () => {
-    const taskId = repairTaskId(m.domain, m.mailshare);
+  if (operation === "consolidateIndex") return c.mgmt.consolidateMailbox(domain, uid);
+  return withMailshareLock(domain, `${uid}#repair-task`, async () => {
+    const taskId = repairTaskId(domain, uid);
     if (await repairRunning(taskId)) {
-      if (!dry) {
-        report("info", `${what(m)}: a repair is already running (task ${taskId}): following it instead of starting another`);
-        return followTask({ id: taskId }, what(m));
-      }
-      report("info", `${what(m)}: waiting for the running repair task ${taskId} to end first`);
-      await c.followTask({ id: taskId }, { rejectOnError: false });
+      o.onNote?.(`a check or repair of this mailshare is already running (task ${taskId}): following it to its end first`);
+      const earlier = await c.followTask({ id: taskId }, {
+        pollMs: o.pollMs, rejectOnError: false, onProgress: (p) => p.newLogs.forEach((l) => o.onLine?.(l)),
+      });
+      o.onNote?.(`task ${taskId} ended ${earlier.state}; now starting the ${operation}`);
     }
-    const operations = (await c.maintenance.getAvailableOperations(m.domain, m.mailshare)).map((op) => op.identifier);
-    const ref = await c.maintenance.repair(m.domain, m.mailshare, { opIdentifiers: operations, dry, logToCoreLog: false, verbose: true });
-    return followTask(ref, what(m));
+    const operations = (await c.maintenance.getAvailableOperations(domain, uid)).map((op) => op.identifier);
+    return c.maintenance.repair(domain, uid, { opIdentifiers: operations, dry: operation === "check", logToCoreLog: false, verbose: true });
   });
 }
 
 /** Runs the operation and follows its task; a task ending InError throws with its last log line. */
 async function execute(m: MailshareMaintenanceInputs): Promise<TaskOutcome> {
-  switch (m.operation) {
-    case "consolidateIndex":
-      return followTask(await client().mgmt.consolidateMailbox(m.domain, m.mailshare), what(m));
-    case "check":
-      return repair(m, true);
-    case "repair":
-      return repair(m, false);
-  }
+  const note = (text: string) => report("info", `${what(m)}: ${text}`);
+  return followTask(await startMaintenance(m.domain, m.mailshare, m.operation, { onNote: note, onLine: note }), what(m));
 }
 
 function outputsOfRecord(record: RunRecord | null, previous: Partial<MailshareMaintenanceOutputs> = {}): MailshareMaintenanceOutputs {

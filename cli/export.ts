@@ -1,0 +1,156 @@
+// `bmshare export [--domain D] [--mailshare NAME...] [-o FILE]`: the live mailshares of a domain as a
+// desired-state file that `plan` shows as unchanged (adopting an existing server is `export` then
+// `apply`). The live state comes from the providers' own `read` — the one mapping plan and apply use —
+// (export/live.ts); export/write.ts writes it down short and readable. This module runs the command:
+// photos saved beside the file, warnings for what the file leaves out or cannot express. No secret
+// exists in a mailshare, so none can leak here.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, resolveConnection, UsageError } from "./connection";
+import { domainNameOf, liveMailshareItems, readLiveMailshare, safeUrl } from "./export/live";
+import { exportYaml, inexpressible, rawMailshareOf, schemaComment, unsupportedMarkers } from "./export/write";
+import { client } from "../providers/connection";
+import { setProgressSink } from "../providers/progress";
+import { checkSources } from "../desired/load";
+
+const HELP = `usage: bmshare export [--domain DOMAIN] [--mailshare NAME ...] [-o FILE] [options]
+
+Writes the live mailshares of a domain as a desired-state file (docs/desired-state.md): running
+\`bmshare plan -f FILE\` on it shows no change, so adopting an existing server is export, then apply.
+Fields equal to their default are left out. Mailshares created outside bmshare get \`adopt: true\`.
+Photos are saved in a photos/ folder beside FILE (not when writing to standard output).
+Values the format cannot express are written as read and named in a warning.
+
+  --mailshare NAME    export only this mailshare (repeat for several)
+  -o, --output FILE   write to FILE (default: standard output)
+  -h, --help          this help
+
+${CONNECTION_HELP}`;
+
+const PHOTO_DIR = "photos";
+
+export interface ExportDependencies {
+  env?: NodeJS.ProcessEnv;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+interface ExportArgs {
+  names: string[];
+  output: string | null;
+  domain: string | undefined;
+  debug: boolean;
+  values: Record<string, unknown>;
+}
+
+function parseExportArgs(argv: string[]): ExportArgs | "help" {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      ...CONNECTION_OPTIONS,
+      mailshare: { type: "string", multiple: true },
+      output: { type: "string", short: "o" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) return "help";
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]} (name mailshares with --mailshare NAME)`);
+  return { names: values.mailshare ?? [], output: values.output ?? null, domain: values.domain, debug: values.debug === true, values };
+}
+
+/** A file-system-safe photo name for a mailshare name (which may hold `/`, `*`, `?`...). */
+const photoFileOf = (name: string, taken: Set<string>) => {
+  const base = name.replace(/[^a-z0-9._-]/gi, "_");
+  let file = `${base}.png`;
+  for (let n = 2; taken.has(file); n++) file = `${base}-${n}.png`;
+  taken.add(file);
+  return file;
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export async function runExportCommand(argv: string[], deps: ExportDependencies = {}): Promise<number> {
+  const out = deps.stdout ?? ((t: string) => process.stdout.write(t));
+  const err = deps.stderr ?? ((t: string) => process.stderr.write(t));
+  const env = deps.env ?? process.env;
+  let debug = argv.includes("--debug");
+  try {
+    const args = parseExportArgs(argv);
+    if (args === "help") {
+      out(HELP);
+      return 0;
+    }
+    debug = args.debug;
+    const connection = resolveConnection(args.values, env);
+    connect(connection);
+    setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
+    const domain = await domainNameOf(args.domain ?? connection.domain);
+    const items = await liveMailshareItems(domain, args.names);
+    const live = await Promise.all(items.map((item) => readLiveMailshare(domain, item)));
+
+    const warnings: string[] = [];
+    const notes = new Map<number, string[]>();
+    const photos: { file: string; uid: string }[] = [];
+    const taken = new Set<string>();
+    const mailshares = live.map((m, index) => {
+      let photo: string | null = null;
+      if (m.hasPhoto && args.output !== null) {
+        const file = photoFileOf(m.value.name, taken);
+        photos.push({ file, uid: m.uid });
+        photo = `./${PHOTO_DIR}/${file}`;
+      } else if (m.hasPhoto) {
+        const line = `mailshare ${m.value.name} has a photo, not exported to standard output (use -o FILE): applying this file as is would remove it`;
+        notes.set(index, [line]);
+        warnings.push(line);
+      }
+      for (const identity of m.foreignIdentities) {
+        const line = `identity "${identity.name}" (${identity.email}) was made outside bmshare: left out, as plan and apply leave it alone ` +
+          "(to manage it, declare it here and delete the original in the console)";
+        notes.set(index, [...(notes.get(index) ?? []), line]);
+        warnings.push(`mailshare ${m.value.name}: ${line}`);
+      }
+      const { raw, exact } = rawMailshareOf(m.value, photo);
+      if (!exact) warnings.push(`mailshare ${m.value.name}: the written form does not read back as exactly the live state (please report this bug)`);
+      return raw;
+    });
+
+    const header = [
+      ...schemaComment(args.output),
+      "",
+      ` Mailshares of ${domain} on ${safeUrl(connection.url)}, written by \`bmshare export\` in the`,
+      " desired-state format (docs/desired-state.md): `bmshare plan -f` on this file shows no change.",
+    ];
+    const text = exportYaml({ domain, mailshares, header, notes });
+
+    let shownAs = "(standard output)";
+    let baseDir = process.cwd();
+    if (args.output !== null) {
+      shownAs = args.output;
+      baseDir = path.dirname(path.resolve(args.output));
+      fs.mkdirSync(baseDir, { recursive: true });
+      if (photos.length > 0) fs.mkdirSync(path.join(baseDir, PHOTO_DIR), { recursive: true });
+      for (const p of photos) fs.writeFileSync(path.join(baseDir, PHOTO_DIR, p.file), await client().mailshares.getPhoto(domain, p.uid));
+      fs.writeFileSync(args.output, text);
+    } else {
+      out(text);
+    }
+
+    const check = await checkSources([{ file: shownAs, text, baseDir }]);
+    warnings.push(...inexpressible(check.errors, unsupportedMarkers({ mailshares })));
+    for (const w of warnings) err(`warning: ${w}\n`);
+    const where = args.output !== null ? ` to ${args.output}${photos.length > 0 ? ` (+ ${plural(photos.length, "photo")} in ${path.join(path.dirname(args.output), PHOTO_DIR)})` : ""}` : "";
+    err(`exported ${plural(mailshares.length, "mailshare")} of ${domain}${where}${warnings.length > 0 ? `, ${plural(warnings.length, "warning")}` : ""}\n`);
+    return 0;
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    err(`bmshare export: ${message}\n`);
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) err("run bmshare export --help for the options\n");
+    if (debug && (e as Error).stack) err(`${(e as Error).stack}\n`);
+    return 1;
+  } finally {
+    setProgressSink(undefined);
+  }
+}

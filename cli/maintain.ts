@@ -1,0 +1,143 @@
+// `bmshare maintain NAME --op consolidate-index|check|repair`: runs one maintenance task on a mailshare
+// now and follows it — each log line on standard error as it comes, then the whole log and the outcome
+// on standard output. Exit 0 when the task ends Success, 1 when it ends InError (or cannot be run).
+//
+// The operations are the console's (bluemind-api.md §2.10, §2.11): "Consolidate mailbox index"
+// (IMailboxMgmt), and "Validate and repair" (IDirEntryMaintenance.repair over every available
+// operation), `check` being the same repair in dry mode. BlueMind runs one repair task per entry
+// (id `repair-<uid>@<domain>`): one already running is followed to its end first. The
+// MailshareMaintenance provider makes the same calls.
+import { parseArgs } from "node:util";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, resolveConnection, UsageError } from "./connection";
+import { domainNameOf, liveMailshareItems } from "./export/live";
+import { client } from "../providers/connection";
+import { TaskTimeoutError, type TaskOutcome } from "../bluemind";
+import { startMaintenance } from "../providers/maintenance";
+import type { MaintenanceOperation } from "../desired/model";
+
+const OPERATIONS = ["consolidate-index", "check", "repair"] as const;
+export type MaintainOperation = (typeof OPERATIONS)[number];
+
+const DESCRIPTIONS: Record<MaintainOperation, string> = {
+  "consolidate-index": "consolidating the search index",
+  check: "checking (nothing is changed)",
+  repair: "validating and repairing",
+};
+
+const DEFAULT_TIMEOUT_S = 600;
+
+const HELP = `usage: bmshare maintain NAME --op consolidate-index|check|repair [--domain DOMAIN] [options]
+
+Runs a maintenance task on the mailshare NAME and follows it: log lines on standard error as they
+come, then the whole log and the outcome on standard output. Exit 0 when the task succeeds, 1 when
+it fails. A check or repair of the mailshare already running (from the console, say) is followed to
+its end first.
+
+  --op consolidate-index   re-synchronise the mailbox's search index
+  --op check               check the mailbox for inconsistencies, fix nothing (a dry repair)
+  --op repair              check and repair ("Validate and repair" in the console)
+  --timeout SECONDS        stop following after this long (default ${DEFAULT_TIMEOUT_S}; the task goes on)
+  -h, --help               this help
+
+${CONNECTION_HELP}`;
+
+export interface MaintainDependencies {
+  env?: NodeJS.ProcessEnv;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** Polling interval of the task follower (tests). */
+  pollMs?: number;
+}
+
+interface MaintainArgs {
+  name: string;
+  operation: MaintainOperation;
+  timeoutMs: number;
+  domain: string | undefined;
+  debug: boolean;
+  values: Record<string, unknown>;
+}
+
+function parseMaintainArgs(argv: string[]): MaintainArgs | "help" {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      ...CONNECTION_OPTIONS,
+      op: { type: "string" },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) return "help";
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "name the mailshare: bmshare maintain NAME --op OPERATION" : `one mailshare at a time (got ${positionals.join(", ")})`);
+  const operation = values.op as MaintainOperation | undefined;
+  if (operation === undefined) throw new UsageError(`give the operation: --op ${OPERATIONS.join("|")}`);
+  if (!OPERATIONS.includes(operation)) throw new UsageError(`unknown operation "${operation}" (expected one of ${OPERATIONS.join(", ")})`);
+  const seconds = values.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(values.timeout);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout: expected a number of seconds, found "${values.timeout}"`);
+  return { name: positionals[0], operation, timeoutMs: seconds * 1000, domain: values.domain, debug: values.debug === true, values };
+}
+
+interface Output {
+  /** A note for the person (standard error). */
+  note: (text: string) => void;
+  /** A task log line as it comes (standard error). */
+  line: (text: string) => void;
+  pollMs: number | undefined;
+}
+
+const PROVIDER_OPERATION: Record<MaintainOperation, MaintenanceOperation> = {
+  "consolidate-index": "consolidateIndex", check: "check", repair: "repair",
+};
+
+export async function runMaintainCommand(argv: string[], deps: MaintainDependencies = {}): Promise<number> {
+  const out = deps.stdout ?? ((t: string) => process.stdout.write(t));
+  const err = deps.stderr ?? ((t: string) => process.stderr.write(t));
+  let debug = argv.includes("--debug");
+  try {
+    const args = parseMaintainArgs(argv);
+    if (args === "help") {
+      out(HELP);
+      return 0;
+    }
+    debug = args.debug;
+    const connection = resolveConnection(args.values, deps.env ?? process.env);
+    connect(connection);
+    const domain = await domainNameOf(args.domain ?? connection.domain);
+    const [mailshare] = await liveMailshareItems(domain, [args.name]);
+    const what = `${args.operation} of mailshare ${args.name} (${domain})`;
+
+    const output: Output = { note: (text) => err(`${text}\n`), line: (text) => err(`  ${text}\n`), pollMs: deps.pollMs };
+    const ref = await startMaintenance(domain, mailshare.uid, PROVIDER_OPERATION[args.operation], {
+      onNote: output.note, onLine: output.line, pollMs: output.pollMs,
+    });
+    err(`${DESCRIPTIONS[args.operation]}: mailshare ${args.name} of ${domain}, task ${ref.id}\n`);
+    let outcome: TaskOutcome;
+    try {
+      outcome = await client().followTask(ref, {
+        timeoutMs: args.timeoutMs,
+        pollMs: deps.pollMs,
+        rejectOnError: false,
+        onProgress: (p) => p.newLogs.forEach((l) => output.line(l)),
+      });
+    } catch (e) {
+      if (!(e instanceof TaskTimeoutError)) throw e;
+      out(`${what}: task ${ref.id}\n${e.logs.map((l) => `  ${l}\n`).join("")}`);
+      throw new Error(`task ${ref.id} still runs after ${args.timeoutMs / 1000} s (last state ${e.taskStatus?.state ?? "unknown"}): ` +
+        "it goes on on the server; give a longer --timeout to follow it to its end");
+    }
+    out(`${what}: task ${outcome.taskId}\n`);
+    for (const line of outcome.logs) out(`  ${line}\n`);
+    if (outcome.result !== null && outcome.result !== "" && outcome.result !== "\"\"") out(`result: ${outcome.result}\n`);
+    const last = outcome.status.lastLogEntry ?? outcome.logs[outcome.logs.length - 1];
+    out(outcome.state === "Success" ? "outcome: Success\n" : `outcome: InError${last ? `: ${last}` : ""}\n`);
+    return outcome.state === "Success" ? 0 : 1;
+  } catch (e) {
+    err(`bmshare maintain: ${(e as Error).message ?? String(e)}\n`);
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) err("run bmshare maintain --help for the options\n");
+    if (debug && (e as Error).stack) err(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}

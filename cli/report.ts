@@ -1,0 +1,127 @@
+// `bmshare report access [--expand-groups] [--format text|markdown|json|html] [-o FILE]`: who can read,
+// write (and so send as) and manage which mailshare, as a user × mailshare matrix from the live ACLs
+// (cli/report/access.ts), rendered for a terminal, a pull request, a program or a printed audit.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, resolveConnection, UsageError } from "./connection";
+import { domainNameOf, liveMailshareItems, providerOf, safeUrl } from "./export/live";
+import { accessReport, type AccessReport } from "./report/access";
+import { renderMarkdown, renderText } from "./report/text";
+import { renderHtml } from "./report/html";
+import { setProgressSink } from "../providers/progress";
+
+const HELP = `usage: bmshare report access [--domain DOMAIN] [--mailshare NAME ...] [--expand-groups]
+                            [--format text|markdown|json|html] [-o FILE] [options]
+
+Who can read, write (and so send as) and manage each mailshare of a domain, as a matrix of users and
+groups × mailshares, from the live sharing lists (ACLs).
+
+  --mailshare NAME    only this mailshare (repeat for several)
+  --expand-groups     replace groups by their members (nested groups too); each cell says which
+                      group a right comes from, and the highest level wins
+  --format FORMAT     text (default), markdown, json (documented shape, "version": 1) or html (one
+                      self-contained page that prints on A4); default from the -o extension
+  -o, --output FILE   write to FILE (default: standard output)
+  -h, --help          this help
+
+${CONNECTION_HELP}`;
+
+const FORMATS = ["text", "markdown", "json", "html"] as const;
+type Format = (typeof FORMATS)[number];
+const BY_EXTENSION: Record<string, Format> = { ".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text" };
+
+const RENDER: Record<Format, (r: AccessReport) => string> = {
+  text: renderText,
+  markdown: renderMarkdown,
+  json: (r) => `${JSON.stringify(r, null, 2)}\n`,
+  html: renderHtml,
+};
+
+export interface ReportDependencies {
+  env?: NodeJS.ProcessEnv;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** The clock of the report's generation time (tests). */
+  now?: () => Date;
+}
+
+interface ReportArgs {
+  names: string[];
+  expandGroups: boolean;
+  format: Format;
+  output: string | null;
+  domain: string | undefined;
+  debug: boolean;
+  values: Record<string, unknown>;
+}
+
+function parseReportArgs(argv: string[]): ReportArgs | "help" {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      ...CONNECTION_OPTIONS,
+      mailshare: { type: "string", multiple: true },
+      "expand-groups": { type: "boolean" },
+      format: { type: "string" },
+      output: { type: "string", short: "o" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) return "help";
+  const [kind, ...extra] = positionals;
+  if (kind !== "access") throw new UsageError(kind === undefined ? "name the report: bmshare report access" : `unknown report "${kind}" (the report is: access)`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]} (name mailshares with --mailshare NAME)`);
+  const output = values.output ?? null;
+  const inferred = output === null ? undefined : BY_EXTENSION[path.extname(output).toLowerCase()];
+  const format = (values.format ?? inferred ?? "text") as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}" (expected one of ${FORMATS.join(", ")})`);
+  return {
+    names: values.mailshare ?? [], expandGroups: values["expand-groups"] === true, format, output,
+    domain: values.domain, debug: values.debug === true, values,
+  };
+}
+
+export async function runReportCommand(argv: string[], deps: ReportDependencies = {}): Promise<number> {
+  const out = deps.stdout ?? ((t: string) => process.stdout.write(t));
+  const err = deps.stderr ?? ((t: string) => process.stderr.write(t));
+  let debug = argv.includes("--debug");
+  try {
+    const args = parseReportArgs(argv);
+    if (args === "help") {
+      out(HELP);
+      return 0;
+    }
+    debug = args.debug;
+    const connection = resolveConnection(args.values, deps.env ?? process.env);
+    connect(connection);
+    setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
+    const domain = await domainNameOf(args.domain ?? connection.domain);
+    const report = await accessReport({
+      domain,
+      mailshares: await liveMailshareItems(domain, args.names),
+      expandGroups: args.expandGroups,
+      acl: providerOf("MailshareAcl"),
+      server: safeUrl(connection.url),
+      now: (deps.now ?? (() => new Date()))(),
+    });
+    const text = RENDER[args.format](report);
+    if (args.output === null) {
+      out(text);
+    } else {
+      fs.mkdirSync(path.dirname(path.resolve(args.output)), { recursive: true });
+      fs.writeFileSync(args.output, text);
+      err(`access report of ${report.mailshares.length} mailshare${report.mailshares.length === 1 ? "" : "s"} of ${domain} (${args.format}) written to ${args.output}\n`);
+    }
+    return 0;
+  } catch (e) {
+    err(`bmshare report: ${(e as Error).message ?? String(e)}\n`);
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) err("run bmshare report --help for the options\n");
+    if (debug && (e as Error).stack) err(`${(e as Error).stack}\n`);
+    return 1;
+  } finally {
+    setProgressSink(undefined);
+  }
+}
