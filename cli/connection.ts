@@ -1,7 +1,7 @@
 // The connection options every server command shares (design.md §5): `--url` / `--api-key` or
 // BLUEMIND_URL / BLUEMIND_API_KEY, `--insecure` only when given explicitly, `--ca-file`, and the
 // default `--domain`. The key is never printed.
-import { client, setConnection, type Connection } from "../providers/connection";
+import { client, parseLimit, setConnection, type Connection } from "../providers/connection";
 import type { BlueMindClient } from "../bluemind";
 
 export const CONNECTION_OPTIONS = {
@@ -10,6 +10,8 @@ export const CONNECTION_OPTIONS = {
   insecure: { type: "boolean" },
   "ca-file": { type: "string" },
   domain: { type: "string" },
+  "max-concurrent": { type: "string" },
+  "max-rps": { type: "string" },
   debug: { type: "boolean" },
 } as const;
 
@@ -19,6 +21,8 @@ export const CONNECTION_HELP = `connection:
   --insecure          accept an invalid TLS certificate (never implied)
   --ca-file FILE      trust the CA certificates in FILE (PEM)
   --domain DOMAIN     default domain (default: $BLUEMIND_DOMAIN)
+  --max-concurrent N  requests in flight at once (default 4; $BLUEMIND_MAX_CONCURRENT)
+  --max-rps N         requests started per second, 0 = no limit (default 20; $BLUEMIND_MAX_RPS)
   --debug             show stack traces of errors
 `;
 
@@ -28,6 +32,8 @@ export interface ConnectionValues {
   insecure?: boolean;
   "ca-file"?: string;
   domain?: string;
+  "max-concurrent"?: string;
+  "max-rps"?: string;
 }
 
 export class UsageError extends Error {}
@@ -38,12 +44,21 @@ export function resolveConnection(values: ConnectionValues, env: NodeJS.ProcessE
   const apiKey = values["api-key"] ?? env.BLUEMIND_API_KEY;
   if (!url) throw new UsageError("no BlueMind server: give --url or set BLUEMIND_URL");
   if (!apiKey) throw new UsageError("no API key: give --api-key or set BLUEMIND_API_KEY");
+  const limit = (value: string | undefined, name: string) => {
+    try {
+      return parseLimit(value, name);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  };
   return {
     url,
     apiKey,
     domain: values.domain ?? env.BLUEMIND_DOMAIN,
     insecure: values.insecure === true,
     caFile: values["ca-file"] ?? env.BLUEMIND_CA_FILE,
+    maxConcurrent: limit(values["max-concurrent"] ?? env.BLUEMIND_MAX_CONCURRENT, "--max-concurrent"),
+    maxRequestsPerSecond: limit(values["max-rps"] ?? env.BLUEMIND_MAX_RPS, "--max-rps"),
   };
 }
 

@@ -13,6 +13,17 @@ export interface Connection {
   domain?: string;
   insecure: boolean;
   caFile?: string;
+  /** Process-wide limits of the requests to BlueMind (defaults: 4 in flight, 20 per second; 0 = no rate limit). */
+  maxConcurrent?: number;
+  maxRequestsPerSecond?: number;
+}
+
+/** A limit from config, environment or options: a non-negative number, else undefined (the default). */
+export function parseLimit(value: string | number | undefined, name: string): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new ConnectionError(`${name} must be a non-negative number, found ${JSON.stringify(value)}`);
+  return n;
 }
 
 interface ProcessState {
@@ -38,6 +49,8 @@ export function configureFromPulumi(config: pulumi.dynamic.Config): void {
   processState().configured = {
     url: get("url"), apiKey: get("apiKey"), domain: get("domain"), caFile: get("caFile"),
     insecure: insecure === undefined ? undefined : insecure === "true",
+    maxConcurrent: parseLimit(get("maxConcurrent"), "maxConcurrent"),
+    maxRequestsPerSecond: parseLimit(get("maxRequestsPerSecond"), "maxRequestsPerSecond"),
   };
 }
 
@@ -65,6 +78,8 @@ export function connection(): Connection {
     domain: c.domain ?? env.BLUEMIND_DOMAIN ?? undefined,
     insecure: c.insecure ?? env.BLUEMIND_INSECURE === "true",
     caFile: c.caFile ?? env.BLUEMIND_CA_FILE ?? undefined,
+    maxConcurrent: c.maxConcurrent ?? parseLimit(env.BLUEMIND_MAX_CONCURRENT, "BLUEMIND_MAX_CONCURRENT"),
+    maxRequestsPerSecond: c.maxRequestsPerSecond ?? parseLimit(env.BLUEMIND_MAX_RPS, "BLUEMIND_MAX_RPS"),
   };
 }
 
@@ -83,7 +98,14 @@ export function client(): BlueMindClient {
   const id = `${c.url}\n${c.apiKey}\n${c.insecure}\n${c.caFile ?? ""}`;
   let existing = state.clients.get(id);
   if (!existing) {
-    existing = new BlueMindClient({ ...state.clientOptions, url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile });
+    const limits = {
+      ...(c.maxConcurrent !== undefined ? { maxConcurrent: c.maxConcurrent } : {}),
+      ...(c.maxRequestsPerSecond !== undefined ? { requestsPerSecond: c.maxRequestsPerSecond } : {}),
+      ...state.clientOptions?.limits,
+    };
+    existing = new BlueMindClient({
+      ...state.clientOptions, url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile, limits,
+    });
     state.clients.set(id, existing);
   }
   return existing;

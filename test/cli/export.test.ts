@@ -73,7 +73,7 @@ async function exportWith(argv: string[]): Promise<{ code: number; stdout: strin
   let stdout = "";
   let stderr = "";
   const code = await runExportCommand([...argv, "--domain", "acme.test"], {
-    env: { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY },
+    env: { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY, BLUEMIND_MAX_RPS: "0" },
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
   });
@@ -282,7 +282,7 @@ describe("export of state made by hand (the console, raw API calls)", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^bmshare export: no mailshare named nope in acme\.test \(it has: archive, desk, noreply/);
     let stderr = "";
-    const code = await runExportCommand(["--domain", "nowhere.test"], { env: { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY }, stderr: (t) => (stderr += t), stdout: () => {} });
+    const code = await runExportCommand(["--domain", "nowhere.test"], { env: { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY, BLUEMIND_MAX_RPS: "0" }, stderr: (t) => (stderr += t), stdout: () => {} });
     expect(code).toBe(1);
     expect(stderr).toBe("bmshare export: domain nowhere.test does not exist on the server\n");
   });

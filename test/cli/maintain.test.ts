@@ -22,7 +22,7 @@ async function maintain(emu: TestEmulator, argv: string[], onLog?: (text: string
   let stdout = "";
   let stderr = "";
   const code = await runMaintainCommand(argv, {
-    env: { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY, BLUEMIND_DOMAIN: "acme.test" },
+    env: { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY, BLUEMIND_MAX_RPS: "0", BLUEMIND_DOMAIN: "acme.test" },
     stdout: (t) => (stdout += t),
     stderr: (t) => {
       stderr += t;

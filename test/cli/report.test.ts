@@ -46,7 +46,7 @@ async function report(argv: string[]): Promise<{ code: number; stdout: string; s
   let stdout = "";
   let stderr = "";
   const code = await runReportCommand(argv, {
-    env: { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY, BLUEMIND_DOMAIN: "acme.test" },
+    env: { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY, BLUEMIND_MAX_RPS: "0", BLUEMIND_DOMAIN: "acme.test" },
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     now: () => NOW,

@@ -25,7 +25,7 @@ function seed() {
 beforeAll(async () => {
   emu = await startTestEmulator({ seed: seed() });
   host = await ProviderHost.start(serializeStub("MailshareAcl"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
   for (const login of ["alice", "bob", "carol", "dave"]) {
     uids[login] = (await emu.api("GET", `/api/users/acme.test/byLogin/${login}`)).json.uid;
   }

@@ -28,7 +28,7 @@ function seed() {
 beforeAll(async () => {
   emu = await startTestEmulator({ seed: seed() });
   host = await ProviderHost.start(serializeStub("MailshareAutoReply"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
   setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
 }, 30_000);
 afterAll(async () => {

@@ -22,7 +22,7 @@ let host: ProviderHost;
 beforeAll(async () => {
   emu = await startTestEmulator();
   host = await ProviderHost.start(serializeStub("MailshareFilters"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
   setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
 }, 30_000);
 afterAll(async () => {

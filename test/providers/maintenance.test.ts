@@ -47,7 +47,7 @@ beforeAll(async () => {
     onRequest?.(line);
   });
   host = await ProviderHost.start(serializeStub("MailshareMaintenance"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
 }, 30_000);
 afterAll(async () => {
   await host?.stop();

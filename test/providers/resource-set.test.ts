@@ -22,7 +22,7 @@ beforeAll(async () => {
     texts.set(kind, serializeStub(kind));
   }
   host = await ProviderHost.start(texts.get("Mailshare")!);
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
   const [support] = (await loadDesiredStateOrThrow(["examples/mailshares.yaml"])).filter((m) => m.name === "support");
   declarations = declareMailshare(support);
 }, 60_000);
