@@ -6,12 +6,11 @@
 // exists in a mailshare, so none can leak here.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, resolveConnection, UsageError } from "./connection";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
+import { runServerCommand, type IoDependencies } from "./command";
 import { domainNameOf, liveMailshareItems, readLiveMailshare, safeUrl } from "./export/live";
 import { exportYaml, inexpressible, rawMailshareOf, schemaComment, unsupportedMarkers } from "./export/write";
 import { client } from "../providers/connection";
-import { setProgressSink } from "../providers/progress";
 import { checkSources } from "../desired/load";
 
 const HELP = `usage: bmshare export [--domain DOMAIN] [--mailshare NAME ...] [-o FILE] [options]
@@ -30,35 +29,23 @@ ${CONNECTION_HELP}`;
 
 const PHOTO_DIR = "photos";
 
-export interface ExportDependencies {
-  env?: NodeJS.ProcessEnv;
-  stdout?: (text: string) => void;
-  stderr?: (text: string) => void;
-}
+export type ExportDependencies = IoDependencies;
 
 interface ExportArgs {
   names: string[];
   output: string | null;
   domain: string | undefined;
-  debug: boolean;
-  values: Record<string, unknown>;
 }
 
-function parseExportArgs(argv: string[]): ExportArgs | "help" {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      ...CONNECTION_OPTIONS,
-      mailshare: { type: "string", multiple: true },
-      output: { type: "string", short: "o" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) return "help";
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  mailshare: { type: "string", multiple: true },
+  output: { type: "string", short: "o" },
+} as const;
+
+function parseExportArgs(values: Record<string, any>, positionals: string[]): ExportArgs {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]} (name mailshares with --mailshare NAME)`);
-  return { names: values.mailshare ?? [], output: values.output ?? null, domain: values.domain, debug: values.debug === true, values };
+  return { names: values.mailshare ?? [], output: values.output ?? null, domain: values.domain };
 }
 
 /** A file-system-safe photo name for a mailshare name (which may hold `/`, `*`, `?`...). */
@@ -73,20 +60,8 @@ const photoFileOf = (name: string, taken: Set<string>) => {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export async function runExportCommand(argv: string[], deps: ExportDependencies = {}): Promise<number> {
-  const out = deps.stdout ?? ((t: string) => process.stdout.write(t));
-  const err = deps.stderr ?? ((t: string) => process.stderr.write(t));
-  const env = deps.env ?? process.env;
-  let debug = argv.includes("--debug");
-  try {
-    const args = parseExportArgs(argv);
-    if (args === "help") {
-      out(HELP);
-      return 0;
-    }
-    debug = args.debug;
-    const connection = resolveConnection(args.values, env);
-    connect(connection);
-    setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
+  return runServerCommand("export", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, out, err }) => {
+    const args = parseExportArgs(values, positionals);
     const domain = await domainNameOf(args.domain ?? connection.domain);
     const items = await liveMailshareItems(domain, args.names);
     const live = await Promise.all(items.map((item) => readLiveMailshare(domain, item)));
@@ -144,13 +119,5 @@ export async function runExportCommand(argv: string[], deps: ExportDependencies 
     const where = args.output !== null ? ` to ${args.output}${photos.length > 0 ? ` (+ ${plural(photos.length, "photo")} in ${path.join(path.dirname(args.output), PHOTO_DIR)})` : ""}` : "";
     err(`exported ${plural(mailshares.length, "mailshare")} of ${domain}${where}${warnings.length > 0 ? `, ${plural(warnings.length, "warning")}` : ""}\n`);
     return 0;
-  } catch (e) {
-    const message = (e as Error).message ?? String(e);
-    err(`bmshare export: ${message}\n`);
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) err("run bmshare export --help for the options\n");
-    if (debug && (e as Error).stack) err(`${(e as Error).stack}\n`);
-    return 1;
-  } finally {
-    setProgressSink(undefined);
-  }
+  }, (values, positionals) => void parseExportArgs(values, positionals));
 }

@@ -7,8 +7,8 @@
 // operation), `check` being the same repair in dry mode. BlueMind runs one repair task per entry
 // (id `repair-<uid>@<domain>`): one already running is followed to its end first. The
 // MailshareMaintenance provider makes the same calls.
-import { parseArgs } from "node:util";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, resolveConnection, UsageError } from "./connection";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
+import { runServerCommand, type IoDependencies } from "./command";
 import { domainNameOf, liveMailshareItems } from "./export/live";
 import { client } from "../providers/connection";
 import { TaskTimeoutError, type TaskOutcome } from "../bluemind";
@@ -41,10 +41,7 @@ its end first.
 
 ${CONNECTION_HELP}`;
 
-export interface MaintainDependencies {
-  env?: NodeJS.ProcessEnv;
-  stdout?: (text: string) => void;
-  stderr?: (text: string) => void;
+export interface MaintainDependencies extends IoDependencies {
   /** Polling interval of the task follower (tests). */
   pollMs?: number;
 }
@@ -54,30 +51,22 @@ interface MaintainArgs {
   operation: MaintainOperation;
   timeoutMs: number;
   domain: string | undefined;
-  debug: boolean;
-  values: Record<string, unknown>;
 }
 
-function parseMaintainArgs(argv: string[]): MaintainArgs | "help" {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      ...CONNECTION_OPTIONS,
-      op: { type: "string" },
-      timeout: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) return "help";
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  op: { type: "string" },
+  timeout: { type: "string" },
+} as const;
+
+function parseMaintainArgs(values: Record<string, any>, positionals: string[]): MaintainArgs {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "name the mailshare: bmshare maintain NAME --op OPERATION" : `one mailshare at a time (got ${positionals.join(", ")})`);
   const operation = values.op as MaintainOperation | undefined;
   if (operation === undefined) throw new UsageError(`give the operation: --op ${OPERATIONS.join("|")}`);
   if (!OPERATIONS.includes(operation)) throw new UsageError(`unknown operation "${operation}" (expected one of ${OPERATIONS.join(", ")})`);
   const seconds = values.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(values.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout: expected a number of seconds, found "${values.timeout}"`);
-  return { name: positionals[0], operation, timeoutMs: seconds * 1000, domain: values.domain, debug: values.debug === true, values };
+  return { name: positionals[0], operation, timeoutMs: seconds * 1000, domain: values.domain };
 }
 
 interface Output {
@@ -93,18 +82,8 @@ const PROVIDER_OPERATION: Record<MaintainOperation, MaintenanceOperation> = {
 };
 
 export async function runMaintainCommand(argv: string[], deps: MaintainDependencies = {}): Promise<number> {
-  const out = deps.stdout ?? ((t: string) => process.stdout.write(t));
-  const err = deps.stderr ?? ((t: string) => process.stderr.write(t));
-  let debug = argv.includes("--debug");
-  try {
-    const args = parseMaintainArgs(argv);
-    if (args === "help") {
-      out(HELP);
-      return 0;
-    }
-    debug = args.debug;
-    const connection = resolveConnection(args.values, deps.env ?? process.env);
-    connect(connection);
+  return runServerCommand("maintain", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, out, err }) => {
+    const args = parseMaintainArgs(values, positionals);
     const domain = await domainNameOf(args.domain ?? connection.domain);
     const [mailshare] = await liveMailshareItems(domain, [args.name]);
     const what = `${args.operation} of mailshare ${args.name} (${domain})`;
@@ -134,10 +113,5 @@ export async function runMaintainCommand(argv: string[], deps: MaintainDependenc
     const last = outcome.status.lastLogEntry ?? outcome.logs[outcome.logs.length - 1];
     out(outcome.state === "Success" ? "outcome: Success\n" : `outcome: InError${last ? `: ${last}` : ""}\n`);
     return outcome.state === "Success" ? 0 : 1;
-  } catch (e) {
-    err(`bmshare maintain: ${(e as Error).message ?? String(e)}\n`);
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) err("run bmshare maintain --help for the options\n");
-    if (debug && (e as Error).stack) err(`${(e as Error).stack}\n`);
-    return 1;
-  }
+  }, (values, positionals) => void parseMaintainArgs(values, positionals));
 }

@@ -3,13 +3,12 @@
 // (cli/report/access.ts), rendered for a terminal, a pull request, a program or a printed audit.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, resolveConnection, UsageError } from "./connection";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
+import { runServerCommand, type IoDependencies } from "./command";
 import { domainNameOf, liveMailshareItems, providerOf, safeUrl } from "./export/live";
 import { accessReport, type AccessReport } from "./report/access";
 import { renderMarkdown, renderText } from "./report/text";
 import { renderHtml } from "./report/html";
-import { setProgressSink } from "../providers/progress";
 
 const HELP = `usage: bmshare report access [--domain DOMAIN] [--mailshare NAME ...] [--expand-groups]
                             [--format text|markdown|json|html] [-o FILE] [options]
@@ -38,10 +37,7 @@ const RENDER: Record<Format, (r: AccessReport) => string> = {
   html: renderHtml,
 };
 
-export interface ReportDependencies {
-  env?: NodeJS.ProcessEnv;
-  stdout?: (text: string) => void;
-  stderr?: (text: string) => void;
+export interface ReportDependencies extends IoDependencies {
   /** The clock of the report's generation time (tests). */
   now?: () => Date;
 }
@@ -52,25 +48,17 @@ interface ReportArgs {
   format: Format;
   output: string | null;
   domain: string | undefined;
-  debug: boolean;
-  values: Record<string, unknown>;
 }
 
-function parseReportArgs(argv: string[]): ReportArgs | "help" {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      ...CONNECTION_OPTIONS,
-      mailshare: { type: "string", multiple: true },
-      "expand-groups": { type: "boolean" },
-      format: { type: "string" },
-      output: { type: "string", short: "o" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) return "help";
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  mailshare: { type: "string", multiple: true },
+  "expand-groups": { type: "boolean" },
+  format: { type: "string" },
+  output: { type: "string", short: "o" },
+} as const;
+
+function parseReportArgs(values: Record<string, any>, positionals: string[]): ReportArgs {
   const [kind, ...extra] = positionals;
   if (kind !== "access") throw new UsageError(kind === undefined ? "name the report: bmshare report access" : `unknown report "${kind}" (the report is: access)`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]} (name mailshares with --mailshare NAME)`);
@@ -80,24 +68,13 @@ function parseReportArgs(argv: string[]): ReportArgs | "help" {
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}" (expected one of ${FORMATS.join(", ")})`);
   return {
     names: values.mailshare ?? [], expandGroups: values["expand-groups"] === true, format, output,
-    domain: values.domain, debug: values.debug === true, values,
+    domain: values.domain,
   };
 }
 
 export async function runReportCommand(argv: string[], deps: ReportDependencies = {}): Promise<number> {
-  const out = deps.stdout ?? ((t: string) => process.stdout.write(t));
-  const err = deps.stderr ?? ((t: string) => process.stderr.write(t));
-  let debug = argv.includes("--debug");
-  try {
-    const args = parseReportArgs(argv);
-    if (args === "help") {
-      out(HELP);
-      return 0;
-    }
-    debug = args.debug;
-    const connection = resolveConnection(args.values, deps.env ?? process.env);
-    connect(connection);
-    setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
+  return runServerCommand("report", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, out, err }) => {
+    const args = parseReportArgs(values, positionals);
     const domain = await domainNameOf(args.domain ?? connection.domain);
     const report = await accessReport({
       domain,
@@ -116,12 +93,5 @@ export async function runReportCommand(argv: string[], deps: ReportDependencies 
       err(`access report of ${report.mailshares.length} mailshare${report.mailshares.length === 1 ? "" : "s"} of ${domain} (${args.format}) written to ${args.output}\n`);
     }
     return 0;
-  } catch (e) {
-    err(`bmshare report: ${(e as Error).message ?? String(e)}\n`);
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) err("run bmshare report --help for the options\n");
-    if (debug && (e as Error).stack) err(`${(e as Error).stack}\n`);
-    return 1;
-  } finally {
-    setProgressSink(undefined);
-  }
+  }, (values, positionals) => void parseReportArgs(values, positionals));
 }

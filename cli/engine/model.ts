@@ -2,6 +2,7 @@
 // why, and what changes field by field, plus what the files do not manage and what could not be
 // read. `plan`, `apply`, `drift` and `start` all work from this one structure; render.ts turns it
 // into text, Markdown or the versioned JSON of schemas/plan.schema.json.
+import { ReportedFailure } from "../command";
 import type { Declaration } from "../../desired/model";
 import type { Change } from "../../providers/diff";
 import type { Props } from "../../providers/base";
@@ -110,8 +111,4 @@ export const summaryLine = (s: Summary) =>
   `${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged`;
 
 /** Why planning stopped before anything was compared: one line per problem, then a count. */
-export class PlanFailed extends Error {
-  constructor(readonly lines: string[], readonly footer?: string) {
-    super(lines.join("\n"));
-  }
-}
+export class PlanFailed extends ReportedFailure {}

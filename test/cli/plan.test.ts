@@ -74,7 +74,7 @@ describe("bmshare plan against an empty domain", () => {
   it("refuses --json with --markdown, and a bad --parallel, as usage errors", async () => {
     const both = await h.run(runPlanCommand, ["-f", EXAMPLE, "--json", "--markdown"]);
     expect(both.status).toBe(1);
-    expect(both.stderr).toMatch(/^bmshare plan: give --json or --markdown, not both\nusage: bmshare plan/);
+    expect(both.stderr).toBe("bmshare plan: give --json or --markdown, not both\nrun bmshare plan --help for the options\n");
     const parallel = await h.run(runPlanCommand, ["-f", EXAMPLE, "--parallel", "0"]);
     expect(parallel.stderr).toMatch(/^bmshare plan: --parallel must be a whole number from 1 to 64, found "0"/);
     expect(h.requests()).toEqual([]);
