@@ -3,29 +3,20 @@
 // unknown subjects, a server refusal and reads through injected 503 faults.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { ProviderHost } from "../support/pulumi-host";
-import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
-import { serializeStub } from "../support/stubs";
+import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator, seedWithDelegatedBob } from "../support/emulator";
+import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { mailshareAclProvider } from "../../providers/acl";
 import { setConnection } from "../../providers/connection";
-import { defaultSeed } from "../../emulator/seed";
 
 let emu: TestEmulator;
 let host: ProviderHost;
 const uids: Record<string, string> = {};
 
-/** The default seed, where bob is a delegated administrator without the right to manage sharing. */
-function seed() {
-  const s = defaultSeed();
-  const bob = s.domains!.find((d) => d.name === "acme.test")!.users!.find((u) => u.login === "bob")!;
-  bob.roles = ["domainManager"];
-  return s;
-}
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ seed: seed() });
-  host = await ProviderHost.start(serializeStub("MailshareAcl"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
+  emu = await startTestEmulator({ seed: seedWithDelegatedBob() });
+  host = await startHostFor("MailshareAcl", emu.url, TEST_KEY);
   for (const login of ["alice", "bob", "carol", "dave"]) {
     uids[login] = (await emu.api("GET", `/api/users/acme.test/byLogin/${login}`)).json.uid;
   }

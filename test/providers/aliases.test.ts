@@ -1,9 +1,9 @@
 // MailshareAliases through the real dynamic-provider host: Check → Create → Diff → Update → Read
 // (drift) → Delete, plus bad input, a server refusal and reads through injected 503 faults.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
-import { ProviderHost } from "../support/pulumi-host";
+import type { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
-import { serializeStub } from "../support/stubs";
+import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { setConnection } from "../../providers/connection";
 import { mailshareProvider } from "../../providers/mailshare";
@@ -14,8 +14,7 @@ let host: ProviderHost;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  host = await ProviderHost.start(serializeStub("MailshareAliases"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
+  host = await startHostFor("MailshareAliases", emu.url, TEST_KEY);
 }, 30_000);
 afterAll(async () => {
   await host?.stop();

@@ -4,12 +4,11 @@
 // reply against a declared none, and that saving the reply keeps the rules and their ids.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { ProviderHost } from "../support/pulumi-host";
-import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
-import { serializeStub } from "../support/stubs";
+import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator, seedWithDelegatedBob } from "../support/emulator";
+import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { setConnection } from "../../providers/connection";
 import { mailshareAutoReplyProvider, autoReplyOf } from "../../providers/autoreply";
-import { defaultSeed } from "../../emulator/seed";
 
 let emu: TestEmulator;
 let host: ProviderHost;
@@ -17,18 +16,10 @@ let host: ProviderHost;
 const DEC_24 = Date.UTC(2026, 11, 24);
 const JAN_2 = Date.UTC(2027, 0, 2);
 
-/** The default seed, where bob is a delegated administrator without the right to edit mail filters. */
-function seed() {
-  const s = defaultSeed();
-  const bob = s.domains!.find((d) => d.name === "acme.test")!.users!.find((u) => u.login === "bob")!;
-  bob.roles = ["domainManager"];
-  return s;
-}
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ seed: seed() });
-  host = await ProviderHost.start(serializeStub("MailshareAutoReply"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
+  emu = await startTestEmulator({ seed: seedWithDelegatedBob() });
+  host = await startHostFor("MailshareAutoReply", emu.url, TEST_KEY);
   setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
 }, 30_000);
 afterAll(async () => {

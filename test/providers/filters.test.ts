@@ -4,9 +4,9 @@
 // 503 faults; in process: the mapping round trip over every field, op and action, and the filters
 // and the auto-reply of one mailshare updated in parallel.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
-import { ProviderHost } from "../support/pulumi-host";
+import type { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
-import { serializeStub } from "../support/stubs";
+import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { setConnection } from "../../providers/connection";
 import { mailshareFiltersProvider, type MailshareFiltersInputs } from "../../providers/filters";
@@ -21,8 +21,7 @@ let host: ProviderHost;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  host = await ProviderHost.start(serializeStub("MailshareFilters"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
+  host = await startHostFor("MailshareFilters", emu.url, TEST_KEY);
   setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
 }, 30_000);
 afterAll(async () => {

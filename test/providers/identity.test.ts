@@ -2,9 +2,9 @@
 // (drift) → Delete, and the failure modes a user meets (bad input, an address the mailshare does
 // not have, a flaky server, a mailshare deleted behind our back).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { ProviderHost } from "../support/pulumi-host";
+import type { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
-import { serializeStub } from "../support/stubs";
+import { startHostFor } from "../support/stubs";
 import { identityId } from "../../providers/ids";
 
 let emu: TestEmulator;
@@ -32,8 +32,7 @@ const stored = async (mailshare: string, id: string) => emu.api("GET", identityP
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  host = await ProviderHost.start(serializeStub("MailshareIdentity"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
+  host = await startHostFor("MailshareIdentity", emu.url, TEST_KEY);
 }, 30_000);
 afterAll(async () => {
   await host?.stop();

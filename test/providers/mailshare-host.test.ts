@@ -1,16 +1,15 @@
 // Mailshare through the real dynamic-provider host: Check → Create → Diff → Update → Read (drift) → Delete.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { ProviderHost } from "../support/pulumi-host";
+import type { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, TEST_KEY, type TestEmulator } from "../support/emulator";
-import { serializeStub } from "../support/stubs";
+import { startHostFor } from "../support/stubs";
 
 let emu: TestEmulator;
 let host: ProviderHost;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  host = await ProviderHost.start(serializeStub("Mailshare"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
+  host = await startHostFor("Mailshare", emu.url, TEST_KEY);
 }, 30_000);
 afterAll(async () => {
   await host?.stop();

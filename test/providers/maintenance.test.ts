@@ -2,9 +2,9 @@
 // change only, records the last run on the server (so a stateless plan is empty afterwards),
 // repairs a broken mailshare, checks without changing anything, and surfaces a failed task.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { ProviderHost } from "../support/pulumi-host";
+import type { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
-import { serializeStub } from "../support/stubs";
+import { startHostFor } from "../support/stubs";
 
 let emu: TestEmulator;
 let host: ProviderHost;
@@ -46,8 +46,7 @@ beforeAll(async () => {
     requests.push(line);
     onRequest?.(line);
   });
-  host = await ProviderHost.start(serializeStub("MailshareMaintenance"));
-  await host.configure({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", maxRequestsPerSecond: "0" });
+  host = await startHostFor("MailshareMaintenance", emu.url, TEST_KEY);
 }, 30_000);
 afterAll(async () => {
   await host?.stop();

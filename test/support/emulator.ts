@@ -1,6 +1,7 @@
 // Test support: an emulator started in-process on a random port, and a small raw HTTP helper
 // that shows exactly what the server answered (status, headers, body).
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/emulator";
+import { defaultSeed } from "../../emulator/seed";
 
 export const TEST_KEY = "test-admin0-key";
 
@@ -72,4 +73,12 @@ export function mailshareBody(name: string, extra: Record<string, unknown> = {})
     emails: [{ address: `${name}@acme.test`, isDefault: true, allAliases: false }],
     ...extra,
   };
+}
+
+/** The default seed where bob is a delegated administrator (domainManager) without the mailshare roles. */
+export function seedWithDelegatedBob() {
+  const s = defaultSeed();
+  const bob = s.domains!.find((d) => d.name === "acme.test")!.users!.find((u) => u.login === "bob")!;
+  bob.roles = ["domainManager"];
+  return s;
 }

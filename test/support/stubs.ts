@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { serializeProviders } from "./pulumi-host";
+import { ProviderHost, serializeProviders } from "./pulumi-host";
 
 const KINDS = ["Mailshare", "MailshareAliases", "MailshareAcl", "MailshareAutoReply", "MailshareFilters", "MailshareIdentity", "MailshareMaintenance"];
 
@@ -23,4 +23,14 @@ export function serializeStub(kind: string): string {
   const text = texts[kind];
   if (!text) throw new Error(`unknown kind ${kind}`);
   return text;
+}
+
+/**
+ * A dynamic-provider host serving `kind`, configured for `url` (the emulator) with the admin0 test
+ * key, the acme.test default domain and no rate limit.
+ */
+export async function startHostFor(kind: string, url: string, apiKey: string): Promise<ProviderHost> {
+  const host = await ProviderHost.start(serializeStub(kind));
+  await host.configure({ url, apiKey, domain: "acme.test", maxRequestsPerSecond: "0" });
+  return host;
 }
