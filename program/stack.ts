@@ -41,7 +41,11 @@ export function declareStack(mailshares: readonly DesiredMailshare[]): StackOutp
     // An adopted mailshare keeps its own uid, known only once it is read: pass the output then;
     // otherwise the deterministic uid, so that previews show real values.
     const uid: pulumi.Input<string> = m.adopt ? mailshare.uid : (parts[0].inputs.mailshare as string);
-    for (const part of parts) declarePart(part, mailshare, uid, retain);
+    // Identities use the mailshare's addresses, aliases included: they come after the aliases.
+    const aliases = declarePart(parts.find((p) => p.kind === "MailshareAliases")!, mailshare, uid, retain, []);
+    for (const part of parts) {
+      if (part.kind !== "MailshareAliases") declarePart(part, mailshare, uid, retain, part.kind === "MailshareIdentity" ? [aliases] : []);
+    }
     out[main.name] = { uid: mailshare.uid, addresses: mailshare.addresses, deletionPolicy: m.deletionPolicy, resources: 1 + parts.length };
     total += 1 + parts.length;
   }
@@ -49,11 +53,13 @@ export function declareStack(mailshares: readonly DesiredMailshare[]): StackOutp
   return { mailshares: out, summary: `${mailshares.length} mailshares (${domains || "no domain"}), ${total} resources` };
 }
 
-function declarePart(part: ResourceDeclaration, mailshare: Mailshare, uid: pulumi.Input<string>, retain: boolean): void {
+function declarePart(
+  part: ResourceDeclaration, mailshare: Mailshare, uid: pulumi.Input<string>, retain: boolean, after: pulumi.Resource[],
+): pulumi.CustomResource {
   const cls = SUB_RESOURCES[part.kind as Exclude<ResourceKind, "Mailshare">];
-  new cls(part.name, { ...part.inputs, mailshare: uid }, {
+  return new cls(part.name, { ...part.inputs, mailshare: uid }, {
     parent: mailshare,
-    dependsOn: [mailshare],
+    dependsOn: [mailshare, ...after],
     deletedWith: mailshare,
     retainOnDelete: retain && ALWAYS_DECLARED.has(part.kind),
   });

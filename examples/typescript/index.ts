@@ -13,12 +13,13 @@ const domain = "acme.test";
 function mailshare(name: string, args: Omit<ConstructorParameters<typeof Mailshare>[1], "name" | "domain">) {
   const retain = (args.deletionPolicy ?? "retain") === "retain";
   const ms = new Mailshare(`${domain}/${name}`, { domain, name, ...args }, { retainOnDelete: retain });
-  const opts = (always: boolean): pulumi.CustomResourceOptions =>
-    ({ parent: ms, dependsOn: [ms], deletedWith: ms, retainOnDelete: retain && always });
+  const opts = (always: boolean, after: pulumi.Resource[] = []): pulumi.CustomResourceOptions =>
+    ({ parent: ms, dependsOn: [ms, ...after], deletedWith: ms, retainOnDelete: retain && always });
+  let aliasesResource: MailshareAliases | undefined;
   return {
     ms,
     aliases: (aliases: ConstructorParameters<typeof MailshareAliases>[1]["aliases"]) =>
-      new MailshareAliases(`${domain}/${name}/aliases`, { domain, mailshare: ms.uid, aliases }, opts(true)),
+      (aliasesResource = new MailshareAliases(`${domain}/${name}/aliases`, { domain, mailshare: ms.uid, aliases }, opts(true))),
     acl: (shares: ConstructorParameters<typeof MailshareAcl>[1]["shares"]) =>
       new MailshareAcl(`${domain}/${name}/acl`, { domain, mailshare: ms.uid, shares }, opts(true)),
     autoReply: (autoReply: ConstructorParameters<typeof MailshareAutoReply>[1]["autoReply"]) =>
@@ -26,7 +27,8 @@ function mailshare(name: string, args: Omit<ConstructorParameters<typeof Mailsha
     filters: (filters: ConstructorParameters<typeof MailshareFilters>[1]["filters"], forwarding: ConstructorParameters<typeof MailshareFilters>[1]["forwarding"] = null) =>
       new MailshareFilters(`${domain}/${name}/filters`, { domain, mailshare: ms.uid, filters, forwarding }, opts(true)),
     identity: (args: Omit<ConstructorParameters<typeof MailshareIdentity>[1], "domain" | "mailshare">) =>
-      new MailshareIdentity(`${domain}/${name}/identity/${args.name}`, { domain, mailshare: ms.uid, ...args }, opts(false)),
+      // After the aliases: an identity may use one of them.
+      new MailshareIdentity(`${domain}/${name}/identity/${args.name}`, { domain, mailshare: ms.uid, ...args }, opts(false, aliasesResource ? [aliasesResource] : [])),
     maintenance: (operation: "consolidateIndex" | "check" | "repair", trigger: string) =>
       new MailshareMaintenance(`${domain}/${name}/maintenance/${operation}`, { domain, mailshare: ms.uid, operation, trigger }, opts(false)),
   };
