@@ -16,6 +16,8 @@ export interface KindDefinition<I extends Props, O extends Props = Props> {
   inputKeys: readonly (keyof I & string)[];
   /** Item identities of keyed lists, for readable diff paths (`shares[alice@acme.test].level`). */
   listKeys?: ListKeys;
+  /** What diff compares of the inputs, when some input is not server state (e.g. a local file path). */
+  comparable?: (inputs: Props) => Props;
   /**
    * Validates and normalises raw inputs. Never writes to the server (preview is read-only). `olds`
    * are the previous inputs (undefined on create).
@@ -60,7 +62,10 @@ const withoutProvider = (p: Props): Props => {
 };
 
 export function defineProvider<I extends Props, O extends Props>(def: KindDefinition<I, O>): BmshareProvider<I, O> {
-  const compared = (p: Props) => Object.fromEntries(def.inputKeys.map((k) => [k, p[k] ?? null]));
+  const compared = (p: Props) => {
+    const picked = Object.fromEntries(def.inputKeys.map((k) => [k, p[k] ?? null]));
+    return def.comparable ? def.comparable(picked) : picked;
+  };
   const changes = (olds: Props, news: Props) => diffValues(compared(olds), compared(news), def.listKeys);
   return {
     definition: def,

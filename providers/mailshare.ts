@@ -178,6 +178,12 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
   kind: "Mailshare",
   inputKeys: ["domain", ...OWNED],
   listKeys: { "information.phones": (p: Phone) => p.number },
+  // A photo is its content: where the file lies differs between checkouts (a laptop, CI).
+  comparable: (m) => {
+    const information = m.information as Information | null;
+    const photo = information?.photo;
+    return photo ? { ...m, information: { ...information, photo: { sha256: photo.sha256 } } } : m;
+  },
 
   async check(news) {
     const resolved = resolveDomain(news.domain);

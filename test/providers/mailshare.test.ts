@@ -133,3 +133,13 @@ describe("the deletion policy mark", () => {
     expect(p.changes((await p.read!(id, { ...asDelete, ...outs })).inputs!, asDelete)).toEqual([]);
   });
 });
+
+describe("photo comparison", () => {
+  it("compares a photo by content, not by where the file lies", () => {
+    const base = { domain: "acme.test", name: "x", information: { phones: [], addresses: [], photo: { path: "/laptop/repo/p.png", sha256: "abc" } } };
+    const elsewhere = { ...base, information: { ...base.information, photo: { path: "/ci/checkout/p.png", sha256: "abc" } } };
+    expect(p.changes(base, elsewhere)).toEqual([]);
+    const changed = { ...base, information: { ...base.information, photo: { path: "/laptop/repo/p.png", sha256: "def" } } };
+    expect(p.changes(base, changed).map((c) => c.path)).toEqual(["information.photo.sha256"]);
+  });
+});
