@@ -11,15 +11,15 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
-import { client, ConnectionError } from "./connection";
+import { client } from "./connection";
 import { withMailshareLock } from "./lock";
 import { report } from "./progress";
-import { requireMailshare } from "./support";
+import { isUnreachable, requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { normaliseMailshare } from "../desired/normalise";
 import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
-import { mailboxAclContainerUid, TransportError, UnavailableError } from "../bluemind";
+import { mailboxAclContainerUid } from "../bluemind";
 import type { AccessControlEntry, DirEntry, Verb } from "../bluemind/types";
 
 /** A level the format cannot express, named by the subject's compacted verbs: `custom(SendAs)`. */
@@ -138,8 +138,6 @@ async function uidOf(domain: string, s: Subject): Promise<string | null> {
 }
 
 /** The server could not be asked (no connection configured, unreachable, unavailable). */
-const isUnreachable = (err: unknown) =>
-  err instanceof ConnectionError || err instanceof TransportError || err instanceof UnavailableError;
 
 /**
  * Shares naming a subject the server does not know, or one subject twice under two names (`alice`

@@ -13,12 +13,13 @@ import { client } from "./connection";
 import { mailshareUid } from "./ids";
 import { withMailshareLock } from "./lock";
 import { report } from "./progress";
-import { DELETION_POLICY_SETTING, defaultQuota, followTask, patchMailshareSettings } from "./support";
+import {
+  DELETION_POLICY_SETTING, PHOTO_SETTING, defaultQuota, followTask, isUnreachable, mailshareSettings, patchMailshareSettings,
+} from "./support";
 import { validateSlice, resolveDomain } from "./validate";
 import { providerStub } from "./stub";
 import type { Address, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";
 import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput, VCard } from "../bluemind/types";
-import { mailboxAclContainerUid } from "../bluemind";
 
 /** The inputs of a Mailshare, in canonical form (desired/model.ts). */
 export interface MailshareInputs extends Props {
@@ -127,21 +128,19 @@ async function resolveServer(ref: string | null): Promise<string | null> {
   return server.uid;
 }
 
-async function deletionPolicyMark(uid: string): Promise<DeletionPolicy | null> {
-  const settings = await client().containers.getSettings(mailboxAclContainerUid(uid));
-  const mark = settings[DELETION_POLICY_SETTING];
-  return mark === "delete" || mark === "retain" ? mark : null;
-}
-
-/** Uploads, replaces or removes the photo so that the server matches `m`. */
-async function syncPhoto(domain: string, uid: string, m: MailshareInputs, olds: MailshareInputs | undefined, hasPhoto: boolean): Promise<void> {
+/**
+ * Uploads, replaces or removes the photo so that the server matches `m`. BlueMind re-encodes photos,
+ * so the server's bytes say nothing about which file they came from: the SHA-256 of the file
+ * uploaded is recorded with the mailshare's settings and compared instead.
+ */
+async function syncPhoto(domain: string, uid: string, m: MailshareInputs, hasPhoto: boolean): Promise<void> {
   const wanted = m.information.photo;
   if (wanted === null) {
     if (hasPhoto) await client().mailshares.deletePhoto(domain, uid);
-    return;
+  } else if (!hasPhoto || (await mailshareSettings(uid))?.[PHOTO_SETTING] !== wanted.sha256) {
+    await client().mailshares.setPhoto(domain, uid, fs.readFileSync(wanted.path));
   }
-  if (hasPhoto && olds?.information.photo?.sha256 === wanted.sha256) return;
-  await client().mailshares.setPhoto(domain, uid, fs.readFileSync(wanted.path));
+  await patchMailshareSettings(uid, { [DELETION_POLICY_SETTING]: m.deletionPolicy, [PHOTO_SETTING]: wanted?.sha256 ?? "" });
 }
 
 function outputsOf(item: ItemValue<WireMailshare>): MailshareOutputs {
@@ -156,7 +155,7 @@ function outputsOf(item: ItemValue<WireMailshare>): MailshareOutputs {
  * Brings the existing mailshare `uid` to `m`: a move first when the storage server changes, then
  * one full-replace update built from a fresh read, under the per-mailshare lock.
  */
-async function converge(domain: string, uid: string, m: MailshareInputs, olds: MailshareInputs | undefined): Promise<MailshareOutputs> {
+async function converge(domain: string, uid: string, m: MailshareInputs): Promise<MailshareOutputs> {
   const c = client();
   const [orgUnitUid, server] = await Promise.all([resolveOrgUnit(domain, m.delegation), resolveServer(m.storageServer)]);
   return withMailshareLock(domain, uid, async () => {
@@ -167,11 +166,21 @@ async function converge(domain: string, uid: string, m: MailshareInputs, olds: M
       live = (await c.mailshares.getComplete(domain, uid)) ?? live;
     }
     await c.mailshares.update(domain, uid, wireValue(m, live.value, orgUnitUid, live.value.dataLocation));
-    await syncPhoto(domain, uid, m, olds, live.value.card?.identification?.photo === true);
-    await patchMailshareSettings(uid, { [DELETION_POLICY_SETTING]: m.deletionPolicy });
+    await syncPhoto(domain, uid, m, live.value.card?.identification?.photo === true);
     const after = await c.mailshares.getComplete(domain, uid);
     return outputsOf(after ?? live);
   });
+}
+
+async function previewUid(m: MailshareInputs): Promise<string> {
+  const derived = mailshareUid(m.domain, m.name);
+  if (!m.adopt) return derived;
+  try {
+    return (await client().mailshares.findByName(m.domain, m.name))?.uid ?? derived;
+  } catch (err) {
+    if (isUnreachable(err)) return derived;
+    throw err;
+  }
 }
 
 export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutputs>({
@@ -192,8 +201,9 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     const { value, failures } = validateSlice(domain, news, OWNED);
     if (failures.length > 0) return { inputs: news as MailshareInputs, failures };
     const inputs: MailshareInputs = { domain: domain, ...(Object.fromEntries(OWNED.map((k) => [k, value[k]])) as any) };
-    // Known before creation, so previews show it (an adopted mailshare keeps its own uid).
-    return { inputs: { ...inputs, uid: mailshareUid(inputs.domain, inputs.name) }, failures: [] };
+    // Known before creation, so previews show it: derived from domain and name, or for an adopted
+    // mailshare the live one's (looked up when the server can be reached).
+    return { inputs: { ...inputs, uid: await previewUid(inputs) }, failures: [] };
   },
 
   idOf: (m) => mailshareUid(m.domain, m.name),
@@ -219,14 +229,13 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
         throw new Error(`a mailshare named ${m.name} already exists in ${m.domain} (uid ${sameName.uid}): set adopt: true to take it over`);
       }
       if (sameName.uid !== uid) report("info", `adopting existing mailshare ${m.name} (${sameName.uid})`);
-      const outs = await converge(m.domain, sameName.uid, m, undefined);
+      const outs = await converge(m.domain, sameName.uid, m);
       return { id: sameName.uid, outs };
     }
     const [orgUnitUid, dataLocation] = await Promise.all([resolveOrgUnit(m.domain, m.delegation), resolveServer(m.storageServer)]);
     await withMailshareLock(m.domain, uid, async () => {
       await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation));
-      await syncPhoto(m.domain, uid, m, undefined, false);
-      await patchMailshareSettings(uid, { [DELETION_POLICY_SETTING]: m.deletionPolicy });
+      await syncPhoto(m.domain, uid, m, false);
     });
     const created = await c.mailshares.getComplete(m.domain, uid);
     if (!created) throw new Error(`mailshare ${m.name} was created but cannot be read back`);
@@ -245,8 +254,10 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     if (props.quota == null && quota !== null && quota === (await defaultQuota(domain))) quota = null;
     let delegation: string | null = null;
     if (v.orgUnitUid) {
-      const ou = props.delegation && !props.delegation.startsWith("/") ? null : await c.resolve.orgUnit(domain, v.orgUnitUid);
-      delegation = ou ? ou.path : v.orgUnitUid;
+      // The user's own form (path in any case, or uid) when it names the live org unit.
+      const declared = props.delegation ? await c.resolve.orgUnit(domain, props.delegation) : null;
+      if (declared?.uid === v.orgUnitUid) delegation = props.delegation;
+      else delegation = (await c.resolve.orgUnit(domain, v.orgUnitUid))?.path ?? v.orgUnitUid;
     }
     let storageServer: string | null = null;
     if (props.storageServer != null && v.dataLocation) {
@@ -255,6 +266,8 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
       storageServer = names.some((n) => n?.toLowerCase() === props.storageServer!.toLowerCase()) ? props.storageServer : (s?.value.name ?? v.dataLocation);
     }
     const hasPhoto = card.identification?.photo === true;
+    const marks = (await mailshareSettings(id)) ?? {};
+    const policy = marks[DELETION_POLICY_SETTING];
     const inputs: MailshareInputs = {
       domain,
       name: v.name,
@@ -269,19 +282,19 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
       information: {
         phones: phonesOf(card),
         addresses: postalAddressesOf(card),
-        // Photos are re-encoded by BlueMind: only presence can be compared.
-        photo: hasPhoto ? (props.information?.photo ?? { path: "(set on the server)", sha256: "unknown" }) : null,
+        // Photos are re-encoded by BlueMind: compared by the SHA-256 recorded when bmshare uploaded it.
+        photo: hasPhoto ? { path: props.information?.photo?.path ?? "(set on the server)", sha256: marks[PHOTO_SETTING] || "unknown" } : null,
       },
       // The policy the server carries (the mark bmshare writes); none = never marked, which
       // behaves as retain.
-      deletionPolicy: (await deletionPolicyMark(id)) ?? "retain",
+      deletionPolicy: policy === "delete" ? "delete" : "retain",
       adopt: props.adopt ?? false,
     };
     return { inputs, outs: outputsOf(item) };
   },
 
-  async update(id, olds, news) {
-    return converge(news.domain, id, news, olds);
+  async update(id, _olds, news) {
+    return converge(news.domain, id, news);
   },
 
   async delete(id, props) {

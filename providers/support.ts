@@ -3,7 +3,8 @@
 import { client } from "./connection";
 import { report } from "./progress";
 import type { ItemValue, Mailshare, TaskRef } from "../bluemind/types";
-import { mailboxAclContainerUid, type TaskOutcome } from "../bluemind";
+import { mailboxAclContainerUid, NotFoundError, TransportError, UnavailableError, type TaskOutcome } from "../bluemind";
+import { ConnectionError } from "./connection";
 
 /** The mailshare `uid` of `domain`; fails with a clear message when it is not there. */
 export async function requireMailshare(domain: string, uid: string): Promise<ItemValue<Mailshare>> {
@@ -42,10 +43,34 @@ export async function defaultQuota(domain: string): Promise<number | null> {
  */
 export async function patchMailshareSettings(uid: string, patch: Record<string, string>): Promise<void> {
   const containerUid = mailboxAclContainerUid(uid);
-  const current = await client().containers.getSettings(containerUid);
+  const current = await mailshareSettings(uid);
+  if (current === null) {
+    report("warn", `mailshare ${uid} has no ACL container: bmshare cannot record ${Object.keys(patch).join(", ")} (a repair re-creates it)`);
+    return;
+  }
   if (Object.entries(patch).every(([k, v]) => current[k] === v)) return;
   await client().containers.setSettings(containerUid, { ...current, ...patch });
 }
 
+/** What bmshare recorded on the mailshare; null when its ACL container is missing (a broken mailshare). */
+export async function mailshareSettings(uid: string): Promise<Record<string, string> | null> {
+  try {
+    return await client().containers.getSettings(mailboxAclContainerUid(uid));
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
 /** Settings key of the deletion policy mark (read by the CLI to find mailshares it may delete). */
 export const DELETION_POLICY_SETTING = "bmshare.deletionPolicy";
+
+/** Settings key of the SHA-256 of the photo bmshare uploaded (BlueMind re-encodes photos). */
+export const PHOTO_SETTING = "bmshare.photo.sha256";
+
+/**
+ * Whether an error means "no server to ask" (none configured, unreachable, unavailable): checks
+ * then skip their server part instead of failing (preview works offline); other errors fail.
+ */
+export const isUnreachable = (err: unknown): boolean =>
+  err instanceof ConnectionError || err instanceof TransportError || err instanceof UnavailableError;

@@ -15,8 +15,9 @@ function startCli(args: string[]): Promise<{ url: string; output: () => string; 
   child.stderr.on("data", (c) => (out += c));
   return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
+      // The banner is written in several chunks: wait for its last line.
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (!m) return;
+      if (!m || !out.includes("Press Ctrl-C to stop.")) return;
       clearInterval(timer);
       resolve({
         url: m[1],

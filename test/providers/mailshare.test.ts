@@ -8,6 +8,7 @@ import { setProgressSink } from "../../providers/progress";
 import { mailshareProvider, type MailshareInputs } from "../../providers/mailshare";
 import { mailshareUid } from "../../providers/ids";
 import { stableUid } from "../../emulator/seed";
+import { BLANK_PNG } from "../../emulator/png";
 
 let emu: TestEmulator;
 const messages: string[] = [];
@@ -141,5 +142,48 @@ describe("photo comparison", () => {
     expect(p.changes(base, elsewhere)).toEqual([]);
     const changed = { ...base, information: { ...base.information, photo: { path: "/laptop/repo/p.png", sha256: "def" } } };
     expect(p.changes(base, changed).map((c) => c.path)).toEqual(["information.photo.sha256"]);
+  });
+});
+
+describe("reads that match what the user wrote", () => {
+  it("sees a replaced photo file as a change, though BlueMind re-encodes photos", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-photo-"));
+    const first = path.join(dir, "a.png");
+    fs.copyFileSync(path.resolve("examples/photos/support-desk.png"), first);
+    const inputs = await checked({ name: "photo-swap", email: "photo-swap@acme.test", information: { photo: first } });
+    const { id, outs } = await p.create(inputs);
+    expect(p.changes((await p.read!(id, { ...inputs, ...outs })).inputs!, inputs)).toEqual([]);
+    const second = path.join(dir, "b.png");
+    fs.writeFileSync(second, BLANK_PNG);
+    const swapped = await checked({ name: "photo-swap", email: "photo-swap@acme.test", information: { photo: second } });
+    // The CLI reads with the desired inputs as props: the live photo must still differ.
+    const before = await p.read!(id, { ...swapped, ...outs });
+    expect(p.changes(before.inputs!, swapped).map((c) => c.path)).toEqual(["information.photo.sha256"]);
+    await p.update!(id, { ...inputs, ...outs }, swapped);
+    expect(p.changes((await p.read!(id, { ...swapped, ...outs })).inputs!, swapped)).toEqual([]);
+  });
+
+  it("keeps a delegation written in another case, so a second plan is empty", async () => {
+    const inputs = await checked({ name: "ou-case", email: "ou-case@acme.test", delegation: "/europe/paris" });
+    const { id, outs } = await p.create(inputs);
+    const read = await p.read!(id, { ...inputs, ...outs });
+    expect(read.inputs.delegation).toBe("/europe/paris");
+    expect(p.changes(read.inputs!, inputs)).toEqual([]);
+  });
+
+  it("still reads a mailshare whose ACL container is missing (so a repair can be planned)", async () => {
+    const inputs = await checked({ name: "no-container", email: "no-container@acme.test" });
+    const { id, outs } = await p.create(inputs);
+    delete emu.emulator.store.state.containers[`mailbox:acls-${id}`];
+    const read = await p.read!(id, { ...inputs, ...outs });
+    expect(read.inputs.name).toBe("no-container");
+    expect(read.inputs.deletionPolicy).toBe("retain");
+  });
+
+  it("shows an adopted mailshare's own uid at check, so previews point its parts at it", async () => {
+    const r = await p.check!({}, { name: "noreply", email: "noreply@acme.test", hidden: true, adopt: true });
+    expect(r.inputs.uid).toBe(stableUid("acme.test", "mailshares", "noreply"));
   });
 });
