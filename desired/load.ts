@@ -26,6 +26,8 @@ export interface LoadResult {
   errors: DesiredStateError[];
   /** The YAML files read, in order. */
   files: string[];
+  /** The domains the files manage (their `domain:`), even those whose file declares no mailshare. */
+  domains: string[];
   serverChecks: "done" | "skipped";
 }
 
@@ -104,10 +106,12 @@ export async function loadDesiredStateOrThrow(paths: readonly string[], options:
 export async function checkSources(sources: readonly Source[], options: LoadOptions = {}): Promise<LoadResult> {
   const errors: DesiredStateError[] = [];
   const entries: MailshareEntry[] = [];
+  const domains = new Set<string>();
   for (const source of sources) {
     const checked = checkFile(source);
     errors.push(...checked.errors);
     entries.push(...checked.entries);
+    if (checked.domain !== null) domains.add(checked.domain);
   }
   errors.push(...checkAcross(entries));
   let serverChecks: LoadResult["serverChecks"] = "skipped";
@@ -120,7 +124,7 @@ export async function checkSources(sources: readonly Source[], options: LoadOpti
     .filter((e) => e.domain !== null && !errors.some((error) => concerns(error, e)))
     .map((e): DesiredMailshare => ({ ...e.value, domain: e.domain as string, declaredAt: { ...locate(e, []), path: formatPath(e.path) } }))
     .sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ok: errors.length === 0, mailshares, errors: sortErrors(errors, files), files, serverChecks };
+  return { ok: errors.length === 0, mailshares, errors: sortErrors(errors, files), files, domains: [...domains].sort(), serverChecks };
 }
 
 /** Whether an error makes a mailshare unusable: it is inside it, or about its file as a whole. */
@@ -131,6 +135,8 @@ function concerns(error: DesiredStateError, entry: MailshareEntry): boolean {
 }
 
 interface CheckedFile {
+  /** The file's domain, when valid. */
+  domain: string | null;
   errors: DesiredStateError[];
   /** The mailshares that could be checked (invalid fields set aside; they may have errors). */
   entries: MailshareEntry[];
@@ -138,14 +144,14 @@ interface CheckedFile {
 
 function checkFile(source: Source): CheckedFile {
   const parsed = parseYaml(source.file, source.text);
-  if (parsed.errors.length > 0) return { errors: parsed.errors, entries: [] };
+  if (parsed.errors.length > 0) return { domain: null, errors: parsed.errors, entries: [] };
   const toError = (map: SourceMap, issue: Issue, base: (string | number)[] = []): DesiredStateError => {
     const full = [...base, ...issue.path];
     return { ...map.locate(full, issue.atKey), path: formatPath(full), message: issue.message };
   };
   const schemaIssues = validateAgainstSchema(parsed.data);
   const errors = schemaIssues.map((issue) => toError(parsed.map, issue));
-  if (!isFileShaped(parsed.data)) return { errors, entries: [] };
+  if (!isFileShaped(parsed.data)) return { domain: null, errors, entries: [] };
   const domainInvalid = schemaIssues.some((i) => i.path[0] === "domain" || i.path.length === 0);
   const domain = domainInvalid || typeof parsed.data.domain !== "string" ? null : parsed.data.domain.toLowerCase();
   const baseDir = source.baseDir ?? path.dirname(path.resolve(source.file));
@@ -166,7 +172,7 @@ function checkFile(source: Source): CheckedFile {
       entries.push({ domain, raw: mailshare, value: normalised.value, file: source.file, path: entryPath, map: parsed.map });
     }
   });
-  return { errors, entries };
+  return { domain, errors, entries };
 }
 
 function withoutKeys(raw: RawMailshare, keys: ReadonlySet<string>): RawMailshare {

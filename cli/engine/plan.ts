@@ -137,7 +137,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
 
   // The managed domains' mailshares (one cached bulk read per domain): uids of adopted mailshares,
   // name conflicts, and the undeclared ones.
-  const domains = [...new Set(loaded.mailshares.map((m) => m.domain))];
+  const domains = loaded.domains;
   const listed = new Map<string, ItemValue<WireMailshare>[]>();
   for (const domain of domains) {
     try {

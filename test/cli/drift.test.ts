@@ -128,3 +128,17 @@ describe("bmshare drift", () => {
     }
   });
 });
+
+describe("a file that declares no mailshare", () => {
+  it("still manages its domain: the server's mailshares are unmanaged drift", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-empty-")), "empty.yaml");
+    fs.writeFileSync(file, "domain: acme.test\nmailshares: []\n");
+    const r = await h.run(runDriftCommand, ["-f", file]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("unmanaged   acme.test/noreply (Mailshare)");
+    expect(r.stdout).toContain("unmanaged   acme.test/support (Mailshare)");
+  });
+});
