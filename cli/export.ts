@@ -12,6 +12,7 @@ import { domainNameOf, liveMailshareItems, readLiveMailshare, safeUrl } from "./
 import { exportYaml, inexpressible, rawMailshareOf, schemaComment, unsupportedMarkers } from "./export/write";
 import { client } from "../providers/connection";
 import { checkSources } from "../desired/load";
+import { plural } from "./engine/format";
 
 const HELP = `usage: bmshare export [--domain DOMAIN] [--mailshare NAME ...] [-o FILE] [options]
 
@@ -57,7 +58,6 @@ const photoFileOf = (name: string, taken: Set<string>) => {
   return file;
 };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export async function runExportCommand(argv: string[], deps: ExportDependencies = {}): Promise<number> {
   return runServerCommand("export", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, out, err }) => {

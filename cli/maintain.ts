@@ -90,7 +90,7 @@ export async function runMaintainCommand(argv: string[], deps: MaintainDependenc
 
     const output: Output = { note: (text) => err(`${text}\n`), line: (text) => err(`  ${text}\n`), pollMs: deps.pollMs };
     const ref = await startMaintenance(domain, mailshare.uid, PROVIDER_OPERATION[args.operation], {
-      onNote: output.note, onLine: output.line, pollMs: output.pollMs,
+      onNote: output.note, onLine: output.line, pollMs: output.pollMs, timeoutMs: args.timeoutMs,
     });
     err(`${DESCRIPTIONS[args.operation]}: mailshare ${args.name} of ${domain}, task ${ref.id}\n`);
     let outcome: TaskOutcome;

@@ -47,20 +47,23 @@ function untilSignal(): Promise<void> {
 }
 
 function nextSteps(url: string, apiKey: string, keepRunning: boolean): string {
-  const cli = "node bin/bmshare.js";
+  // Paths as typed from where the command was run.
+  const here = (p: string) => path.relative(process.cwd(), path.join(ROOT, p)) || ".";
+  const cli = `node ${here("bin/bmshare.js")}`;
+  const example = here(EXAMPLE);
   return `
 Where to look next — the emulator at ${url} (API: ${url}/api):
 
   # the mailshares as BlueMind stores them
   curl -s -H "X-BM-ApiKey: ${apiKey}" ${url}/api/mailshares/acme.test/_complete
 
-  # bmshare against it (from this folder)
+  # bmshare against it
   export BLUEMIND_URL=${url} BLUEMIND_API_KEY=${apiKey} BLUEMIND_DOMAIN=acme.test
-  ${cli} plan   -f ${EXAMPLE}             # nothing to change (--markdown, --json)
-  ${cli} drift  -f ${EXAMPLE}             # differences, classified (noreply is unmanaged)
+  ${cli} plan   -f ${example}             # nothing to change (--markdown, --json)
+  ${cli} drift  -f ${example}             # differences, classified (noreply is unmanaged)
   ${cli} export --domain acme.test        # the live domain as a desired-state file
   ${cli} report access                    # who can read, write and manage which mailshare
-  ${cli} apply  -f ${EXAMPLE}             # after editing the file (a copy of it)
+  ${cli} apply  -f ${example}             # after editing the file (a copy of it)
 
 ${keepRunning
     ? "The emulator keeps running (its state lives in memory): press Ctrl-C to stop it."

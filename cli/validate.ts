@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { loadDesiredState } from "../desired/load";
 import { formatError } from "../desired/errors";
 import type { DirectoryLookups } from "../desired/online";
+import { plural } from "./engine/format";
 
 const HELP = `usage: bmshare validate -f FILE|FOLDER [-f ...] [options]
 
@@ -64,7 +65,6 @@ function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv): ValidateArgs
   };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export async function runValidateCommand(argv: string[], deps: ValidateDependencies = {}): Promise<number> {
   const out = deps.stdout ?? ((t: string) => process.stdout.write(t));

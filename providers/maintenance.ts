@@ -133,6 +133,8 @@ export interface StartOptions {
   /** A note for the person running it. */
   onNote?: (text: string) => void;
   pollMs?: number;
+  /** How long to wait for a check or repair already running (default: the client's, 10 min). */
+  timeoutMs?: number;
 }
 
 /**
@@ -152,7 +154,7 @@ export async function startMaintenance(domain: string, uid: string, operation: M
     if (await repairRunning(taskId)) {
       o.onNote?.(`a check or repair of this mailshare is already running (task ${taskId}): following it to its end first`);
       const earlier = await c.followTask({ id: taskId }, {
-        pollMs: o.pollMs, rejectOnError: false, onProgress: (p) => p.newLogs.forEach((l) => o.onLine?.(l)),
+        pollMs: o.pollMs, timeoutMs: o.timeoutMs, rejectOnError: false, onProgress: (p) => p.newLogs.forEach((l) => o.onLine?.(l)),
       });
       o.onNote?.(`task ${taskId} ended ${earlier.state}; now starting the ${operation}`);
     }

@@ -42,7 +42,7 @@ export interface MailsharePlan {
   uid: string;
   /** Where the files declare it; null for an undeclared mailshare being deleted. */
   declaredAt: Declaration | null;
-  /** `adopt: true` and the mailshare already exists under its own uid. */
+  /** `adopt: true` and the mailshare exists under a uid bmshare did not derive (made in the console). */
   adopted: boolean;
   /** create / delete when the mailshare itself is; update when any part changes; else unchanged. */
   action: Action;

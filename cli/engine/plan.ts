@@ -34,6 +34,7 @@ import {
   PlanFailed, summarise, type MailsharePlan, type Plan, type ResourcePlan, type UnmanagedIdentity,
   type UnmanagedMailshare, type Unreadable,
 } from "./model";
+import { plural } from "./format";
 
 export interface PlanOptions {
   /** Files and folders, as given to `-f`. */
@@ -65,7 +66,6 @@ interface Prepared {
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 
