@@ -15,7 +15,7 @@ import { bluemindLookups } from "../desired/bluemind-lookups";
 /** The directory lookups of `validate`'s server cross-checks, over the REST client. */
 async function connectLookups(c: ServerConnection) {
   if (!c.apiKey) throw new Error("no API key for the server cross-checks: give --api-key or BLUEMIND_API_KEY (or use --offline)");
-  return bluemindLookups(new BlueMindClient({ url: c.url, apiKey: c.apiKey, insecure: c.insecure }));
+  return bluemindLookups(new BlueMindClient({ url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile }));
 }
 
 const USAGE = `usage: bmshare <command> [options]

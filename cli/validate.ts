@@ -17,6 +17,8 @@ A folder stands for its *.yaml / *.yml files.
   --url URL           BlueMind server (default: $BLUEMIND_URL)
   --api-key KEY       API key (default: $BLUEMIND_API_KEY)
   --insecure          accept an invalid TLS certificate
+  --ca-file FILE      trust the CA certificates in FILE (PEM; default: $BLUEMIND_CA_FILE)
+  --debug             show stack traces of errors
   -h, --help          this help
 `;
 
@@ -24,6 +26,7 @@ export interface ServerConnection {
   url: string;
   apiKey: string | undefined;
   insecure: boolean;
+  caFile?: string;
 }
 
 export interface ValidateDependencies {
@@ -38,6 +41,7 @@ interface ValidateArgs {
   paths: string[];
   offline: boolean;
   connection: ServerConnection | undefined;
+  debug: boolean;
 }
 
 function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv): ValidateArgs | "help" {
@@ -49,6 +53,8 @@ function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv): ValidateArgs
       url: { type: "string" },
       "api-key": { type: "string" },
       insecure: { type: "boolean" },
+      "ca-file": { type: "string" },
+      debug: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -61,7 +67,11 @@ function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv): ValidateArgs
   return {
     paths: [...files, ...positionals],
     offline: values.offline ?? false,
-    connection: url ? { url, apiKey: values["api-key"] ?? env.BLUEMIND_API_KEY, insecure: values.insecure ?? false } : undefined,
+    connection: url ? {
+      url, apiKey: values["api-key"] ?? env.BLUEMIND_API_KEY, insecure: values.insecure ?? false,
+      caFile: values["ca-file"] ?? env.BLUEMIND_CA_FILE,
+    } : undefined,
+    debug: values.debug ?? false,
   };
 }
 
@@ -85,9 +95,16 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
   if (args.offline) skipped = "--offline";
   else if (!args.connection) skipped = "no server connection configured (--url or BLUEMIND_URL)";
   else if (!deps.connect) skipped = "this build has no BlueMind client for them";
-  else lookups = await deps.connect(args.connection);
-
-  const result = await loadDesiredState(args.paths, { lookups });
+  let result: Awaited<ReturnType<typeof loadDesiredState>>;
+  try {
+    if (!skipped && args.connection && deps.connect) lookups = await deps.connect(args.connection);
+    result = await loadDesiredState(args.paths, { lookups });
+  } catch (e) {
+    // The server could not answer a cross-check: never mistaken for "does not exist" (design rule 5).
+    err(`bmshare validate: ${(e as Error).message}\n`);
+    if (args.debug && (e as Error).stack) err(`${(e as Error).stack}\n`);
+    return 1;
+  }
   if (skipped && !args.offline) err(`note: server cross-checks skipped: ${skipped}\n`);
   if (!result.ok) {
     for (const error of result.errors) err(`${formatError(error)}\n`);

@@ -65,3 +65,19 @@ describe("validate with server cross-checks against the emulator", () => {
     expect(lines.some((l) => l.includes("aliases[1]") && l.includes("elsewhere.test"))).toBe(true);
   });
 });
+
+describe("validate when the server cannot answer", () => {
+  it("fails with one line naming the failure, never reporting entries as missing", async () => {
+    let stderr = "";
+    const status = await runValidateCommand(["-f", "examples/minimal.yaml"], {
+      env: { BLUEMIND_URL: "http://127.0.0.1:9", BLUEMIND_API_KEY: TEST_KEY },
+      connect: async (c) => bluemindLookups(new BlueMindClient({ url: c.url, apiKey: c.apiKey!, retry: { retries: 0 } })),
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+    });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^bmshare validate: .*ECONNREFUSED/);
+    expect(stderr).not.toMatch(/does not exist|unknown/);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
