@@ -41,16 +41,20 @@ export function normaliseReference(ref: string): string {
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Lower-cased, sorted, without repeats: forwarding addresses are a set. */
-function addressSet(addresses: readonly string[]): string[] {
+export function addressSet(addresses: readonly string[]): string[] {
   return [...new Set(addresses.map((a) => a.toLowerCase()))].sort(byText);
+}
+
+/** Aliases are a set: sorted by address, then allDomains. */
+export function sortAliases(aliases: readonly Address[]): Address[] {
+  return [...aliases].sort((a, b) => byText(a.address, b.address) || Number(a.allDomains) - Number(b.allDomains));
 }
 
 export function normaliseMailshare(raw: RawMailshare, context: NormaliseContext): NormaliseResult {
   const issues: Issue[] = [];
   const issue = (path: FieldPath, message: string) => issues.push({ path, message });
   const email = raw.email == null ? null : normaliseAddress(raw.email);
-  const aliases = (raw.aliases ?? []).map(normaliseAddress)
-    .sort((a, b) => byText(a.address, b.address) || Number(a.allDomains) - Number(b.allDomains));
+  const aliases = sortAliases((raw.aliases ?? []).map(normaliseAddress));
   let quota: number | null = null;
   if (raw.quota != null) {
     const parsed = parseSize(raw.quota, MAX_QUOTA_KIB, MAX_QUOTA_REASON);
@@ -101,7 +105,8 @@ function normaliseInformation(raw: RawInformation, context: NormaliseContext, is
   };
 }
 
-function normaliseShares(raw: RawMailshare): Share[] {
+/** Shares are a set: users then groups, by reference, then level. */
+export function normaliseShares(raw: Pick<RawMailshare, "shares">): Share[] {
   const shares: Share[] = (raw.shares ?? []).map((s) =>
     s.user !== undefined ? { user: normaliseReference(s.user), level: s.level } : { group: normaliseReference(s.group ?? ""), level: s.level });
   const key = (s: Share) => ("user" in s ? `0 ${s.user}` : `1 ${s.group}`);

@@ -17,7 +17,7 @@ import { report } from "./progress";
 import { isUnreachable, requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
-import { normaliseMailshare } from "../desired/normalise";
+import { normaliseShares } from "../desired/normalise";
 import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
 import { mailboxAclContainerUid } from "../bluemind";
 import type { AccessControlEntry, DirEntry, Verb } from "../bluemind/types";
@@ -122,13 +122,7 @@ const shareOf = (s: Subject, level: AclLevel): AclShare => (s.kind === "user" ? 
 const HOW_NAMED: Record<SubjectKind, string> = { user: "login or e-mail address", group: "name or e-mail address" };
 
 /** In the canonical order (users, then groups, by reference), so a read compares equal to the inputs. */
-function sorted(shares: readonly AclShare[]): AclShare[] {
-  const raw = shares as unknown as RawShare[];
-  return normaliseMailshare({ name: "acl", shares: raw }, { baseDir: process.cwd() }).value.shares as AclShare[];
-}
-
-const mailshareOf = (id: string, props: Partial<MailshareAclInputs>) =>
-  props.mailshare ?? (id.endsWith(ID_SUFFIX) ? id.slice(0, -ID_SUFFIX.length) : id);
+const sorted = (shares: readonly AclShare[]): AclShare[] => normaliseShares({ shares: shares as unknown as RawShare[] }) as AclShare[];
 
 
 /** The uid of a user (by login or address) or group (by name or address); null when unknown. */
@@ -274,7 +268,7 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
   },
 
   async read(id, props) {
-    const mailshare = mailshareOf(id, props);
+    const mailshare = props.mailshare;
     const c = client();
     if (!(await c.mailshares.getComplete(props.domain, mailshare))) return null;
     const live = verbsBySubject(await c.containers.getAccessControlList(mailboxAclContainerUid(mailshare)));
@@ -285,13 +279,13 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
   },
 
   async update(id, _olds, news) {
-    return setShares({ ...news, mailshare: mailshareOf(id, news) });
+    return setShares(news);
   },
 
   // Only reached when the sharing list is removed while the mailshare stays (with the mailshare,
   // `deletedWith` skips it): nobody keeps access.
   async delete(id, props) {
-    const mailshare = mailshareOf(id, props);
+    const mailshare = props.mailshare;
     const container = mailboxAclContainerUid(mailshare);
     await withMailshareLock(props.domain, mailshare, async () => {
       if (!(await client().mailshares.getComplete(props.domain, mailshare))) return;

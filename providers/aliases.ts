@@ -14,8 +14,8 @@ import { withMailshareLock } from "./lock";
 import { requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
-import { normaliseMailshare } from "../desired/normalise";
-import type { Address, RawAddress } from "../desired/model";
+import { sortAliases } from "../desired/normalise";
+import type { Address } from "../desired/model";
 import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput } from "../bluemind/types";
 
 /** The inputs of a MailshareAliases, in canonical form. */
@@ -30,19 +30,10 @@ export interface MailshareAliasesInputs extends Props {
 const OWNED = ["aliases"] as const;
 const ID_SUFFIX = "/aliases";
 
-/** The mailshare a resource belongs to: its input, else the prefix of its id. */
-const mailshareOf = (id: string, props: Partial<MailshareAliasesInputs>) =>
-  props.mailshare ?? (id.endsWith(ID_SUFFIX) ? id.slice(0, -ID_SUFFIX.length) : id);
-
-
-/** In the canonical order, so that a read compares equal to the inputs whatever order BlueMind keeps. */
-function sorted(aliases: readonly Address[]): Address[] {
-  return normaliseMailshare({ name: "aliases", aliases: aliases as RawAddress[] }, { baseDir: process.cwd() }).value.aliases;
-}
 
 /** The live aliases: every address of the mailshare but the default one. */
 function aliasesOf(item: ItemValue<WireMailshare>): Address[] {
-  return sorted(item.value.emails.filter((e) => !e.isDefault).map((e) => ({ address: e.address, allDomains: e.allAliases })));
+  return sortAliases(item.value.emails.filter((e) => !e.isDefault).map((e) => ({ address: e.address, allDomains: e.allAliases })));
 }
 
 /** The full replace BlueMind expects: the default address, `aliases`, and every other field as read. */
@@ -60,7 +51,7 @@ function withAliases(live: WireMailshare, aliases: readonly Address[]): Mailshar
 async function setAliases(domain: string, mailshare: string, aliases: readonly Address[]): Promise<void> {
   await withMailshareLock(domain, mailshare, async () => {
     const live = await requireMailshare(domain, mailshare);
-    if (deepEqual(aliasesOf(live), sorted(aliases))) return;
+    if (deepEqual(aliasesOf(live), sortAliases(aliases))) return;
     await client().mailshares.update(domain, mailshare, withAliases(live.value, aliases));
   });
 }
@@ -90,21 +81,21 @@ export const mailshareAliasesProvider = defineProvider<MailshareAliasesInputs, P
   },
 
   async read(id, props) {
-    const mailshare = mailshareOf(id, props);
+    const mailshare = props.mailshare;
     const item = await client().mailshares.getComplete(props.domain, mailshare);
     if (!item) return null;
     return { inputs: { domain: props.domain, mailshare, aliases: aliasesOf(item) }, outs: {} };
   },
 
   async update(id, _olds, news) {
-    await setAliases(news.domain, mailshareOf(id, news), news.aliases);
+    await setAliases(news.domain, news.mailshare, news.aliases);
     return {};
   },
 
   // Only reached when the alias set is removed while the mailshare stays (with the mailshare,
   // `deletedWith` skips it): the mailshare keeps its default address only.
   async delete(id, props) {
-    const mailshare = mailshareOf(id, props);
+    const mailshare = props.mailshare;
     await withMailshareLock(props.domain, mailshare, async () => {
       const live = await client().mailshares.getComplete(props.domain, mailshare);
       if (!live || aliasesOf(live).length === 0) return;

@@ -15,6 +15,7 @@ import type {
 import type {
   Forwarding as WireForwarding, MailFilterRule, MailFilterRuleAction, MailFilterRuleCondition, MailFilterRuleFilter,
 } from "../bluemind/types";
+import { addressSet } from "../desired/normalise";
 
 /** Something BlueMind stores that the desired-state format cannot express, described. */
 export interface Unsupported {
@@ -75,10 +76,8 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 
 /** Forwarding addresses as the canonical form keeps them (BlueMind lower-cases them, stores a set). */
-export function addressSet(emails: readonly (string | null)[]): string[] {
-  const lower = emails.filter((e): e is string => typeof e === "string").map((e) => e.toLowerCase());
-  return [...new Set(lower)].sort();
-}
+/** The addresses of a BlueMind list (nulls dropped) as a canonical set. */
+const addressesOf = (emails: readonly (string | null)[]): string[] => addressSet(emails.filter((e): e is string => typeof e === "string"));
 
 // ---------------------------------------------------------------------------------------------
 // Canonical → BlueMind.
@@ -225,12 +224,12 @@ function actionOf(a: MailFilterRuleAction): Action | Unsupported {
       if (a.subtree === OWN_SUBTREE && a.id === null && a.folder) return a.name === "MOVE" ? { moveTo: a.folder } : { copyTo: a.folder };
       break;
     case "REDIRECT":
-      if ((a.emails ?? []).length > 0) return { forwardTo: addressSet(a.emails), keepCopy: a.keepCopy === true, asAttachment: false };
+      if ((a.emails ?? []).length > 0) return { forwardTo: addressesOf(a.emails), keepCopy: a.keepCopy === true, asAttachment: false };
       break;
     case "TRANSFER":
       // A TRANSFER without asAttachment (forwarded inline) has no canonical form.
       if (a.asAttachment === true && (a.emails ?? []).length > 0) {
-        return { forwardTo: addressSet(a.emails), keepCopy: a.keepCopy === true, asAttachment: true };
+        return { forwardTo: addressesOf(a.emails), keepCopy: a.keepCopy === true, asAttachment: true };
       }
       break;
   }
@@ -306,7 +305,7 @@ export function rulesToFilters(rules: readonly MailFilterRule[], desired: readon
 
 /** Forwarding as the canonical form has it: disabled without addresses = none. */
 export function forwardingOf(w: WireForwarding): Forwarding | null {
-  const to = addressSet(w.emails ?? []);
+  const to = addressesOf(w.emails ?? []);
   if (!w.enabled && to.length === 0) return null;
   return { enabled: w.enabled, to, localCopy: w.localCopy };
 }
