@@ -3,7 +3,9 @@
 // Order within a mailshare: identities to delete first (before its addresses change), then the
 // Mailshare itself, its aliases, then sharing, auto-reply, filters and identities, and maintenance
 // last (it works on the mailbox as configured). When one change fails, the mailshare's later
-// changes are not attempted (they may depend on it); other mailshares go on. A stop request
+// changes are not attempted (they may depend on it); other mailshares go on. An address refused
+// as already in use is retried once all the other mailshares are done: it may be moving from a
+// mailshare applied later in the same run (mailshares have no order between them). A stop request
 // (Ctrl-C) lets the changes in flight finish and starts no other. Every provider operation is
 // idempotent, so running `apply` again converges from wherever this one stopped.
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -82,19 +84,31 @@ async function execute(r: ResourcePlan): Promise<void> {
   }
 }
 
+/** BlueMind refused an address as in use by another mailbox (it may be moving in this same run). */
+const isAddressConflict = (r: ResourcePlan, err: unknown) =>
+  (r.kind === "Mailshare" || r.kind === "MailshareAliases") && (err as { errorCode?: string } | null)?.errorCode === "ALREADY_EXISTS";
+
+interface Unit {
+  mailshare: MailsharePlan;
+  changes: ResourcePlan[];
+}
+
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyOutcome> {
-  const units = plan.mailshares.map((m) => ({ mailshare: m, changes: orderedChanges(m) })).filter((u) => u.changes.length > 0);
+  const units: Unit[] = plan.mailshares.map((m) => ({ mailshare: m, changes: orderedChanges(m) })).filter((u) => u.changes.length > 0);
   const results = new Map<ResourcePlan, OperationResult>();
   const stopped = () => options.signal?.aborted === true;
   const record = (result: OperationResult) => {
     results.set(result.resource, result);
     options.onEnd?.(result);
   };
+  const deferred: { unit: Unit; from: number }[] = [];
 
-  const notStarted = await runPool(units, options.parallel, async ({ mailshare, changes }) => {
+  /** Applies a mailshare's changes from `from` on; the first pass defers an address conflict. */
+  const run = async (unit: Unit, from: number, lastPass: boolean): Promise<void> => {
     let failed: ResourcePlan | undefined;
-    for (const resource of changes) {
-      const op = { mailshare, resource };
+    for (const [index, resource] of unit.changes.entries()) {
+      if (index < from) continue;
+      const op = { mailshare: unit.mailshare, resource };
       if (failed) {
         record({ ...op, status: "not-attempted", message: `${failed.kind} ${failed.name} failed before it` });
         continue;
@@ -108,14 +122,21 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         await inFlight.run(op, () => execute(resource));
         record({ ...op, status: "applied" });
       } catch (err) {
+        if (!lastPass && isAddressConflict(resource, err)) {
+          deferred.push({ unit, from: index });
+          return;
+        }
         failed = resource;
         record({ ...op, status: "failed", message: err instanceof Error ? err.message : String(err) });
       }
     }
-  }, () => !stopped());
+  };
+
+  const notStarted = await runPool(units, options.parallel, (unit) => run(unit, 0, false), () => !stopped());
   for (const unit of notStarted) {
     for (const resource of unit.changes) record({ mailshare: unit.mailshare, resource, status: "not-attempted", message: "interrupted" });
   }
+  for (const { unit, from } of deferred) await run(unit, from, true);
 
   const ordered = units.flatMap((u) => u.changes.map((r) => results.get(r)!));
   return { results: ordered, interrupted: stopped() && ordered.some((r) => r.status === "not-attempted" && r.message === "interrupted") };

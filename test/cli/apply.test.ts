@@ -185,3 +185,28 @@ mailshares:
     expect(mailshareUid("acme.test", "old")).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe("addresses moving between mailshares", () => {
+  it("moves an address from one mailshare to another in one run, whichever is applied first", async () => {
+    const file = (owner: "a" | "b") => tempYaml([
+      "domain: acme.test",
+      "mailshares:",
+      "  - name: mover-a",
+      "    email: mover-a@acme.test",
+      ...(owner === "a" ? ["    aliases: [moving@acme.test]"] : []),
+      "  - name: mover-b",
+      "    email: mover-b@acme.test",
+      ...(owner === "b" ? ["    aliases: [moving@acme.test]"] : []),
+    ].join("\n") + "\n");
+    const aliasesOf = async (name: string) =>
+      (await h.emu.api("GET", `/api/mailshares/acme.test/${mailshareUid("acme.test", name)}/complete`)).json.value.emails
+        .filter((e: any) => !e.isDefault).map((e: any) => e.address);
+    expect((await h.run(runApplyCommand, ["-f", file("a"), "--yes"])).status).toBe(0);
+    for (const owner of ["b", "a", "b"] as const) {
+      const r = await h.run(runApplyCommand, ["-f", file(owner), "--yes", "--parallel", "2"]);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(await aliasesOf(`mover-${owner}`)).toEqual(["moving@acme.test"]);
+      expect(await aliasesOf(`mover-${owner === "a" ? "b" : "a"}`)).toEqual([]);
+    }
+  });
+});
