@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
+import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator, loginKey } from "../support/emulator";
 import { stableUid } from "../../emulator/seed";
 
 let emu: TestEmulator;
@@ -10,14 +10,6 @@ const bobUid = stableUid("acme.test", "users", "bob");
 const carolUid = stableUid("acme.test", "users", "carol");
 const supportUid = stableUid("acme.test", "groups", "support-team");
 const manage = (container: string) => `/api/containers/_manage/${container}`;
-
-async function sessionOf(login: string, password: string, uid: string): Promise<string> {
-  const r = await emu.api("POST", `/api/auth/login?login=${encodeURIComponent(login)}&origin=test`, {
-    body: JSON.stringify(password), key: null,
-  });
-  if (r.status === 200 && r.json?.status === "Ok") return r.json.authKey;
-  return emu.emulator.sessions.open(uid, "acme.test", login).key;
-}
 
 let seq = 0;
 async function newShare(): Promise<string> {
@@ -42,7 +34,7 @@ const sorted = (...verbs: string[]) => [...verbs].sort();
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  bobKey = await sessionOf("bob@acme.test", "bob-password", bobUid);
+  bobKey = await loginKey(emu, "bob@acme.test", "bob-password");
 });
 afterAll(async () => {
   await emu.close();
@@ -183,7 +175,7 @@ describe("ACL rights", () => {
 
   it("lets a domain admin manage sharing, not an admin of another domain", async () => {
     const uid = await newShare();
-    const aliceKey = await sessionOf("alice@acme.test", "alice-password", aliceUid);
+    const aliceKey = await loginKey(emu, "alice@acme.test", "alice-password");
     expect((await setAcl(uid, [{ subject: carolUid, verb: "Read" }], aliceKey)).status).toBe(200);
     const betaAdmin = emu.emulator.sessions.open(stableUid("beta.test", "users", "admin"), "beta.test", "admin@beta.test").key;
     expect((await getAcl(uid, betaAdmin)).status).toBe(403);

@@ -1,19 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startTestEmulator, mailshareBody, type TestEmulator } from "../support/emulator";
+import { startTestEmulator, mailshareBody, type TestEmulator, loginKey, expectFault } from "../support/emulator";
 import { stableUid } from "../../emulator/seed";
 
 let emu: TestEmulator;
 let bobKey: string;
 const bobUid = stableUid("acme.test", "users", "bob");
 const base = "/api/mailboxes/acme.test";
-
-async function sessionOf(login: string, password: string, uid: string): Promise<string> {
-  const r = await emu.api("POST", `/api/auth/login?login=${encodeURIComponent(login)}&origin=test`, {
-    body: JSON.stringify(password), key: null,
-  });
-  if (r.status === 200 && r.json?.status === "Ok") return r.json.authKey;
-  return emu.emulator.sessions.open(uid, "acme.test", login).key;
-}
 
 /** Gives bob exactly these roles on acme.test (he has none in the seed). */
 function bobRoles(...roles: string[]): void {
@@ -51,15 +43,9 @@ const getFilter = async (uid: string) => (await emu.api("GET", `${base}/${uid}/_
 const getRules = async (uid: string) => (await emu.api("GET", `${base}/${uid}/_rules`)).json;
 const addRule = (uid: string, body: unknown, key?: string) => emu.api("PUT", `${base}/${uid}/_rules`, { body, key });
 
-function expectFault(r: { status: number; json: any }, status: number, errorCode: string, message?: string): void {
-  expect(r.status).toBe(status);
-  expect(r.json.errorCode).toBe(errorCode);
-  if (message !== undefined) expect(r.json.message).toBe(message);
-}
-
 beforeAll(async () => {
   emu = await startTestEmulator();
-  bobKey = await sessionOf("bob@acme.test", "bob-password", bobUid);
+  bobKey = await loginKey(emu, "bob@acme.test", "bob-password");
 });
 afterAll(async () => {
   await emu.close();

@@ -1,19 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startTestEmulator, mailshareBody, type TestEmulator } from "../support/emulator";
+import { startTestEmulator, mailshareBody, type TestEmulator, loginKey, expectFault } from "../support/emulator";
 import { stableUid } from "../../emulator/seed";
 
 let emu: TestEmulator;
 let bobKey: string;
 const bobUid = stableUid("acme.test", "users", "bob");
 const supportUid = stableUid("acme.test", "groups", "support-team");
-
-async function sessionOf(login: string, password: string, uid: string): Promise<string> {
-  const r = await emu.api("POST", `/api/auth/login?login=${encodeURIComponent(login)}&origin=test`, {
-    body: JSON.stringify(password), key: null,
-  });
-  if (r.status === 200 && r.json?.status === "Ok") return r.json.authKey;
-  return emu.emulator.sessions.open(uid, "acme.test", login).key;
-}
 
 let seq = 0;
 /** A mailshare `<uid>` with address `<uid>@acme.test` (default) plus `extra` addresses. */
@@ -31,15 +23,9 @@ const identity = (email: string, extra: Record<string, unknown> = {}) => ({
   sentFolder: null, ...extra,
 });
 
-function expectFault(r: { status: number; json: any }, status: number, errorCode: string, message?: string): void {
-  expect(r.status).toBe(status);
-  expect(r.json.errorCode).toBe(errorCode);
-  if (message !== undefined) expect(r.json.message).toBe(message);
-}
-
 beforeAll(async () => {
   emu = await startTestEmulator();
-  bobKey = await sessionOf("bob@acme.test", "bob-password", bobUid);
+  bobKey = await loginKey(emu, "bob@acme.test", "bob-password");
 });
 afterAll(async () => {
   await emu.close();
@@ -203,7 +189,7 @@ describe("identity factory and rights", () => {
     expect((await emu.api("GET", path(uid, "main"), { key: bobKey })).status).toBe(200);
     const put = await emu.api("PUT", path(uid, "bob"), { body: identity(`${uid}@acme.test`), key: bobKey });
     expectFault(put, 403, "PERMISSION_DENIED");
-    const aliceKey = await sessionOf("alice@acme.test", "alice-password", stableUid("acme.test", "users", "alice"));
+    const aliceKey = await loginKey(emu, "alice@acme.test", "alice-password");
     expect((await emu.api("PUT", path(uid, "alice"), { body: identity(`${uid}@acme.test`), key: aliceKey })).status).toBe(200);
   });
 });

@@ -1,26 +1,17 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startTestEmulator, mailshareBody, type TestEmulator } from "../support/emulator";
+import { startTestEmulator, mailshareBody, type TestEmulator, loginKey } from "../support/emulator";
 import { stableUid } from "../../emulator/seed";
 
 let emu: TestEmulator;
 let bobKey: string;
 const base = "/api/mailboxes/acme.test";
 const aliceUid = stableUid("acme.test", "users", "alice");
-const bobUid = stableUid("acme.test", "users", "bob");
 const supportUid = stableUid("acme.test", "groups", "support-team");
 
 /** A session of a seeded user: through login when the auth service answers, else opened directly. */
-async function sessionOf(login: string, password: string, uid: string, domain = "acme.test"): Promise<string> {
-  const r = await emu.api("POST", `/api/auth/login?login=${encodeURIComponent(login)}&origin=test`, {
-    body: JSON.stringify(password), key: null,
-  });
-  if (r.status === 200 && r.json?.status === "Ok") return r.json.authKey;
-  return emu.emulator.sessions.open(uid, domain, login).key;
-}
-
 beforeAll(async () => {
   emu = await startTestEmulator();
-  bobKey = await sessionOf("bob@acme.test", "bob-password", bobUid);
+  bobKey = await loginKey(emu, "bob@acme.test", "bob-password");
   const shares: [string, Record<string, unknown>][] = [
     ["mb-support", mailshareBody("mb-support")],
     ["mb-all", mailshareBody("mb-all", { emails: [{ address: "everything@acme.test", isDefault: true, allAliases: true }] })],
@@ -159,7 +150,7 @@ describe("IMailboxes RBAC and scope", () => {
     const r = await emu.api("GET", `${base}/_list`, { key: bobKey });
     expect(r.status).toBe(403);
     expect(r.json.errorCode).toBe("PERMISSION_DENIED");
-    const aliceKey = await sessionOf("alice@acme.test", "alice-password", aliceUid);
+    const aliceKey = await loginKey(emu, "alice@acme.test", "alice-password");
     expect((await emu.api("GET", `${base}/_list`, { key: aliceKey })).status).toBe(200);
   });
 

@@ -1,4 +1,5 @@
 // Test support: an emulator started in-process on a random port, and a small raw HTTP helper
+import { expect } from "vitest";
 // that shows exactly what the server answered (status, headers, body).
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/emulator";
 import { defaultSeed } from "../../emulator/seed";
@@ -81,4 +82,20 @@ export function seedWithDelegatedBob() {
   const bob = s.domains!.find((d) => d.name === "acme.test")!.users!.find((u) => u.login === "bob")!;
   bob.roles = ["domainManager"];
   return s;
+}
+
+/** Logs a user in over the API (POST /api/auth/login) and returns the session key. */
+export async function loginKey(emu: TestEmulator, login: string, password: string): Promise<string> {
+  const r = await emu.api("POST", `/api/auth/login?login=${encodeURIComponent(login)}&origin=test`, {
+    body: JSON.stringify(password), key: null,
+  });
+  if (r.status !== 200 || r.json?.status !== "Ok") throw new Error(`login of ${login} refused: ${r.text}`);
+  return r.json.authKey;
+}
+
+/** Asserts a BlueMind fault: the HTTP status, the errorCode and, when given, the message. */
+export function expectFault(r: { status: number; json: any }, status: number, errorCode: string, message?: string): void {
+  expect(r.status).toBe(status);
+  expect(r.json.errorCode).toBe(errorCode);
+  if (message !== undefined) expect(r.json.message).toBe(message);
 }
