@@ -65,6 +65,12 @@ export async function mailshareSettings(uid: string): Promise<Record<string, str
 /** Settings key of the deletion policy mark (read by the CLI to find mailshares it may delete). */
 export const DELETION_POLICY_SETTING = "bmshare.deletionPolicy";
 
+/** The deletion policy bmshare marked on a mailshare; null when none (never applied by bmshare, or no ACL container). */
+export async function deletionPolicyMark(uid: string): Promise<"retain" | "delete" | null> {
+  const mark = (await mailshareSettings(uid))?.[DELETION_POLICY_SETTING];
+  return mark === "delete" || mark === "retain" ? mark : null;
+}
+
 /** Settings key of the SHA-256 of the photo bmshare uploaded (BlueMind re-encodes photos). */
 export const PHOTO_SETTING = "bmshare.photo.sha256";
 

@@ -25,8 +25,7 @@ import type { BmshareProvider, Props } from "../../providers/base";
 import type { Change, ListKeys } from "../../providers/diff";
 import { client } from "../../providers/connection";
 import { identityId, mailshareUid } from "../../providers/ids";
-import { DELETION_POLICY_SETTING } from "../../providers/support";
-import { BlueMindError, mailboxAclContainerUid } from "../../bluemind";
+import { deletionPolicyMark } from "../../providers/support";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
 import { runPool } from "./pool";
 import { textDiffs } from "./texts";
@@ -114,11 +113,6 @@ function failureLine(m: DesiredMailshare, declaration: ResourceDeclaration, fail
   return `${m.declaredAt.file}:${m.declaredAt.line}:${m.declaredAt.column}: ${path}: ${failure.reason}`;
 }
 
-const describeMark = (settings: Record<string, string>): UnmanagedMailshare["deletionPolicy"] => {
-  const mark = settings[DELETION_POLICY_SETTING];
-  return mark === "delete" || mark === "retain" ? mark : null;
-};
-
 export async function computePlan(options: PlanOptions): Promise<Plan> {
   const parallel = options.parallel ?? 4;
   const unreadable: Unreadable[] = [];
@@ -178,10 +172,12 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   // 4. Undeclared mailshares.
   const declared = new Set(prepared.flatMap((p) => [`${p.mailshare.domain}\n${p.mailshare.name}`, p.uid ?? ""]));
   const unmanagedMailshares: UnmanagedMailshare[] = [];
+  // A managed mailshare dropped from the files while another is new may be a rename in the YAML.
+  const creating = new Set(mailshares.filter((m) => m.action === "create").map((m) => m.domain));
   for (const [domain, items] of listed) {
     const undeclared = items.filter((i) => !declared.has(i.uid) && !declared.has(`${domain}\n${i.value.name}`));
     await runPool(undeclared, parallel, async (item) => {
-      const result = await planUndeclared(domain, item, options.allowDelete === true, unreadable);
+      const result = await planUndeclared(domain, item, options.allowDelete === true, unreadable, creating.has(domain));
       if (result && "resources" in result) mailshares.push(result);
       else if (result) unmanagedMailshares.push(result);
     });
@@ -373,18 +369,19 @@ async function undeclaredIdentities(p: Prepared, unmanaged: UnmanagedIdentity[])
  * An undeclared mailshare: a deletion when bmshare marked it `deletionPolicy: delete` and deleting
  * is allowed, else an unmanaged entry saying why it stays.
  */
-async function planUndeclared(domain: string, item: ItemValue<WireMailshare>, allowDelete: boolean, unreadable: Unreadable[]): Promise<MailsharePlan | UnmanagedMailshare | null> {
+const RENAME_NOTE = " (if a mailshare declared as new replaces it, that is a rename: BlueMind keeps mailshare names fixed, so " +
+  "the new one is another mailbox; copy the mail over before this one goes)";
+
+async function planUndeclared(
+  domain: string, item: ItemValue<WireMailshare>, allowDelete: boolean, unreadable: Unreadable[], mayBeRenamed: boolean,
+): Promise<MailsharePlan | UnmanagedMailshare | null> {
   const name = item.value.name;
   let policy: UnmanagedMailshare["deletionPolicy"];
   try {
-    policy = describeMark(await client().containers.getSettings(mailboxAclContainerUid(item.uid)));
+    policy = await deletionPolicyMark(item.uid);
   } catch (err) {
-    // No ACL container (a broken mailshare): no mark either.
-    if (!(err instanceof BlueMindError && err.status === 404)) {
-      unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: `deletion policy of ${mailshareResourceName(domain, name)}`, error: messageOf(err) });
-      return null;
-    }
-    policy = null;
+    unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: `deletion policy of ${mailshareResourceName(domain, name)}`, error: messageOf(err) });
+    return null;
   }
   if (policy === "delete" && allowDelete) {
     const provider = PROVIDERS.Mailshare;
@@ -402,7 +399,7 @@ async function planUndeclared(domain: string, item: ItemValue<WireMailshare>, al
       domain, name, uid: item.uid, declaredAt: null, adopted: false, action: "delete",
       resources: [{
         kind: "Mailshare", name: resourceName, id: item.uid, action: "delete",
-        reason: "no longer declared, created by bmshare with deletionPolicy: delete, and --allow-delete given: deleted with its mail",
+        reason: `no longer declared, created by bmshare with deletionPolicy: delete, and --allow-delete given: deleted with its mail${mayBeRenamed ? RENAME_NOTE : ""}`,
         changes: wholeResource(provider, liveInputs, "delete"), diffs: [],
         inputs: { ...live.props, domain, name, deletionPolicy: "delete" }, live: live.props ?? liveInputs,
       }],
@@ -413,5 +410,6 @@ async function planUndeclared(domain: string, item: ItemValue<WireMailshare>, al
     retain: "not declared in the files; bmshare managed it before (deletionPolicy: retain): kept on the server, no longer managed",
     none: "not declared in the files: left alone",
   };
-  return { domain, name, uid: item.uid, hidden: item.value.hidden === true, deletionPolicy: policy, note: notes[policy ?? "none"] };
+  const note = notes[policy ?? "none"] + (mayBeRenamed && policy !== null ? RENAME_NOTE : "");
+  return { domain, name, uid: item.uid, hidden: item.value.hidden === true, deletionPolicy: policy, note };
 }

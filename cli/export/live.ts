@@ -6,12 +6,11 @@ import { client } from "../../providers/connection";
 import { PROVIDERS } from "../../providers/registry";
 import { declareMailshare, type ResourceDeclaration } from "../../providers/declarations";
 import { identityId, mailshareUid } from "../../providers/ids";
-import { DELETION_POLICY_SETTING } from "../../providers/support";
+import { deletionPolicyMark } from "../../providers/support";
 import type { BmshareProvider, Props } from "../../providers/base";
 import type { ResourceKind } from "../../providers/stub";
 import { normaliseMailshare } from "../../desired/normalise";
 import { SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type DeletionPolicy, type DesiredMailshare, type Identity } from "../../desired/model";
-import { BlueMindError, mailboxAclContainerUid } from "../../bluemind";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
 import { UsageError } from "../connection";
 
@@ -47,14 +46,7 @@ function skeletonOf(domain: string, name: string, adopt: boolean, deletionPolicy
 
 /** The deletion policy bmshare recorded on the mailshare when it last applied it (retain when none). */
 async function recordedDeletionPolicy(uid: string): Promise<DeletionPolicy> {
-  try {
-    const mark = (await client().containers.getSettings(mailboxAclContainerUid(uid)))[DELETION_POLICY_SETTING];
-    return mark === "delete" ? "delete" : "retain";
-  } catch (err) {
-    // No ACL container (a broken mailshare): no record either.
-    if (err instanceof BlueMindError && err.status === 404) return "retain";
-    throw err;
-  }
+  return (await deletionPolicyMark(uid)) ?? "retain";
 }
 
 async function readDeclaration(d: ResourceDeclaration, id: string): Promise<Props> {

@@ -204,3 +204,16 @@ describe("bad input: exit 1, one line per problem, no write", () => {
     expect(h.requests()).toEqual([]);
   });
 });
+
+describe("a mailshare renamed in the files", () => {
+  it("is a new mailshare plus the old one left on the server, and the plan says it may be a rename", async () => {
+    const before = tempYaml("domain: acme.test\nmailshares:\n  - name: old-name\n    email: old-name@acme.test\n");
+    const applied = await h.run(runApplyCommand, ["-f", before, "--yes"]);
+    expect(applied.status, applied.stderr).toBe(0);
+    const after = tempYaml("domain: acme.test\nmailshares:\n  - name: new-name\n    email: new-name@acme.test\n");
+    const r = await h.run(runPlanCommand, ["-f", after]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("acme.test/new-name  create");
+    expect(r.stdout).toMatch(/acme\.test\/old-name.*kept on the server, no longer managed \(if a mailshare declared as new replaces it, that is a rename/);
+  });
+});
