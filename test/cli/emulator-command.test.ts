@@ -52,16 +52,20 @@ describe("bmshare emulator", () => {
   it("prints a generated admin0 password that logs in, and writes an access log without keys", async () => {
     const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-cli-")), "access.log");
     const cli = await startCli(["--port", "0", "--access-log", log]);
-    const password = /admin0@global\.virt \/ (\S+)/.exec(cli.output())?.[1];
-    expect(password).toBeTruthy();
-    const login = await fetch(`${cli.url}/api/auth/login?login=admin0@global.virt&origin=test`, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(password),
-    });
-    const body = await login.json();
-    expect(body.status).toBe("Ok");
-    const key = body.authKey as string;
-    expect((await fetch(`${cli.url}/api/mailshares/acme.test/_complete?apikey=${key}`)).status).toBe(200);
-    await cli.stop();
+    let key: string;
+    try {
+      const password = /admin0@global\.virt \/ (\S+)/.exec(cli.output())?.[1];
+      expect(password).toBeTruthy();
+      const login = await fetch(`${cli.url}/api/auth/login?login=admin0@global.virt&origin=test`, {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(password),
+      });
+      const body = await login.json();
+      expect(body.status).toBe("Ok");
+      key = body.authKey as string;
+      expect((await fetch(`${cli.url}/api/mailshares/acme.test/_complete?apikey=${key}`)).status).toBe(200);
+    } finally {
+      await cli.stop();
+    }
     const lines = fs.readFileSync(log, "utf8").trim().split("\n");
     expect(lines.length).toBe(2);
     expect(lines[1]).toMatch(/GET \/api\/mailshares\/acme\.test\/_complete 200 /);
