@@ -18,28 +18,18 @@ import {
 } from "./support";
 import { validateSlice, resolveDomain } from "./validate";
 import { providerStub } from "./stub";
-import type { Address, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";
+import type { Address, CanonicalMailshare, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";
 import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput, VCard } from "../bluemind/types";
 
-/** The inputs of a Mailshare, in canonical form (desired/model.ts). */
-export interface MailshareInputs extends Props {
-  domain: string;
-  name: string;
-  displayName: string;
-  description: string | null;
-  email: Address | null;
-  routing: Routing;
-  /** KiB; null = the domain's default. */
-  quota: number | null;
-  hidden: boolean;
-  /** Org unit path (`/Europe/Paris`) or uid; null = domain root. */
-  delegation: string | null;
-  /** Server name, fqdn or uid; null = chosen by BlueMind. */
-  storageServer: string | null;
-  information: Information;
-  deletionPolicy: DeletionPolicy;
-  adopt: boolean;
-}
+/** The mailshare fields a Mailshare owns (its parts own the others). */
+const OWNED = ["name", "displayName", "description", "email", "routing", "quota", "hidden", "delegation",
+  "storageServer", "information", "deletionPolicy", "adopt"] as const;
+
+/**
+ * The inputs of a Mailshare: its fields in canonical form (desired/model.ts: quota in KiB, null = the
+ * domain's default; delegation an org unit path or uid; storageServer a server name, fqdn or uid).
+ */
+export type MailshareInputs = Props & Pick<CanonicalMailshare, (typeof OWNED)[number]> & { domain: string };
 
 export interface MailshareOutputs extends Props {
   /** The mailshare uid (deterministic from domain and name, or the adopted mailshare's). */
@@ -52,8 +42,6 @@ export interface MailshareOutputs extends Props {
   orgUnitUid: string | null;
 }
 
-const OWNED = ["name", "displayName", "description", "email", "routing", "quota", "hidden", "delegation",
-  "storageServer", "information", "deletionPolicy", "adopt"] as const;
 
 const RENAME_HINT =
   "BlueMind treats a mailshare's name as fixed and bmshare never replaces a mailshare (its mail would be lost). " +
