@@ -3,7 +3,7 @@
 // unknown subjects, a server refusal and reads through injected 503 faults.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { ProviderHost } from "../support/pulumi-host";
-import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator, seedWithDelegatedBob } from "../support/emulator";
+import { startTestEmulator, TEST_KEY, type TestEmulator, seedWithDelegatedBob, createRawMailshare } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { mailshareAclProvider } from "../../providers/acl";
@@ -30,11 +30,7 @@ afterAll(async () => {
 });
 afterEach(() => emu.emulator.setFaults({ failRate: 0 }));
 
-async function createMailshare(name: string): Promise<string> {
-  const uid = mailshareUid("acme.test", name);
-  expect((await emu.api("PUT", `/api/mailshares/acme.test/${uid}`, { body: mailshareBody(name) })).status).toBe(200);
-  return uid;
-}
+const createMailshare = (name: string) => createRawMailshare(emu, name, mailshareUid("acme.test", name));
 
 const aclPath = (uid: string) => `/api/containers/_manage/mailbox:acls-${uid}/_acl`;
 

@@ -4,7 +4,7 @@
 // reply against a declared none, and that saving the reply keeps the rules and their ids.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { ProviderHost } from "../support/pulumi-host";
-import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator, seedWithDelegatedBob } from "../support/emulator";
+import { startTestEmulator, TEST_KEY, type TestEmulator, seedWithDelegatedBob, createRawMailshare } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { setConnection } from "../../providers/connection";
@@ -28,11 +28,7 @@ afterAll(async () => {
 });
 afterEach(() => emu.emulator.setFaults({ failRate: 0 }));
 
-async function createMailshare(name: string): Promise<string> {
-  const uid = mailshareUid("acme.test", name);
-  expect((await emu.api("PUT", `/api/mailshares/acme.test/${uid}`, { body: mailshareBody(name) })).status).toBe(200);
-  return uid;
-}
+const createMailshare = (name: string) => createRawMailshare(emu, name, mailshareUid("acme.test", name));
 
 const vacationPath = (uid: string) => `/api/mailboxes/acme.test/${uid}/_vacation`;
 const liveVacation = async (uid: string) => (await emu.api("GET", vacationPath(uid))).json;

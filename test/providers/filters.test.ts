@@ -5,7 +5,7 @@
 // and the auto-reply of one mailshare updated in parallel.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import type { ProviderHost } from "../support/pulumi-host";
-import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
+import { startTestEmulator, TEST_KEY, type TestEmulator, createRawMailshare } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { setConnection } from "../../providers/connection";
@@ -30,11 +30,7 @@ afterAll(async () => {
 });
 afterEach(() => emu.emulator.setFaults({ failRate: 0, latencyMs: 0 }));
 
-async function createMailshare(name: string): Promise<string> {
-  const uid = mailshareUid("acme.test", name);
-  expect((await emu.api("PUT", `/api/mailshares/acme.test/${uid}`, { body: mailshareBody(name) })).status).toBe(200);
-  return uid;
-}
+const createMailshare = (name: string) => createRawMailshare(emu, name, mailshareUid("acme.test", name));
 
 const filterPath = (uid: string) => `/api/mailboxes/acme.test/${uid}/_filter`;
 const liveFilter = async (uid: string) => (await emu.api("GET", filterPath(uid))).json;

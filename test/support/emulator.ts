@@ -99,3 +99,9 @@ export function expectFault(r: { status: number; json: any }, status: number, er
   expect(r.json.errorCode).toBe(errorCode);
   if (message !== undefined) expect(r.json.message).toBe(message);
 }
+
+/** Creates mailshare `name` of acme.test under its deterministic uid with a raw API call; returns the uid. */
+export async function createRawMailshare(emu: TestEmulator, name: string, uid: string): Promise<string> {
+  expect((await emu.api("PUT", `/api/mailshares/acme.test/${uid}`, { body: mailshareBody(name) })).status).toBe(200);
+  return uid;
+}
