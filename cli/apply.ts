@@ -3,30 +3,39 @@
 // everything was applied (or nothing had to be), 1 on any error, refusal or interruption.
 import * as readline from "node:readline";
 import { FILE_HELP, FILE_OPTIONS, runCommand, type CommandDependencies } from "./engine/command";
+import { UsageError } from "./connection";
 import { applyPlan, currentOperation } from "./engine/apply";
 import { hasChanges, type Plan } from "./engine/model";
 import { applyAccount, planText } from "./engine/render";
 import { progressDisplay } from "./engine/progress";
 import { plural } from "./engine/format";
 import { setProgressSink } from "../providers/progress";
+import { readSavedPlan, SavedPlanError } from "./engine/saved-plan";
+import { ReportedFailure } from "./command";
 
 const HELP = `usage: bmshare apply -f FILE|FOLDER [-f ...] [options]
+       bmshare apply --plan PLAN [options]
 
 Shows the plan, asks for confirmation, then makes the server match the files: each mailshare's
 changes in dependency order, several mailshares at once. A failure stops that mailshare's later
 changes and is reported with the server's message; every change is idempotent, so running apply
 again converges. Ctrl-C stops after the changes in flight and reports what was done.
+Before writing a resource, apply reads it again: what changed on the server since the plan (a
+console edit, say) is refused and kept, never overwritten; a new plan shows it.
 Exit code: 0 applied (or nothing to change), 1 error, refusal or interruption.
 
   -y, --yes           apply without asking (required when not run from a terminal)
-  --allow-delete      delete undeclared mailshares that bmshare created with deletionPolicy: delete
-                      (with their mail); without it they are only listed
+  --allow-delete      delete undeclared mailshares of these files' owners that bmshare created with
+                      deletionPolicy: delete (with their mail); without it they are only listed
+  --plan PLAN         apply exactly the plan saved by \`bmshare plan --out PLAN\` (no -f: the plan
+                      names its files; its deletions are those it was planned with)
 ${FILE_HELP}`;
 
 const OPTIONS = {
   ...FILE_OPTIONS,
   yes: { type: "boolean", short: "y" },
   "allow-delete": { type: "boolean" },
+  plan: { type: "string" },
 } as const;
 
 function askOnTerminal(question: string): Promise<string> {
@@ -101,7 +110,18 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
       ctx.err("bmshare apply: no terminal to confirm on: review the changes with `bmshare plan`, then run `bmshare apply --yes`\n");
       return 1;
     }
-    const plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail" });
+    let plan: Plan;
+    if (ctx.values.plan !== undefined) {
+      if (ctx.values["allow-delete"]) throw new UsageError("a saved plan already says whether it deletes (plan --allow-delete): do not give --allow-delete with --plan");
+      try {
+        plan = readSavedPlan(ctx.values.plan, { url: ctx.connection.url }).plan;
+      } catch (err) {
+        if (err instanceof SavedPlanError) throw new ReportedFailure([`bmshare apply: ${err.message}`], "nothing was changed");
+        throw err;
+      }
+    } else {
+      plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail" });
+    }
     ctx.out(planText(plan));
     if (!hasChanges(plan.summary)) {
       ctx.out("\nNothing to change: the server matches the files.\n");
@@ -125,5 +145,5 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
     } finally {
       ctrlC?.dispose();
     }
-  });
+  }, (values) => values.plan !== undefined);
 }

@@ -41,7 +41,7 @@ export function declareMailshare(m: DesiredMailshare, uid: string = mailshareUid
       inputs: {
         domain: m.domain, name: m.name, displayName: m.displayName, description: m.description, email: m.email,
         routing: m.routing, quota: m.quota, hidden: m.hidden, delegation: m.delegation, storageServer: m.storageServer,
-        information: m.information, deletionPolicy: m.deletionPolicy, adopt: m.adopt,
+        information: m.information, deletionPolicy: m.deletionPolicy, adopt: m.adopt, owner: m.owner,
       },
     },
     sub("MailshareAliases", "aliases", { aliases: m.aliases }),

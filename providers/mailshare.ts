@@ -14,7 +14,7 @@ import { mailshareUid } from "./ids";
 import { withMailshareLock } from "./lock";
 import { report } from "./progress";
 import {
-  DELETION_POLICY_SETTING, PHOTO_SETTING, defaultQuota, followTask, isUnreachable, mailshareSettings, patchMailshareSettings,
+  DELETION_POLICY_SETTING, OWNER_SETTING, PHOTO_SETTING, defaultQuota, followTask, isUnreachable, mailshareSettings, patchMailshareSettings,
 } from "./support";
 import { validateSlice, resolveDomain } from "./validate";
 import { providerStub } from "./stub";
@@ -27,9 +27,14 @@ const OWNED = ["name", "displayName", "description", "email", "routing", "quota"
 
 /**
  * The inputs of a Mailshare: its fields in canonical form (desired/model.ts: quota in KiB, null = the
- * domain's default; delegation an org unit path or uid; storageServer a server name, fqdn or uid).
+ * domain's default; delegation an org unit path or uid; storageServer a server name, fqdn or uid),
+ * and the owner label of the files that declare it (recorded on the server: a run deletes only
+ * mailshares of its own owners; null records none).
  */
-export type MailshareInputs = Props & Pick<CanonicalMailshare, (typeof OWNED)[number]> & { domain: string };
+export type MailshareInputs = Props & Pick<CanonicalMailshare, (typeof OWNED)[number]> & { domain: string; owner: string | null };
+
+/** An owner label: what the files' `owner:` key accepts (desired-state schema). */
+const OWNER_RE = /^[A-Za-z0-9][A-Za-z0-9._@/-]{0,127}$/;
 
 export interface MailshareOutputs extends Props {
   /** The mailshare uid (deterministic from domain and name, or the adopted mailshare's). */
@@ -117,18 +122,20 @@ async function resolveServer(ref: string | null): Promise<string | null> {
 }
 
 /**
- * Uploads, replaces or removes the photo so that the server matches `m`. BlueMind re-encodes photos,
- * so the server's bytes say nothing about which file they came from: the SHA-256 of the file
- * uploaded is recorded with the mailshare's settings and compared instead.
+ * Uploads, replaces or removes the photo so that the server matches `m`, and records bmshare's marks
+ * (deletion policy, owner). BlueMind re-encodes photos, so the server's bytes say nothing about which
+ * file they came from: the SHA-256 of the file uploaded is recorded with the marks and compared instead.
  */
-async function syncPhoto(domain: string, uid: string, m: MailshareInputs, hasPhoto: boolean): Promise<void> {
+async function syncPhotoAndMarks(domain: string, uid: string, m: MailshareInputs, hasPhoto: boolean): Promise<void> {
   const wanted = m.information.photo;
   if (wanted === null) {
     if (hasPhoto) await client().mailshares.deletePhoto(domain, uid);
   } else if (!hasPhoto || (await mailshareSettings(uid))?.[PHOTO_SETTING] !== wanted.sha256) {
     await client().mailshares.setPhoto(domain, uid, fs.readFileSync(wanted.path));
   }
-  await patchMailshareSettings(uid, { [DELETION_POLICY_SETTING]: m.deletionPolicy, [PHOTO_SETTING]: wanted?.sha256 ?? "" });
+  await patchMailshareSettings(uid, {
+    [DELETION_POLICY_SETTING]: m.deletionPolicy, [OWNER_SETTING]: m.owner ?? "", [PHOTO_SETTING]: wanted?.sha256 ?? "",
+  });
 }
 
 function outputsOf(item: ItemValue<WireMailshare>): MailshareOutputs {
@@ -154,7 +161,7 @@ async function converge(domain: string, uid: string, m: MailshareInputs): Promis
       live = (await c.mailshares.getComplete(domain, uid)) ?? live;
     }
     await c.mailshares.update(domain, uid, wireValue(m, live.value, orgUnitUid, live.value.dataLocation));
-    await syncPhoto(domain, uid, m, live.value.card?.identification?.photo === true);
+    await syncPhotoAndMarks(domain, uid, m, live.value.card?.identification?.photo === true);
     const after = await c.mailshares.getComplete(domain, uid);
     return outputsOf(after ?? live);
   });
@@ -173,7 +180,7 @@ async function previewUid(m: MailshareInputs): Promise<string> {
 
 export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutputs>({
   kind: "Mailshare",
-  inputKeys: ["domain", ...OWNED],
+  inputKeys: ["domain", ...OWNED, "owner"],
   listKeys: { "information.phones": (p: Phone) => p.number },
   // A photo is its content: where the file lies differs between checkouts (a laptop, CI).
   comparable: (m) => {
@@ -188,7 +195,11 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     const { domain } = resolved;
     const { value, failures } = validateSlice(domain, news, OWNED);
     if (failures.length > 0) return { inputs: news as MailshareInputs, failures };
-    const inputs: MailshareInputs = { domain: domain, ...(Object.fromEntries(OWNED.map((k) => [k, value[k]])) as any) };
+    const owner = news.owner ?? null;
+    if (owner !== null && (typeof owner !== "string" || !OWNER_RE.test(owner))) {
+      return { inputs: news as MailshareInputs, failures: [{ property: "owner", reason: "expected an owner label (letters, digits, . _ @ / -, at most 128 characters)" }] };
+    }
+    const inputs: MailshareInputs = { domain, owner, ...(Object.fromEntries(OWNED.map((k) => [k, value[k]])) as any) };
     // Known before creation, so previews show it: derived from domain and name, or for an adopted
     // mailshare the live one's (looked up when the server can be reached).
     return { inputs: { ...inputs, uid: await previewUid(inputs) }, failures: [] };
@@ -223,7 +234,7 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     const [orgUnitUid, dataLocation] = await Promise.all([resolveOrgUnit(m.domain, m.delegation), resolveServer(m.storageServer)]);
     await withMailshareLock(m.domain, uid, async () => {
       await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation));
-      await syncPhoto(m.domain, uid, m, false);
+      await syncPhotoAndMarks(m.domain, uid, m, false);
     });
     const created = await c.mailshares.getComplete(m.domain, uid);
     if (!created) throw new Error(`mailshare ${m.name} was created but cannot be read back`);
@@ -277,6 +288,7 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
       // behaves as retain.
       deletionPolicy: policy === "delete" ? "delete" : "retain",
       adopt: props.adopt ?? false,
+      owner: marks[OWNER_SETTING] || null,
     };
     return { inputs, outs: outputsOf(item) };
   },
@@ -311,6 +323,8 @@ export interface MailshareArgs {
   information?: pulumi.Input<Record<string, unknown>>;
   deletionPolicy?: pulumi.Input<DeletionPolicy>;
   adopt?: pulumi.Input<boolean>;
+  /** The owner label recorded on the server (the YAML program sets it from the file); none by default. */
+  owner?: pulumi.Input<string | null>;
 }
 
 /** A BlueMind mailshare (type token `pulumi-nodejs:dynamic/bluemind:Mailshare`). */

@@ -19,7 +19,7 @@ import { report } from "./progress";
 import { followTask, requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
-import { BlueMindError, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
+import { BlueMindError, OutcomeUnknownError, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
 import type { TaskRef } from "../bluemind/types";
 import { MAINTENANCE_OPERATIONS, type MaintenanceOperation } from "../desired/model";
 
@@ -36,8 +36,11 @@ export interface MailshareMaintenanceInputs extends Props {
 }
 
 export interface MailshareMaintenanceOutputs extends Props {
-  /** How the last run ended (a run ending InError fails the create / update instead). */
-  state: "Success" | "InError" | null;
+  /**
+   * How the last run ended (a run ending InError fails the create / update instead); Unknown: the
+   * server's answer to the start was lost, so whether it ran is not known (recorded as run anyway).
+   */
+  state: RunState | null;
   /** The task's result string. */
   result: string | null;
   /** The last (at most 20) log lines of the task. */
@@ -48,11 +51,13 @@ export interface MailshareMaintenanceOutputs extends Props {
   lastTrigger: string | null;
 }
 
-/** What the server records about the last successful run of one operation. */
+type RunState = "Success" | "InError" | "Unknown";
+
+/** What the server records about the last run of one operation for its trigger. */
 interface RunRecord {
   trigger: string;
   ranAt: string | null;
-  state: "Success" | "InError" | null;
+  state: RunState | null;
 }
 
 const LOG_SUMMARY_LINES = 20;
@@ -85,7 +90,7 @@ async function readRecord(m: MailshareMaintenanceInputs): Promise<RunRecord | nu
   return {
     trigger,
     ranAt: settings[settingKey(m.operation, "ranAt")] ?? null,
-    state: state === "Success" || state === "InError" ? state : null,
+    state: state === "Success" || state === "InError" || state === "Unknown" ? state : null,
   };
 }
 
@@ -182,17 +187,30 @@ function outputsOfRecord(record: RunRecord | null, previous: Partial<MailshareMa
 }
 
 /**
- * Runs the operation for `m.trigger`, unless the server records a successful run for that very
- * trigger (a re-run after a failure midway, or the CLI already ran it): a trigger runs once.
+ * Runs the operation for `m.trigger`, unless the server records a run for that very trigger that
+ * succeeded or may have (a re-run after a failure midway, or the CLI already ran it): a trigger runs
+ * once. When the answer to the start is lost (consolidation is not repeated blindly: a second call
+ * would start a second task), the run is recorded with state Unknown, so that the next plan does not
+ * start it again; `bmshare maintain` runs it by hand.
  */
 async function runFor(m: MailshareMaintenanceInputs): Promise<MailshareMaintenanceOutputs> {
   await requireMailshare(m.domain, m.mailshare);
   const recorded = await readRecord(m);
-  if (recorded && recorded.trigger === m.trigger && recorded.state === "Success") {
-    report("info", `${what(m)}: already ran for trigger ${JSON.stringify(m.trigger)} (at ${recorded.ranAt}), not run again`);
+  if (recorded && recorded.trigger === m.trigger && (recorded.state === "Success" || recorded.state === "Unknown")) {
+    report("info", `${what(m)}: already ran for trigger ${JSON.stringify(m.trigger)} (at ${recorded.ranAt}${recorded.state === "Unknown" ? ", outcome unknown" : ""}), not run again`);
     return outputsOfRecord(recorded);
   }
-  const outcome = await execute(m);
+  let outcome: TaskOutcome;
+  try {
+    outcome = await execute(m);
+  } catch (err) {
+    if (!(err instanceof OutcomeUnknownError)) throw err;
+    const record: RunRecord = { trigger: m.trigger as string, ranAt: new Date().toISOString(), state: "Unknown" };
+    await writeRecord(m, record);
+    report("warn", `${what(m)}: the server's answer was lost, so whether it started is not known; recorded as run for trigger ` +
+      `${JSON.stringify(m.trigger)} so that it is not started twice (run \`bmshare maintain\` to run it by hand)`);
+    return { state: "Unknown", result: null, logSummary: null, ranAt: record.ranAt, lastTrigger: record.trigger };
+  }
   const record: RunRecord = { trigger: m.trigger as string, ranAt: new Date().toISOString(), state: outcome.state };
   await writeRecord(m, record);
   return {

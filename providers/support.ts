@@ -65,10 +65,24 @@ export async function mailshareSettings(uid: string): Promise<Record<string, str
 /** Settings key of the deletion policy mark (read by the CLI to find mailshares it may delete). */
 export const DELETION_POLICY_SETTING = "bmshare.deletionPolicy";
 
-/** The deletion policy bmshare marked on a mailshare; null when none (never applied by bmshare, or no ACL container). */
-export async function deletionPolicyMark(uid: string): Promise<"retain" | "delete" | null> {
-  const mark = (await mailshareSettings(uid))?.[DELETION_POLICY_SETTING];
-  return mark === "delete" || mark === "retain" ? mark : null;
+/** Settings key of the owner label: the files that declare the mailshare (see docs/desired-state.md, "Owners"). */
+export const OWNER_SETTING = "bmshare.owner";
+
+export interface ManagementMarks {
+  /** The deletion policy bmshare recorded; null when none (never applied by bmshare). */
+  deletionPolicy: "retain" | "delete" | null;
+  /** The owner recorded; null when none (applied by a bmshare older than owners, or by hand). */
+  owner: string | null;
+}
+
+/** What bmshare recorded about managing a mailshare; both null when nothing (or no ACL container). */
+export async function managementMarks(uid: string): Promise<ManagementMarks> {
+  const settings = (await mailshareSettings(uid)) ?? {};
+  const policy = settings[DELETION_POLICY_SETTING];
+  return {
+    deletionPolicy: policy === "delete" || policy === "retain" ? policy : null,
+    owner: settings[OWNER_SETTING] || null,
+  };
 }
 
 /** Settings key of the SHA-256 of the photo bmshare uploaded (BlueMind re-encodes photos). */

@@ -1,9 +1,16 @@
 // Applying a plan: each mailshare's changes in dependency order, several mailshares at once.
 //
+// Before a mailshare's first write, each of its changes is checked against the server as the plan
+// read it (freshness.ts): what changed since is refused, not overwritten; what is already as planned
+// is not written again. Parts of a mailshare the plan creates are not checked (nothing could be
+// edited before the mailshare existed; the Mailshare's own check covers one created meanwhile).
+//
 // Order within a mailshare: identities to delete first (before its addresses change), then the
 // Mailshare itself, its aliases, then sharing, auto-reply, filters and identities, and maintenance
 // last (it works on the mailbox as configured). When one change fails, the mailshare's later
-// changes are not attempted (they may depend on it); other mailshares go on. An address refused
+// changes are not attempted (they may depend on it); other mailshares go on. A refused Mailshare or
+// aliases change stops the later ones too (they may use its addresses); the other parts are
+// independent of each other. An address refused
 // as already in use is retried once all the other mailshares are done: it may be moving from a
 // mailshare applied later in the same run (mailshares have no order between them). A stop request
 // (Ctrl-C) lets the changes in flight finish and starts no other. Every provider operation is
@@ -13,17 +20,19 @@ import { PROVIDERS } from "../../providers/registry";
 import type { ResourceKind } from "../../providers/stub";
 import type { MailsharePlan, Plan, ResourcePlan } from "./model";
 import { runPool } from "./pool";
+import { freshness } from "./freshness";
 
 export interface Operation {
   mailshare: MailsharePlan;
   resource: ResourcePlan;
 }
 
-export type OperationStatus = "applied" | "failed" | "not-attempted";
+/** `refused`: changed on the server since the plan, so not written (apply exits 1). */
+export type OperationStatus = "applied" | "refused" | "failed" | "not-attempted";
 
 export interface OperationResult extends Operation {
   status: OperationStatus;
-  /** failed: the error (the server's message when it gave one); not-attempted: why. */
+  /** failed: the error (the server's message when it gave one); refused, not-attempted: why; applied: a note. */
   message?: string;
 }
 
@@ -103,18 +112,46 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   };
   const deferred: { unit: Unit; from: number }[] = [];
 
+  /** What each change of a mailshare finds on the server now, before the mailshare's first write. */
+  const checkFreshness = async (unit: Unit) => {
+    const found = new Map<ResourcePlan, Awaited<ReturnType<typeof freshness>> | { state: "unreadable"; detail: string }>();
+    const created = unit.mailshare.resources.some((r) => r.kind === "Mailshare" && r.action === "create");
+    for (const resource of unit.changes) {
+      if (created && resource.kind !== "Mailshare") continue;
+      try {
+        found.set(resource, await freshness(resource));
+      } catch (err) {
+        found.set(resource, { state: "unreadable", detail: `cannot read it again before writing: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
+    return found;
+  };
+
   /** Applies a mailshare's changes from `from` on; the first pass defers an address conflict. */
   const run = async (unit: Unit, from: number, lastPass: boolean): Promise<void> => {
-    let failed: ResourcePlan | undefined;
+    let failed: { resource: ResourcePlan; why: string } | undefined;
+    const found = from === 0 && !stopped() ? await checkFreshness(unit) : new Map();
     for (const [index, resource] of unit.changes.entries()) {
       if (index < from) continue;
       const op = { mailshare: unit.mailshare, resource };
       if (failed) {
-        record({ ...op, status: "not-attempted", message: `${failed.kind} ${failed.name} failed before it` });
+        record({ ...op, status: "not-attempted", message: `${failed.resource.kind} ${failed.resource.name} ${failed.why} before it` });
         continue;
       }
       if (stopped()) {
         record({ ...op, status: "not-attempted", message: "interrupted" });
+        continue;
+      }
+      const fresh = found.get(resource);
+      if (fresh?.state === "already-applied") {
+        record({ ...op, status: "applied", message: "already on the server as planned" });
+        continue;
+      }
+      if (fresh?.state === "changed" || fresh?.state === "unreadable") {
+        record({ ...op, status: fresh.state === "changed" ? "refused" : "failed", message: fresh.detail });
+        if (fresh.state === "unreadable" || resource.kind === "Mailshare" || resource.kind === "MailshareAliases") {
+          failed = { resource, why: fresh.state === "changed" ? "was refused" : "failed" };
+        }
         continue;
       }
       options.onStart?.(op);
@@ -126,7 +163,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           deferred.push({ unit, from: index });
           return;
         }
-        failed = resource;
+        failed = { resource, why: "failed" };
         record({ ...op, status: "failed", message: err instanceof Error ? err.message : String(err) });
       }
     }

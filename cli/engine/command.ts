@@ -2,6 +2,7 @@
 // files, the parallelism, and the plan of the files against the server.
 import type { ParseArgsConfig } from "node:util";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "../connection";
+import type { Connection } from "../../providers/connection";
 import { runServerCommand, type IoDependencies } from "../command";
 import type { DirectoryLookups } from "../../desired/online";
 import { computePlan, type PlanOptions } from "./plan";
@@ -37,6 +38,7 @@ export interface CommandContext<V> {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  connection: Connection;
   deps: CommandDependencies;
   /** Computes the plan of the files against the connected server. */
   plan(options: Omit<PlanOptions, "paths" | "parallel" | "lookups">): Promise<Awaited<ReturnType<typeof computePlan>>>;
@@ -49,7 +51,10 @@ function parallelOf(value: string | undefined): number {
   return n;
 }
 
-/** Parses `argv`, connects, and runs `body` with the files and the plan of them at hand. */
+/**
+ * Parses `argv`, connects, and runs `body` with the files and the plan of them at hand. Files are
+ * required unless `withoutFiles(values)` says the command gets its plan elsewhere (`apply --plan`).
+ */
 export async function runCommand<O extends ParseArgsConfig["options"]>(
   name: string,
   help: string,
@@ -57,16 +62,20 @@ export async function runCommand<O extends ParseArgsConfig["options"]>(
   options: O,
   deps: CommandDependencies,
   body: (ctx: CommandContext<any>) => Promise<number>,
+  withoutFiles: (values: Record<string, any>) => boolean = () => false,
 ): Promise<number> {
   const pathsOf = (values: Record<string, any>, positionals: string[]): string[] => [...(values.file ?? []), ...positionals];
   return runServerCommand(name, help, argv, options, deps, (c) => {
     const paths = pathsOf(c.values, c.positionals);
     return body({
-      values: c.values, paths, parallel: parallelOf(c.values.parallel), out: c.out, err: c.err, env: c.env, deps,
+      values: c.values, paths, parallel: parallelOf(c.values.parallel), out: c.out, err: c.err, env: c.env, connection: c.connection, deps,
       plan: (o) => computePlan({ ...o, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups }),
     });
   }, (values, positionals) => {
-    if (values.file === undefined || pathsOf(values, positionals).length === 0) throw new UsageError("give at least one file or folder with -f");
+    const given = pathsOf(values, positionals).length > 0;
+    if (withoutFiles(values)) {
+      if (given) throw new UsageError("a saved plan already says which files it applies: give --plan or -f, not both");
+    } else if (values.file === undefined || !given) throw new UsageError("give at least one file or folder with -f");
     parallelOf(values.parallel);
   });
 }

@@ -16,10 +16,23 @@ function annotation(value: unknown, path: string): string {
   return "";
 }
 
-/** A value on one line, complete (as JSON, strings quoted), except long texts the plan shows as a diff. */
+/** Above this length a string is shortened in text and Markdown plans (the JSON plan keeps it whole). */
+const LONG_STRING = 200;
+
+/** A copy of `value` whose long strings are cut, saying how long they were. */
+export function shortened(value: unknown): unknown {
+  if (typeof value === "string") {
+    return value.length > LONG_STRING ? `${value.slice(0, LONG_STRING - 40)}… (${value.length.toLocaleString("en")} characters)` : value;
+  }
+  if (Array.isArray(value)) return value.map(shortened);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shortened(v)]));
+  return value;
+}
+
+/** A value on one line (as JSON, strings quoted, long strings shortened), except long texts the plan shows as a diff. */
 export function formatValue(value: unknown, path: string, diffs: readonly TextDiff[]): string {
   if (value === undefined) return "(none)";
-  const json = JSON.stringify(value);
+  const json = JSON.stringify(shortened(value));
   if (coveredByDiff(path, diffs)) {
     if (typeof value === "string" && value.includes("\n")) {
       const lines = value.replace(/\n$/, "").split("\n").length;

@@ -57,6 +57,8 @@ export interface UnmanagedMailshare {
   hidden: boolean;
   /** The deletion policy bmshare recorded on it (`bmshare.deletionPolicy`), null when it has none. */
   deletionPolicy: "retain" | "delete" | null;
+  /** The owner label recorded on it (`bmshare.owner`), null when none. */
+  owner: string | null;
   note: string;
 }
 
@@ -92,6 +94,8 @@ export interface Summary {
 export interface Plan {
   /** The YAML files read, in order. */
   files: string[];
+  /** The owners of those files: only mailshares recorded with one of them may be deleted. */
+  owners: string[];
   /** Declared mailshares (sorted by domain, then name) and undeclared ones being deleted. */
   mailshares: MailsharePlan[];
   unmanaged: { mailshares: UnmanagedMailshare[]; identities: UnmanagedIdentity[] };

@@ -25,7 +25,7 @@ import type { BmshareProvider, Props } from "../../providers/base";
 import type { Change, ListKeys } from "../../providers/diff";
 import { client } from "../../providers/connection";
 import { identityId, mailshareUid } from "../../providers/ids";
-import { deletionPolicyMark } from "../../providers/support";
+import { managementMarks, type ManagementMarks } from "../../providers/support";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
 import { runPool } from "./pool";
 import { textDiffs } from "./texts";
@@ -120,13 +120,22 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   // 1. The files.
   let loaded: Awaited<ReturnType<typeof loadDesiredState>>;
   try {
-    loaded = await loadDesiredState(options.paths, { lookups: options.lookups ?? bluemindLookups(client()) });
+    loaded = await loadDesiredState(options.paths, {
+      lookups: options.lookups ?? bluemindLookups(client()),
+      // Drift classifies a mailshare whose server cross-checks could not be made as unreadable and
+      // goes on with the others; plan and apply stop (nothing may be written unchecked).
+      unverifiedAs: options.onUnreadable === "record" ? "report" : "error",
+    });
   } catch (err) {
     throw new PlanFailed([`cannot check the files against the server: ${messageOf(err)}`]);
   }
   if (!loaded.ok) {
     const files = new Set(loaded.errors.map((e) => e.file)).size;
     throw new PlanFailed(loaded.errors.map(formatError), `${plural(loaded.errors.length, "error")} in ${plural(files, "file")}`);
+  }
+
+  for (const u of loaded.unverified ?? []) {
+    unreadable.push({ domain: u.domain, mailshare: u.name, kind: "Mailshare", name: mailshareResourceName(u.domain, u.name), error: `could not be checked against the server: ${u.error}` });
   }
 
   // The managed domains' mailshares (one cached bulk read per domain): uids of adopted mailshares,
@@ -169,15 +178,21 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     if (planned) mailshares.push(planned);
   });
 
-  // 4. Undeclared mailshares.
-  const declared = new Set(prepared.flatMap((p) => [`${p.mailshare.domain}\n${p.mailshare.name}`, p.uid ?? ""]));
+  // 4. Undeclared mailshares: deleted only when one of this run's owners declared them (another
+  // team's files are not given to this run, so what they declare must look undeclared here).
+  const declared = new Set([
+    ...prepared.flatMap((p) => [`${p.mailshare.domain}\n${p.mailshare.name}`, p.uid ?? ""]),
+    ...(loaded.unverified ?? []).map((u) => `${u.domain}\n${u.name}`),
+  ]);
   const unmanagedMailshares: UnmanagedMailshare[] = [];
-  // A managed mailshare dropped from the files while another is new may be a rename in the YAML.
-  const creating = new Set(mailshares.filter((m) => m.action === "create").map((m) => m.domain));
+  // A managed mailshare dropped from the files while another of the same owner is new may be a rename.
+  const ownerOf = new Map(prepared.map((p) => [`${p.mailshare.domain}\n${p.mailshare.name}`, p.mailshare.owner]));
+  const creating = new Set(mailshares.filter((m) => m.action === "create").map((m) => `${m.domain}\n${ownerOf.get(`${m.domain}\n${m.name}`)}`));
+  const context: UndeclaredContext = { allowDelete: options.allowDelete === true, owners: new Set(loaded.owners), creating, unreadable };
   for (const [domain, items] of listed) {
     const undeclared = items.filter((i) => !declared.has(i.uid) && !declared.has(`${domain}\n${i.value.name}`));
     await runPool(undeclared, parallel, async (item) => {
-      const result = await planUndeclared(domain, item, options.allowDelete === true, unreadable, creating.has(domain));
+      const result = await planUndeclared(domain, item, context);
       if (result && "resources" in result) mailshares.push(result);
       else if (result) unmanagedMailshares.push(result);
     });
@@ -192,6 +207,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   unreadable.sort((a, b) => a.domain.localeCompare(b.domain) || a.name.localeCompare(b.name));
   return {
     files: loaded.files,
+    owners: loaded.owners,
     mailshares,
     unmanaged: { mailshares: unmanagedMailshares, identities: unmanagedIdentities },
     unreadable,
@@ -365,51 +381,71 @@ async function undeclaredIdentities(p: Prepared, unmanaged: UnmanagedIdentity[])
   return deletes;
 }
 
-/**
- * An undeclared mailshare: a deletion when bmshare marked it `deletionPolicy: delete` and deleting
- * is allowed, else an unmanaged entry saying why it stays.
- */
 const RENAME_NOTE = " (if a mailshare declared as new replaces it, that is a rename: BlueMind keeps mailshare names fixed, so " +
   "the new one is another mailbox; copy the mail over before this one goes)";
 
-async function planUndeclared(
-  domain: string, item: ItemValue<WireMailshare>, allowDelete: boolean, unreadable: Unreadable[], mayBeRenamed: boolean,
-): Promise<MailsharePlan | UnmanagedMailshare | null> {
+interface UndeclaredContext {
+  allowDelete: boolean;
+  /** The owners of this run's files. */
+  owners: ReadonlySet<string>;
+  /** `domain\nowner` of the mailshares this plan creates (a rename in the files looks like one of them). */
+  creating: ReadonlySet<string>;
+  unreadable: Unreadable[];
+}
+
+/** Why an undeclared mailshare stays, from what bmshare recorded on it. */
+function undeclaredNote(marks: ManagementMarks, ours: boolean): string {
+  if (marks.deletionPolicy === null) return "not declared in the files: left alone";
+  if (!ours) {
+    return marks.owner === null
+      ? "not declared in the files; bmshare managed it, but no owner is recorded on it (applied before owners were recorded): " +
+        "left alone — apply the files that declare it once to record their owner"
+      : `declared by files of another owner (${marks.owner}), not given to this run: left alone`;
+  }
+  return marks.deletionPolicy === "delete"
+    ? "not declared in the files any more; bmshare marked it deletionPolicy: delete: give --allow-delete to delete it with its mail"
+    : "not declared in the files any more; bmshare managed it before (deletionPolicy: retain): kept on the server, no longer managed";
+}
+
+/**
+ * An undeclared mailshare: a deletion when one of this run's owners declared it, bmshare marked it
+ * `deletionPolicy: delete` and deleting is allowed; else an unmanaged entry saying why it stays.
+ */
+async function planUndeclared(domain: string, item: ItemValue<WireMailshare>, c: UndeclaredContext): Promise<MailsharePlan | UnmanagedMailshare | null> {
   const name = item.value.name;
-  let policy: UnmanagedMailshare["deletionPolicy"];
+  const resourceName = mailshareResourceName(domain, name);
+  let marks: ManagementMarks;
   try {
-    policy = await deletionPolicyMark(item.uid);
+    marks = await managementMarks(item.uid);
   } catch (err) {
-    unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: `deletion policy of ${mailshareResourceName(domain, name)}`, error: messageOf(err) });
+    c.unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: `deletion policy of ${resourceName}`, error: messageOf(err) });
     return null;
   }
-  if (policy === "delete" && allowDelete) {
+  const ours = marks.owner !== null && c.owners.has(marks.owner);
+  const renamed = ours && c.creating.has(`${domain}\n${marks.owner}`) ? RENAME_NOTE : "";
+  if (ours && marks.deletionPolicy === "delete" && c.allowDelete) {
     const provider = PROVIDERS.Mailshare;
     let live: { id?: string; inputs?: Props; props?: Props };
     try {
       live = await provider.read!(item.uid, { domain, name, deletionPolicy: "delete", adopt: false });
     } catch (err) {
-      unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: mailshareResourceName(domain, name), error: messageOf(err) });
+      c.unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: resourceName, error: messageOf(err) });
       return null;
     }
     if (!live.id) return null;
     const liveInputs = live.inputs ?? {};
-    const resourceName = mailshareResourceName(domain, name);
     return {
       domain, name, uid: item.uid, declaredAt: null, adopted: false, action: "delete",
       resources: [{
         kind: "Mailshare", name: resourceName, id: item.uid, action: "delete",
-        reason: `no longer declared, created by bmshare with deletionPolicy: delete, and --allow-delete given: deleted with its mail${mayBeRenamed ? RENAME_NOTE : ""}`,
+        reason: `no longer declared by its owner ${marks.owner}, created by bmshare with deletionPolicy: delete, and --allow-delete given: deleted with its mail${renamed}`,
         changes: wholeResource(provider, liveInputs, "delete"), diffs: [],
         inputs: { ...live.props, domain, name, deletionPolicy: "delete" }, live: live.props ?? liveInputs,
       }],
     };
   }
-  const notes: Record<string, string> = {
-    delete: "not declared in the files; bmshare marked it deletionPolicy: delete: give --allow-delete to delete it with its mail",
-    retain: "not declared in the files; bmshare managed it before (deletionPolicy: retain): kept on the server, no longer managed",
-    none: "not declared in the files: left alone",
+  return {
+    domain, name, uid: item.uid, hidden: item.value.hidden === true, deletionPolicy: marks.deletionPolicy, owner: marks.owner,
+    note: undeclaredNote(marks, ours) + renamed,
   };
-  const note = notes[policy ?? "none"] + (mayBeRenamed && policy !== null ? RENAME_NOTE : "");
-  return { domain, name, uid: item.uid, hidden: item.value.hidden === true, deletionPolicy: policy, note };
 }

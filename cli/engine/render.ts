@@ -124,14 +124,16 @@ export function jsonChange(c: Change): Record<string, unknown> {
   return out;
 }
 
-const STATUS_WORD: Record<OperationResult["status"], string> = { applied: "applied", failed: "FAILED", "not-attempted": "not attempted" };
+const STATUS_WORD: Record<OperationResult["status"], string> = {
+  applied: "applied", refused: "REFUSED", failed: "FAILED", "not-attempted": "not attempted",
+};
 
 const VERB: Record<Action, string> = { create: "created", update: "updated", delete: "deleted", unchanged: "unchanged" };
 
 /** One line per finished operation (what CI logs show, and what the TTY display scrolls). */
 export function resultLine(r: OperationResult): string {
   const what = `${r.resource.kind} ${r.resource.name}`;
-  if (r.status === "applied") return `${STATUS_WORD.applied.padEnd(13)} ${what}: ${VERB[r.resource.action]}`;
+  if (r.status === "applied") return `${STATUS_WORD.applied.padEnd(13)} ${what}: ${r.message ?? VERB[r.resource.action]}`;
   return `${STATUS_WORD[r.status].padEnd(13)} ${what} (${r.resource.action}): ${r.message ?? ""}`;
 }
 
@@ -139,10 +141,11 @@ export function resultLine(r: OperationResult): string {
 export function applyAccount(outcome: ApplyOutcome): string {
   const by = (status: OperationResult["status"]) => outcome.results.filter((r) => r.status === status);
   const applied = by("applied");
+  const refused = by("refused");
   const failed = by("failed");
   const skipped = by("not-attempted");
-  const counts = `${applied.length} applied, ${failed.length} failed, ${skipped.length} not attempted`;
-  if (failed.length === 0 && skipped.length === 0) return `\nApply complete: ${counts}.\n`;
+  const counts = `${applied.length} applied, ${refused.length > 0 ? `${refused.length} refused, ` : ""}${failed.length} failed, ${skipped.length} not attempted`;
+  if (refused.length + failed.length + skipped.length === 0) return `\nApply complete: ${counts}.\n`;
   let out = `\nApply ${outcome.interrupted ? "interrupted" : "incomplete"}: ${counts}.\n`;
   const section = (title: string, rs: OperationResult[]) => {
     if (rs.length === 0) return;
@@ -150,8 +153,11 @@ export function applyAccount(outcome: ApplyOutcome): string {
     for (const r of rs) out += `  ${r.resource.kind} ${r.resource.name} (${r.resource.action})${r.message ? `: ${r.message}` : ""}\n`;
   };
   section("Applied", applied);
+  section("Refused (changed on the server since the plan)", refused);
   section("Failed", failed);
   section("Not attempted", skipped);
-  out += "Every change is idempotent: run `bmshare apply` again to converge from here.\n";
+  out += refused.length > 0
+    ? "Changes made on the server since the plan were kept: run `bmshare plan` to see them, then apply again.\n"
+    : "Every change is idempotent: run `bmshare apply` again to converge from here.\n";
   return out;
 }

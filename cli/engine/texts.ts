@@ -30,6 +30,12 @@ const LONG_TEXTS: Partial<Record<ResourceKind, readonly LongText[]>> = {
 /** A diff reads better when both sides end with a newline (no "\ No newline at end of file"). */
 const terminated = (t: string) => (t === "" || t.endsWith("\n") ? t : `${t}\n`);
 
+/**
+ * Texts longer than this are not compared line by line: a line diff costs up to the product of the
+ * sizes, and a reviewer cannot read it anyway. The plan then says how long both sides are.
+ */
+const MAX_DIFFED = 64 * 1024;
+
 /** Unified diffs of the long texts of a resource that differ between `live` and `desired` (either may be absent). */
 export function textDiffs(kind: ResourceKind, name: string, live: Props | null, desired: Props | null): TextDiff[] {
   const diffs: TextDiff[] = [];
@@ -38,6 +44,11 @@ export function textDiffs(kind: ResourceKind, name: string, live: Props | null, 
     const after = desired ? t.text(desired) : "";
     if (before === after) continue;
     const label = `${name} ${t.path}`;
+    if (before.length > MAX_DIFFED || after.length > MAX_DIFFED) {
+      const size = (text: string) => `${text.length.toLocaleString("en")} characters`;
+      diffs.push({ path: t.path, patch: `--- ${label} (live)\n+++ ${label} (desired)\n@@ too long to compare line by line: ${size(before)} → ${size(after)} @@\n` });
+      continue;
+    }
     const patch = createTwoFilesPatch(`${label} (live)`, `${label} (desired)`, terminated(before), terminated(after),
       undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
     diffs.push({ path: t.path, patch });

@@ -6,7 +6,7 @@ import { client } from "../../providers/connection";
 import { PROVIDERS } from "../../providers/registry";
 import { declareMailshare, type ResourceDeclaration } from "../../providers/declarations";
 import { identityId, mailshareUid } from "../../providers/ids";
-import { deletionPolicyMark } from "../../providers/support";
+import { managementMarks } from "../../providers/support";
 import type { BmshareProvider, Props } from "../../providers/base";
 import type { ResourceKind } from "../../providers/stub";
 import { normaliseMailshare } from "../../desired/normalise";
@@ -41,12 +41,12 @@ export interface LiveMailshare {
  */
 function skeletonOf(domain: string, name: string, adopt: boolean, deletionPolicy: DeletionPolicy): DesiredMailshare {
   const { value } = normaliseMailshare({ name, adopt, deletionPolicy }, { baseDir: process.cwd() });
-  return { ...value, domain, declaredAt: { file: "(server)", line: 1, column: 1, path: name } };
+  return { ...value, domain, owner: "(server)", declaredAt: { file: "(server)", line: 1, column: 1, path: name } };
 }
 
 /** The deletion policy bmshare recorded on the mailshare when it last applied it (retain when none). */
 async function recordedDeletionPolicy(uid: string): Promise<DeletionPolicy> {
-  return (await deletionPolicyMark(uid)) ?? "retain";
+  return (await managementMarks(uid)).deletionPolicy ?? "retain";
 }
 
 async function readDeclaration(d: ResourceDeclaration, id: string): Promise<Props> {

@@ -1,6 +1,7 @@
 // `bmshare apply`: from empty, a no-op the second time, the confirmation rules, a precise account
 // when something fails or Ctrl-C stops it, convergence under injected faults, and whole-mailshare
 // deletion only for mailshares bmshare marked `deletionPolicy: delete` with --allow-delete.
+import * as fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runApplyCommand } from "../../cli/apply";
 import { runPlanCommand } from "../../cli/plan";
@@ -146,27 +147,32 @@ describe("adopt: true", () => {
 });
 
 describe("mailshares removed from the files", () => {
+  // One file, edited between runs: its owner (its path) declared both mailshares, then only one.
   const both = (policy: string) => tempYaml(`domain: acme.test
 mailshares:
   - { name: keep, email: keep@acme.test }
   - { name: old, email: old@acme.test, deletionPolicy: ${policy} }
 `);
-  const keepOnly = () => tempYaml("domain: acme.test\nmailshares:\n  - { name: keep, email: keep@acme.test }\n");
+  const keepOnly = (file: string) => {
+    fs.writeFileSync(file, "domain: acme.test\nmailshares:\n  - { name: keep, email: keep@acme.test }\n");
+    return file;
+  };
 
   it("are deleted only when bmshare marked them deletionPolicy: delete and --allow-delete is given", async () => {
-    expect((await h.run(runApplyCommand, ["-f", both("delete"), "--yes"])).status).toBe(0);
-    const file = keepOnly();
+    const file = both("delete");
+    expect((await h.run(runApplyCommand, ["-f", file, "--yes"])).status).toBe(0);
+    keepOnly(file);
 
     const listed = await h.run(runPlanCommand, ["-f", file]);
     expect(listed.status).toBe(0);
-    expect(listed.stdout).toContain("  acme.test/old: not declared in the files; bmshare marked it deletionPolicy: delete: give --allow-delete to delete it with its mail\n");
+    expect(listed.stdout).toContain("  acme.test/old: not declared in the files any more; bmshare marked it deletionPolicy: delete: give --allow-delete to delete it with its mail\n");
     const kept = await h.run(runApplyCommand, ["-f", file, "--yes"]);
     expect(kept.status).toBe(0);
     expect(await liveNames()).toContain("old");
 
     const planned = await h.run(runPlanCommand, ["-f", file, "--allow-delete"]);
     expect(planned.status).toBe(2);
-    expect(planned.stdout).toContain("- acme.test/old  delete  [not declared]\n    - Mailshare acme.test/old: no longer declared, created by bmshare with deletionPolicy: delete, and --allow-delete given: deleted with its mail\n");
+    expect(planned.stdout).toMatch(/- acme\.test\/old {2}delete {2}\[not declared\]\n {4}- Mailshare acme\.test\/old: no longer declared by its owner \S+, created by bmshare with deletionPolicy: delete, and --allow-delete given: deleted with its mail\n/);
     expect(planned.stdout).toContain('        - email.address: "old@acme.test"\n');
     expect(planned.stdout).toContain("Plan: 0 to create, 0 to update, 1 to delete, 5 unchanged.\n");
     const deleted = await h.run(runApplyCommand, ["-f", file, "--yes", "--allow-delete"]);
@@ -176,13 +182,24 @@ mailshares:
   });
 
   it("are kept, even with --allow-delete, when marked retain or not made by bmshare", async () => {
-    expect((await h.run(runApplyCommand, ["-f", both("retain"), "--yes"])).status).toBe(0);
-    const r = await h.run(runApplyCommand, ["-f", keepOnly(), "--yes", "--allow-delete"]);
+    const file = both("retain");
+    expect((await h.run(runApplyCommand, ["-f", file, "--yes"])).status).toBe(0);
+    const r = await h.run(runApplyCommand, ["-f", keepOnly(file), "--yes", "--allow-delete"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("  acme.test/noreply (hidden): not declared in the files: left alone\n");
-    expect(r.stdout).toContain("  acme.test/old: not declared in the files; bmshare managed it before (deletionPolicy: retain): kept on the server, no longer managed\n");
+    expect(r.stdout).toContain("  acme.test/old: not declared in the files any more; bmshare managed it before (deletionPolicy: retain): kept on the server, no longer managed\n");
     expect(await liveNames()).toEqual(["keep", "noreply", "old"]);
     expect(mailshareUid("acme.test", "old")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("are kept when another file declared them, even with --allow-delete", async () => {
+    const file = both("delete");
+    expect((await h.run(runApplyCommand, ["-f", file, "--yes"])).status).toBe(0);
+    const other = tempYaml("domain: acme.test\nmailshares:\n  - { name: keep, email: keep@acme.test }\n");
+    const r = await h.run(runApplyCommand, ["-f", other, "--yes", "--allow-delete"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ {2}acme\.test\/old: declared by files of another owner \(\S+\), not given to this run: left alone\n/);
+    expect(await liveNames()).toContain("old");
   });
 });
 
