@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { parse } from "yaml";
 import { attr, emptyVCard, type Email, type User, type Group, type Member } from "./model";
-import { Store, type DomainState } from "./store";
+import { Store, newDomainState, type DomainState } from "./store";
+import { table } from "./table";
 import { GLOBAL_DOMAIN } from "./sessions";
 import { createMailshare } from "./services/mailshares";
 
@@ -93,11 +94,7 @@ function addDomain(store: Store, sd: SeedDomain, global: boolean): DomainState {
     label: sd.label ?? sd.name, name: sd.name, description: sd.description ?? "", properties: {}, global,
     aliases: sd.aliases ?? [], defaultAlias: sd.defaultAlias ?? sd.name,
   };
-  const d: DomainState = {
-    item: store.newItem(sd.name, domain, null, domain.label),
-    settings: { ...(sd.settings ?? {}) },
-    users: {}, groups: {}, members: {}, mailshares: {}, orgUnits: {}, roles: {}, passwords: {}, photos: {},
-  };
+  const d = newDomainState(store.newItem(sd.name, domain, null, domain.label), sd.settings ?? {});
   store.state.domains[sd.name] = d;
   return d;
 }
@@ -179,5 +176,5 @@ function addMailboxStores(store: Store, d: DomainState, uid: string): void {
   const aclUid = `mailbox:acls-${uid}`;
   store.state.containers[aclUid] = { uid: aclUid, type: "mailboxacl", owner: uid, domainUid: d.item.uid, acl: [] };
   store.state.rules[uid] = [];
-  store.state.identities[uid] = {};
+  store.state.identities[uid] = table();
 }

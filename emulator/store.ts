@@ -7,21 +7,24 @@ import type {
   OrgUnit, Server, User,
 } from "./model";
 import { notFound } from "./faults";
+import { table, type Table } from "./table";
 
 export interface DomainState {
   item: ItemValue<Domain>;
-  settings: Record<string, string>;
-  users: Record<string, ItemValue<User>>;
-  groups: Record<string, ItemValue<Group>>;
-  members: Record<string, Member[]>;
-  mailshares: Record<string, ItemValue<Mailshare>>;
-  orgUnits: Record<string, ItemValue<OrgUnit>>;
+  settings: Table<string>;
+  users: Table<ItemValue<User>>;
+  groups: Table<ItemValue<Group>>;
+  members: Table<Member[]>;
+  mailshares: Table<ItemValue<Mailshare>>;
+  orgUnits: Table<ItemValue<OrgUnit>>;
   /** Roles held by users and groups of the domain. */
-  roles: Record<string, string[]>;
+  roles: Table<string[]>;
+  /** Delegated administration: org unit uid → administrator (user or group) uid → roles. */
+  ouAdmins: Table<Table<string[]>>;
   /** User passwords (never served). */
-  passwords: Record<string, string>;
+  passwords: Table<string>;
   /** Photos (PNG, base64) by entry uid. */
-  photos: Record<string, string>;
+  photos: Table<string>;
 }
 
 export interface AclContainer {
@@ -31,7 +34,7 @@ export interface AclContainer {
   domainUid: string;
   acl: AccessControlEntry[];
   /** IContainerManagement settings (`_settings`): a free string map; absent = empty. */
-  settings?: Record<string, string>;
+  settings?: Table<string>;
 }
 
 export interface StoredRule extends MailFilterRule {
@@ -42,15 +45,15 @@ export interface State {
   version: 1;
   /** Installation container uid of `/api/servers/default`. */
   installation: string;
-  domains: Record<string, DomainState>;
-  servers: Record<string, ItemValue<Server>>;
+  domains: Table<DomainState>;
+  servers: Table<ItemValue<Server>>;
   assignments: Assignment[];
-  containers: Record<string, AclContainer>;
+  containers: Table<AclContainer>;
   /** Filter rules by mailbox uid, in insertion order (position). */
-  rules: Record<string, StoredRule[]>;
+  rules: Table<StoredRule[]>;
   /** Identities by mailbox uid, then identity id. */
-  identities: Record<string, Record<string, Identity>>;
-  apiKeys: Record<string, APIKey>;
+  identities: Table<Table<Identity>>;
+  apiKeys: Table<APIKey>;
   seq: { internalId: number; ruleId: number; roundRobin: number };
 }
 
@@ -58,14 +61,50 @@ export function emptyState(): State {
   return {
     version: 1,
     installation: "bluemind-emulator",
-    domains: {},
-    servers: {},
+    domains: table(),
+    servers: table(),
     assignments: [],
-    containers: {},
-    rules: {},
-    identities: {},
-    apiKeys: {},
+    containers: table(),
+    rules: table(),
+    identities: table(),
+    apiKeys: table(),
     seq: { internalId: 1000, ruleId: 1, roundRobin: 0 },
+  };
+}
+
+/** An empty domain state around its item. */
+export function newDomainState(item: ItemValue<Domain>, settings: Record<string, string> = {}): DomainState {
+  return {
+    item, settings: table(settings), users: table(), groups: table(), members: table(), mailshares: table(),
+    orgUnits: table(), roles: table(), ouAdmins: table(), passwords: table(), photos: table(),
+  };
+}
+
+/**
+ * A state read back from JSON: its tables become null-prototype tables again (JSON.parse keeps
+ * `__proto__` as an own key, so nothing is lost), and fields added since the file was written get
+ * their empty value.
+ */
+function reviveState(raw: State): State {
+  const domains = table<DomainState>();
+  for (const [uid, d] of Object.entries(raw.domains ?? {})) {
+    const state = newDomainState(d.item, d.settings ?? {});
+    for (const key of ["users", "groups", "members", "mailshares", "orgUnits", "roles", "passwords", "photos"] as const) {
+      (state as any)[key] = table((d as any)[key] ?? {});
+    }
+    state.ouAdmins = table(Object.entries(d.ouAdmins ?? {}).map(([ou, admins]) => [ou, table(admins)] as [string, Table<string[]>]));
+    domains[uid] = state;
+  }
+  const containers = table<AclContainer>();
+  for (const [uid, c] of Object.entries(raw.containers ?? {})) {
+    containers[uid] = c.settings ? { ...c, settings: table(c.settings) } : c;
+  }
+  return {
+    ...raw, domains, containers,
+    servers: table(raw.servers ?? {}),
+    rules: table(raw.rules ?? {}),
+    identities: table(Object.entries(raw.identities ?? {}).map(([m, ids]) => [m, table(ids)] as [string, Table<Identity>])),
+    apiKeys: table(raw.apiKeys ?? {}),
   };
 }
 
@@ -79,7 +118,7 @@ export class Store {
     if (fs.existsSync(file)) {
       const state = JSON.parse(fs.readFileSync(file, "utf8")) as State;
       if (state.version !== 1) throw new Error(`${file}: unsupported state version ${state.version}`);
-      return { store: new Store(state, file), loaded: true };
+      return { store: new Store(reviveState(state), file), loaded: true };
     }
     return { store: new Store(emptyState(), file), loaded: false };
   }

@@ -7,6 +7,7 @@ import type { Router } from "../router";
 import { StringResult, type Ctx } from "../context";
 import type { AccessControlEntry, Verb } from "../model";
 import { denied, forbidden, notFound, npe, parseError, ServerFault } from "../faults";
+import { table, type Table } from "../table";
 import type { AclContainer, DomainState, Store } from "../store";
 import type { Session } from "../sessions";
 import { dirEntry, findEntry } from "../entries";
@@ -164,9 +165,9 @@ function descriptor(ctx: Ctx, c: AclContainer): Record<string, unknown> {
  * A `Map<String, String>` body as Jackson reads it: an object whose scalar values become strings;
  * null values are dropped (the settings store keeps no null), nested objects fail to parse.
  */
-function settingsBody(ctx: Ctx): Record<string, string> {
+function settingsBody(ctx: Ctx): Table<string> {
   const raw = ctx.object();
-  const out: Record<string, string> = {};
+  const out = table<string>();
   for (const [key, value] of Object.entries(raw)) {
     if (value === null) continue;
     if (typeof value === "object") throw parseError();

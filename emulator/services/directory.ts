@@ -9,6 +9,7 @@ import {
   emptyVCard, isEmail, type DirEntry, type DirKind, type Email, type ItemValue, type OrgUnit, type VCard,
 } from "../model";
 import { JavaException, denied, invalid, notFound, npe, parseError, unknownFault } from "../faults";
+import { own } from "../table";
 import { Store, type DomainState } from "../store";
 import { dirEntryItem, entriesOf, orgUnitPath, type AnyEntry } from "../entries";
 import { BLANK_PNG } from "../png";
@@ -166,7 +167,7 @@ function entriesAtPath(d: DomainState, path: string): ItemValue<DirEntry>[] {
   const all = allDirEntries(d);
   if (comps.length === 3) return all.filter((e) => e.uid === comps[2]);
   if (comps.length <= 1) return all;
-  const kind = FOLDER_KINDS[comps[1]];
+  const kind = own(FOLDER_KINDS, comps[1]);
   return kind ? all.filter((e) => e.value.kind === kind) : [];
 }
 

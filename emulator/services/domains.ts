@@ -5,6 +5,7 @@ import type { Router } from "../router";
 import { StringResult, type Ctx } from "../context";
 import type { Domain, ItemValue } from "../model";
 import { denied, npe, parseError } from "../faults";
+import { table, type Table } from "../table";
 import type { DomainState } from "../store";
 import type { Session } from "../sessions";
 
@@ -27,11 +28,11 @@ function requireAccess(ctx: Ctx, domainUid: string): void {
  * A Map<String, String> body: scalars are coerced to text as Jackson does, objects refused; a
  * null value leaves the key out (emulator choice: settings hold strings only).
  */
-function settingsBody(ctx: Ctx): Record<string, string> {
+function settingsBody(ctx: Ctx): Table<string> {
   const raw = ctx.json();
   if (raw === null) throw npe();
   if (typeof raw !== "object" || Array.isArray(raw)) throw parseError();
-  const out: Record<string, string> = {};
+  const out = table<string>();
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (value === null) continue;
     if (typeof value === "object") throw parseError();

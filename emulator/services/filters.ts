@@ -8,6 +8,7 @@ import type { Router } from "../router";
 import type { Ctx } from "../context";
 import { isEmail, type Forwarding, type Vacation } from "../model";
 import { forbidden, invalid, notFound, npe, parseError } from "../faults";
+import { own } from "../table";
 import type { DomainState, Store, StoredRule } from "../store";
 import { findEntry, type AnyEntry } from "../entries";
 import { javaSplitAt } from "./mailboxes";
@@ -172,8 +173,10 @@ const ACTION_FIELDS: Record<string, (raw: Obj) => Obj> = {
 function parseAction(raw: unknown): Action {
   if (!isObj(raw)) throw parseError();
   const name = raw.name;
-  if (typeof name !== "string" || !ACTION_FIELDS[name]) throw parseError();
-  return { name, clientProperties: jStrMap(raw.clientProperties, {}), ...ACTION_FIELDS[name](raw) };
+  // Own keys only: a type id such as `constructor` is unknown, not Object.prototype's.
+  const fields = typeof name === "string" ? own(ACTION_FIELDS, name) : undefined;
+  if (typeof name !== "string" || !fields) throw parseError();
+  return { name, clientProperties: jStrMap(raw.clientProperties, {}), ...fields(raw) };
 }
 
 const FILTER_FIELDS: Record<string, (raw: Obj) => Obj> = {
@@ -192,8 +195,9 @@ const FILTER_FIELDS: Record<string, (raw: Obj) => Obj> = {
 function parseFilter(raw: unknown): Filter {
   if (!isObj(raw)) throw parseError();
   const operator = raw.operator;
-  if (typeof operator !== "string" || !FILTER_FIELDS[operator]) throw parseError();
-  return { operator, fields: jStrList(raw.fields, null), ...FILTER_FIELDS[operator](raw) };
+  const fields = typeof operator === "string" ? own(FILTER_FIELDS, operator) : undefined;
+  if (typeof operator !== "string" || !fields) throw parseError();
+  return { operator, fields: jStrList(raw.fields, null), ...fields(raw) };
 }
 
 /** Built through a JSON creator: absent `operator` and `conditions` become null (not the defaults). */

@@ -7,6 +7,7 @@ import type { Router } from "../router";
 import type { Ctx } from "../context";
 import { isEmail, type Identity } from "../model";
 import { denied, invalid, notFound, parseError, unknownFault } from "../faults";
+import { table, type Table } from "../table";
 import type { AclContainer, DomainState } from "../store";
 import { findEntry, type AnyEntry } from "../entries";
 import { aclUidOf, callerVerbs, findAclContainer } from "./acl";
@@ -58,17 +59,9 @@ function requireRead(ctx: Ctx, t: Target): void {
   }
 }
 
-function identities(ctx: Ctx, mboxUid: string): Record<string, Identity> {
-  return (ctx.emu.store.state.identities[mboxUid] ??= {});
-}
-
-/** Identity ids are free client strings: look them up as own keys only (`constructor`, `__proto__`…). */
-function getOwn(stored: Record<string, Identity>, id: string): Identity | undefined {
-  return Object.hasOwn(stored, id) ? stored[id] : undefined;
-}
-
-function setOwn(stored: Record<string, Identity>, id: string, identity: Identity): void {
-  Object.defineProperty(stored, id, { value: identity, enumerable: true, writable: true, configurable: true });
+/** The identity table of a mailbox (a null-prototype table: ids are free client strings). */
+function identities(ctx: Ctx, mboxUid: string): Table<Identity> {
+  return (ctx.emu.store.state.identities[mboxUid] ??= table());
 }
 
 function str(v: unknown): string | null {
@@ -168,32 +161,32 @@ export function register(r: Router): void {
     const identity = validate(t, parseIdentity(ctx.json()));
     const stored = identities(ctx, t.entry.item.uid);
     // Checked after validation, and reported as a plain ServerFault (UNKNOWN), not ALREADY_EXISTS.
-    if (getOwn(stored, ctx.params.uid)) {
+    if (stored[ctx.params.uid]) {
       throw unknownFault(`Identity id ${ctx.params.uid} of mbox ${t.entry.item.uid} already exists`);
     }
-    setOwn(stored, ctx.params.uid, identity);
+    stored[ctx.params.uid] = identity;
   });
 
   r.post(`${base}/{uid}`, (ctx) => {
     const t = target(ctx);
     requireManage(ctx, t);
     const stored = identities(ctx, t.entry.item.uid);
-    if (!getOwn(stored, ctx.params.uid)) throw notFound(`identity ${ctx.params.uid} doesnt exists`);
-    setOwn(stored, ctx.params.uid, validate(t, parseIdentity(ctx.json())));
+    if (!stored[ctx.params.uid]) throw notFound(`identity ${ctx.params.uid} doesnt exists`);
+    stored[ctx.params.uid] = validate(t, parseIdentity(ctx.json()));
   });
 
   r.delete(`${base}/{uid}`, (ctx) => {
     const t = target(ctx);
     requireManage(ctx, t);
     const stored = identities(ctx, t.entry.item.uid);
-    if (!getOwn(stored, ctx.params.uid)) throw notFound(`identity ${ctx.params.uid} doesnt exists`);
+    if (!stored[ctx.params.uid]) throw notFound(`identity ${ctx.params.uid} doesnt exists`);
     delete stored[ctx.params.uid];
   });
 
   r.get(`${base}/{uid}`, (ctx) => {
     const t = target(ctx);
     requireRead(ctx, t);
-    return getOwn(identities(ctx, t.entry.item.uid), ctx.params.uid) ?? null;
+    return identities(ctx, t.entry.item.uid)[ctx.params.uid] ?? null;
   });
 
   const stored = (ctx: Ctx, t: Target) =>

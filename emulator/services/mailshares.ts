@@ -6,6 +6,7 @@ import {
   ROUTINGS, isEmail, type Email, type ItemValue, type Mailshare, type Routing, type VCard,
 } from "../model";
 import { JavaException, ServerFault, alreadyExists, invalid, notFound, parseError, unknownFault } from "../faults";
+import { table, type Table } from "../table";
 import { Store, type DomainState } from "../store";
 import { checkEmailsFree, checkMailboxName, checkOwnEmails, findEntry } from "../entries";
 import { storedCard, cardDisplayName } from "../vcard";
@@ -134,7 +135,7 @@ export function createMailshare(store: Store, d: DomainState, uid: string, input
     uid: `mailbox:acls-${uid}`, type: "mailboxacl", owner: uid, domainUid: d.item.uid, acl: [],
   };
   store.state.rules[uid] = [];
-  store.state.identities[uid] = {};
+  store.state.identities[uid] = table();
 }
 
 export function updateMailshare(store: Store, d: DomainState, uid: string, input: MailshareInput, by: string | null): void {

@@ -7,6 +7,7 @@
 import type { Router } from "../router";
 import type { Ctx } from "../context";
 import { notFound, parseError } from "../faults";
+import { table, type Table } from "../table";
 import type { DirKind } from "../model";
 import type { Store, DomainState } from "../store";
 import { findEntry, type AnyEntry } from "../entries";
@@ -147,7 +148,7 @@ const OPERATIONS: RepairOp[] = [
     fix: (r) => {
       const missing = missingStores(r);
       r.store.state.rules[r.mbox.uid] ??= [];
-      r.store.state.identities[r.mbox.uid] ??= {};
+      r.store.state.identities[r.mbox.uid] ??= table();
       return `Re-created the ${missing.join(" and ")} container(s) of ${label(r)}`;
     },
   },
