@@ -4,7 +4,8 @@
 
 export type ErrorCode =
   | "UNKNOWN" | "PERMISSION_DENIED" | "FAILURE" | "INVALID_ID" | "INVALID_PARAMETER" | "AUTHENTICATION_FAIL"
-  | "NOT_FOUND" | "ALREADY_EXISTS" | "FORBIDDEN" | "ENTITY_TOO_LARGE" | "TIMEOUT" | "INCLUSION_GROUP_LOOP";
+  | "NOT_FOUND" | "ALREADY_EXISTS" | "FORBIDDEN" | "ENTITY_TOO_LARGE" | "TIMEOUT" | "INCLUSION_GROUP_LOOP"
+  | "INVALID_QUERY";
 
 export class ServerFault extends Error {
   constructor(readonly errorCode: ErrorCode, message: string) {

@@ -8,7 +8,7 @@ import { PngResult, type Ctx } from "../context";
 import {
   emptyVCard, isEmail, type DirEntry, type DirKind, type Email, type ItemValue, type OrgUnit, type VCard,
 } from "../model";
-import { JavaException, denied, invalid, notFound, npe, parseError, unknownFault } from "../faults";
+import { JavaException, ServerFault, denied, invalid, notFound, npe, parseError, unknownFault } from "../faults";
 import { own } from "../table";
 import { Store, type DomainState } from "../store";
 import { dirEntryItem, entriesOf, orgUnitPath, type AnyEntry } from "../entries";
@@ -358,9 +358,18 @@ function cardOf(d: DomainState, e: AnyEntry): VCard {
   return card;
 }
 
+/**
+ * The photo as IMailshare / IUser serve it: the stored one, else the entry kind's default image
+ * (DirValueStoreService.getPhoto). The emulator has one default, the blank PNG, for every kind.
+ */
 export function storedPhoto(d: DomainState | undefined, uid: string): Buffer {
+  return rawPhoto(d, uid) ?? BLANK_PNG;
+}
+
+/** The stored photo only (DirEntryStoreService.getPhoto): no default. */
+function rawPhoto(d: DomainState | undefined, uid: string): Buffer | null {
   const stored = d?.photos[uid];
-  return stored ? Buffer.from(stored, "base64") : BLANK_PNG;
+  return stored ? Buffer.from(stored, "base64") : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,16 +430,29 @@ const DELETE_ROLE: Partial<Record<DirKind, string>> = {
  * Kind-dispatching delete (DirEntryHandler.entryDeleted): a mailshare goes through
  * IMailshare.delete itself; deleting the other kinds is not emulated, the task says so.
  */
-function deleteByEntryUid(ctx: Ctx, d: DomainState, entryUid: string): { id: string } {
-  requireDirectoryRead(ctx, d);
-  const entry = findDirEntry(d, entryUid);
-  if (!entry) throw notFound(`entry ${entryUid} doesnt exists`);
-  const kind = entry.value.kind;
+function deleteEntry(ctx: Ctx, d: DomainState, entry: ItemValue<DirEntry>): { id: string } {
+  const { kind, entryUid } = entry.value;
   if (kind === "MAILSHARE") return startMailshareDelete(ctx, d, entryUid);
   ctx.requireRole(d.item.uid, DELETE_ROLE[kind] ?? "admin");
   return ctx.emu.tasks.start(async () => {
     throw new Error(`deleting a ${kind} entry (${entryUid}) is not supported by the emulator`);
   });
+}
+
+function deleteByEntryUid(ctx: Ctx, d: DomainState, entryUid: string): { id: string } {
+  requireDirectoryRead(ctx, d);
+  const entry = findDirEntry(d, entryUid);
+  if (!entry) throw notFound(`entry ${entryUid} doesnt exists`);
+  return deleteEntry(ctx, d, entry);
+}
+
+/** Directory.delete: the path must designate exactly one entry (a folder path lists many). */
+function deleteByPath(ctx: Ctx, d: DomainState, path: string): { id: string } {
+  requireDirectoryRead(ctx, d);
+  const found = entriesAtPath(d, path);
+  if (found.length === 0) throw notFound(`entry ${path} doesnt exists`);
+  if (found.length > 1) throw new ServerFault("INVALID_QUERY", `entry ${path} has children`);
+  return deleteEntry(ctx, d, found[0]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,6 +474,16 @@ export function register(r: Router): void {
     const path = ctx.text();
     if (path === null) throw npe();
     return entriesAtPath(d, path)[0]?.value ?? null;
+  });
+
+  // getEntries: the entries at a path minus the one whose own path it is (a folder path lists its
+  // entries, an entry path lists nothing).
+  r.post(`${base}/_childs`, (ctx) => {
+    const d = domainOf(ctx);
+    requireDirectoryRead(ctx, d);
+    const path = ctx.text();
+    if (path === null) throw npe();
+    return entriesAtPath(d, path).filter((e) => e.value.path !== path).map((e) => e.value);
   });
 
   r.get(`${base}/entry-uid/{entryUid}`, (ctx) => {
@@ -496,12 +528,14 @@ export function register(r: Router): void {
     return { ...structuredClone(entry.item), value: cardOf(d, entry) };
   });
 
+  // The stored photo only: null (204) for an entry that has none (DirEntryStoreService.getPhoto).
   r.get(`${base}/entry-uid/{entryUid}/photo`, (ctx) => {
-    const d = domainOf(ctx);
-    return new PngResult(storedPhoto(d, ctx.params.entryUid));
+    const photo = rawPhoto(domainOf(ctx), ctx.params.entryUid);
+    return photo ? new PngResult(photo) : null;
   });
 
-  // The icon of an unknown entry is null (204); the emulator serves the photo as the icon.
+  // The icon goes through the kind's handler, which falls back to a default image: only an
+  // unknown entry is null (204). The emulator serves the photo as the icon (no 22×22 resampling).
   r.get(`${base}/entry-uid/{entryUid}/icon`, (ctx) => {
     const d = domainOf(ctx);
     if (!findDirEntry(d, ctx.params.entryUid)) return null;
@@ -512,4 +546,7 @@ export function register(r: Router): void {
     startXfer(ctx, domainOf(ctx), ctx.params.entryUid, ctx.params.serverUid));
 
   r.delete(`${base}/_byentryuid/{entryUid}`, (ctx) => deleteByEntryUid(ctx, domainOf(ctx), ctx.params.entryUid));
+
+  // `{path}` is one segment: its slashes travel percent-encoded (`acme.test%2Fmailshares%2F<uid>`).
+  r.delete(`${base}/{path}`, (ctx) => deleteByPath(ctx, domainOf(ctx), ctx.params.path));
 }

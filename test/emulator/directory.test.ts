@@ -108,10 +108,20 @@ describe("IDirectory reads", () => {
     expect((await emu.api("GET", `${dir}/nobody/_vcard`)).status).toBe(204);
   });
 
-  it("serves entry photos (blank PNG without one) and icons (204 for an unknown entry)", async () => {
-    const blank = await fetch(`${emu.url}${dir}/entry-uid/${user("erin")}/photo`, { headers: { Accept: "image/png" } });
-    expect(blank.headers.get("content-type")).toBe("image/png");
-    expect(Buffer.from(await blank.arrayBuffer()).equals(BLANK_PNG)).toBe(true);
+  it("answers 204 for the photo of an entry that never had one; its icon is the kind's default image", async () => {
+    const none = await fetch(`${emu.url}${dir}/entry-uid/${user("erin")}/photo`, { headers: { Accept: "image/png" } });
+    expect(none.status).toBe(204);
+    expect((await emu.api("GET", `${dir}/entry-uid/${noreply}/photo`)).status).toBe(204);
+    expect((await emu.api("GET", `${dir}/entry-uid/nobody/photo`)).status).toBe(204);
+    const icon = await fetch(`${emu.url}${dir}/entry-uid/${noreply}/icon`, { headers: { Accept: "image/png" } });
+    expect(icon.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await icon.arrayBuffer()).equals(BLANK_PNG)).toBe(true);
+    // IMailshare / IUser photos fall back to the default image.
+    const msPhoto = await fetch(`${emu.url}/api/mailshares/acme.test/${noreply}/photo`, { headers: { Accept: "image/png" } });
+    expect(Buffer.from(await msPhoto.arrayBuffer()).equals(BLANK_PNG)).toBe(true);
+  });
+
+  it("serves a stored photo and its icon; an unknown entry's icon is 204", async () => {
 
     const headers = { "Content-Type": "application/octet-stream" };
     await emu.api("POST", `/api/mailshares/acme.test/${noreply}/photo`, { body: BLANK_PNG, headers });
@@ -123,6 +133,30 @@ describe("IDirectory reads", () => {
     expect((await emu.api("GET", `${dir}/${noreply}/_vcard`)).json.value.identification.photo).toBe(true);
     expect((await emu.api("GET", `${dir}/entry-uid/${noreply}/icon`, { headers: { Accept: "image/png" } })).status).toBe(200);
     expect((await emu.api("GET", `${dir}/entry-uid/nobody/icon`)).status).toBe(204);
+  });
+});
+
+describe("IDirectory getEntries (_childs)", () => {
+  const childs = (path: string, key?: string) => emu.api("POST", `${dir}/_childs`, { body: JSON.stringify(path), key });
+
+  it("lists the entries under a folder path as DirEntry, without the entry the path names itself", async () => {
+    const users = await childs("acme.test/users");
+    expect(users.status).toBe(200);
+    expect(users.json.every((e: any) => e.kind === "USER")).toBe(true);
+    expect(users.json.map((e: any) => e.entryUid)).toContain(user("alice"));
+    expect(users.json[0].uid).toBeUndefined(); // DirEntry, not ItemValue
+    const all = (await childs("acme.test")).json;
+    expect(all.some((e: any) => e.kind === "DOMAIN")).toBe(false);
+    expect(all.some((e: any) => e.kind === "ORG_UNIT")).toBe(true);
+    expect((await childs(`acme.test/mailshares/${noreply}`)).json).toEqual([]);
+    // Only the third part of an entry path is looked at.
+    expect((await childs(`x/y/${noreply}`)).json.map((e: any) => e.entryUid)).toEqual([noreply]);
+    expect((await childs("acme.test/nothing")).json).toEqual([]);
+  });
+
+  it("needs Read on the directory and a body", async () => {
+    expect((await childs("acme.test/users", betaAdminKey)).status).toBe(403);
+    expect((await emu.api("POST", `${dir}/_childs`)).json.errorType).toBe("NullPointerException");
   });
 });
 
@@ -256,6 +290,21 @@ describe("IDirectory deleteByEntryUid", () => {
     expect(final).toMatchObject({ state: "Success", result: '""' });
     expect((await emu.api("GET", "/api/mailshares/acme.test/ms-bye/complete")).status).toBe(204);
     expect((await emu.api("GET", `${dir}/entry-uid/ms-bye`)).status).toBe(204);
+  });
+
+  it("deletes by path: one percent-encoded segment, 404 when nothing is there, INVALID_QUERY for a folder", async () => {
+    expect((await createShare("ms-bypath", mailshareBody("bypath"))).status).toBe(200);
+    const r = await emu.api("DELETE", `${dir}/${encodeURIComponent("acme.test/mailshares/ms-bypath")}`);
+    expect(r.status).toBe(200);
+    expect(await waitTask(emu.api, r.json.id)).toMatchObject({ state: "Success", result: '""' });
+    expect((await emu.api("GET", `${dir}/entry-uid/ms-bypath`)).status).toBe(204);
+    const unknown = await emu.api("DELETE", `${dir}/${encodeURIComponent("acme.test/mailshares/nobody")}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.message).toBe("entry acme.test/mailshares/nobody doesnt exists");
+    const folder = await emu.api("DELETE", `${dir}/${encodeURIComponent("acme.test/users")}`);
+    expect(folder.status).toBe(500);
+    expect(folder.json).toMatchObject({ errorCode: "INVALID_QUERY", message: "entry acme.test/users has children" });
+    expect((await emu.api("DELETE", `${dir}/${encodeURIComponent(`acme.test/mailshares/${noreply}`)}`, { key: bobKey })).status).toBe(403);
   });
 
   it("checks the mailshare roles, 404s on unknown entries, and does not emulate user deletion", async () => {
