@@ -8,7 +8,7 @@ import { declareMailshare, type ResourceDeclaration } from "../providers/declara
 import {
   Mailshare, MailshareAcl, MailshareAliases, MailshareAutoReply, MailshareFilters, MailshareIdentity, MailshareMaintenance,
 } from "../providers";
-import type { ResourceKind } from "../providers/stub";
+import { KINDS, type ResourceKind } from "../providers/kinds";
 
 type SubResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -16,8 +16,6 @@ const SUB_RESOURCES: Record<Exclude<ResourceKind, "Mailshare">, SubResourceClass
   MailshareAliases, MailshareAcl, MailshareAutoReply, MailshareFilters, MailshareIdentity, MailshareMaintenance,
 };
 
-/** Parts that exist exactly as long as their mailshare (the others come and go with the YAML lists). */
-const ALWAYS_DECLARED = new Set<ResourceKind>(["MailshareAliases", "MailshareAcl", "MailshareAutoReply", "MailshareFilters"]);
 
 export interface MailshareSummary {
   uid: pulumi.Output<string>;
@@ -41,10 +39,13 @@ export function declareStack(mailshares: readonly DesiredMailshare[]): StackOutp
     // An adopted mailshare keeps its own uid, known only once it is read: pass the output then;
     // otherwise the deterministic uid, so that previews show real values.
     const uid: pulumi.Input<string> = m.adopt ? mailshare.uid : (parts[0].inputs.mailshare as string);
-    // Identities use the mailshare's addresses, aliases included: they come after the aliases.
-    const aliases = declarePart(parts.find((p) => p.kind === "MailshareAliases")!, mailshare, uid, retain, []);
-    for (const part of parts) {
-      if (part.kind !== "MailshareAliases") declarePart(part, mailshare, uid, retain, part.kind === "MailshareIdentity" ? [aliases] : []);
+    // Each part after the parts of earlier phases (providers/kinds.ts): identities may use an alias,
+    // maintenance works on the mailbox as configured.
+    const declared: { phase: number; resource: pulumi.CustomResource }[] = [];
+    for (const part of [...parts].sort((a, b) => KINDS[a.kind].phase - KINDS[b.kind].phase)) {
+      const phase = KINDS[part.kind].phase;
+      const after = declared.filter((d) => d.phase < phase).map((d) => d.resource);
+      declared.push({ phase, resource: declarePart(part, mailshare, uid, retain, after) });
     }
     out[main.name] = { uid: mailshare.uid, addresses: mailshare.addresses, deletionPolicy: m.deletionPolicy, resources: 1 + parts.length };
     total += 1 + parts.length;
@@ -61,6 +62,6 @@ function declarePart(
     parent: mailshare,
     dependsOn: [mailshare, ...after],
     deletedWith: mailshare,
-    retainOnDelete: retain && ALWAYS_DECLARED.has(part.kind),
+    retainOnDelete: retain && KINDS[part.kind].lifetime === "mailshare",
   });
 }

@@ -6,7 +6,7 @@ import type { CheckFailure, DiffResult } from "@pulumi/pulumi/dynamic";
 import { configureFromPulumi } from "./connection";
 import { detailedDiff, diffValues, type Change, type ListKeys } from "./diff";
 import { clean } from "./validate";
-import type { ResourceKind } from "./stub";
+import { KINDS, type ResourceKind } from "./kinds";
 
 export type Props = Record<string, unknown>;
 
@@ -39,8 +39,6 @@ export interface KindDefinition<I extends Props, O extends Props = Props> {
   read(id: string, props: I & Partial<O>): Promise<{ inputs: I; outs: O } | null>;
   update(id: string, olds: I & Partial<O>, news: I): Promise<O>;
   delete(id: string, props: I & Partial<O>): Promise<void>;
-  /** Property changes that need a replacement (none for a mailshare: mail is never lost by accident). */
-  replaceOn?: readonly (keyof I & string)[];
 }
 
 /** A provider that also exposes field-level changes and its definition (for the CLI's plan). */
@@ -86,7 +84,7 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
     async diff(_id, olds, news): Promise<DiffResult & { detailedDiff?: Record<string, unknown> }> {
       const found = changes(olds, news);
       const top = new Set(found.map((c) => c.path.split(/[.[]/)[0]));
-      const replaces = (def.replaceOn ?? []).filter((k) => top.has(k));
+      const replaces = KINDS[def.kind].replaceOn.filter((k) => top.has(k));
       return {
         changes: found.length > 0,
         replaces,

@@ -6,7 +6,7 @@
 import type { DesiredMailshare, MaintenanceOperation } from "../desired/model";
 import { MAINTENANCE_OPERATIONS } from "../desired/model";
 import { mailshareUid } from "./ids";
-import type { ResourceKind } from "./stub";
+import type { ResourceKind } from "./kinds";
 import type { Props } from "./base";
 
 export interface ResourceDeclaration {

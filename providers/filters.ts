@@ -89,7 +89,6 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
   inputKeys: ["domain", "mailshare", ...OWNED],
   // Names are unique per mailshare (checked), and read results get distinct ones (filter-rules.ts).
   listKeys: { filters: (f: Filter) => f.name },
-  replaceOn: ["domain", "mailshare"],
 
   async check(news) {
     const resolved = resolveDomain(news.domain);

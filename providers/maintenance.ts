@@ -227,9 +227,6 @@ const isOperation = (v: unknown): v is MaintenanceOperation => MAINTENANCE_OPERA
 export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceInputs, MailshareMaintenanceOutputs>({
   kind: "MailshareMaintenance",
   inputKeys: ["domain", "mailshare", "operation", "trigger"],
-  // Another mailshare or operation is another action: it runs as a new one (deleting the old one
-  // undoes nothing).
-  replaceOn: ["domain", "mailshare", "operation"],
 
   async check(news) {
     const resolved = resolveDomain(news.domain);

@@ -1,6 +1,6 @@
 // Every resource kind's real provider, by kind name: what the serialized stubs load at run time
 // (stub.ts) and what the CLI drives directly.
-import type { ResourceKind } from "./stub";
+import type { ResourceKind } from "./kinds";
 import type { BmshareProvider } from "./base";
 import { mailshareProvider } from "./mailshare";
 import { mailshareAliasesProvider } from "./aliases";

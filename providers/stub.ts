@@ -12,10 +12,7 @@
 // captured by the functions below, no `this`, nothing secret.
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Resource kinds, as in the type token `pulumi-nodejs:dynamic/bluemind:<Kind>`. */
-export type ResourceKind =
-  | "Mailshare" | "MailshareAliases" | "MailshareAcl" | "MailshareAutoReply" | "MailshareFilters"
-  | "MailshareIdentity" | "MailshareMaintenance";
+import type { ResourceKind } from "./kinds";
 
 /** Loads `providers/registry.ts` of the project that runs the program (or BMSHARE_HOME). */
 function loadRegistry(): Record<string, pulumi.dynamic.ResourceProvider> {

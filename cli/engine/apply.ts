@@ -5,9 +5,8 @@
 // is not written again. Parts of a mailshare the plan creates are not checked (nothing could be
 // edited before the mailshare existed; the Mailshare's own check covers one created meanwhile).
 //
-// Order within a mailshare: identities to delete first (before its addresses change), then the
-// Mailshare itself, its aliases, then sharing, auto-reply, filters and identities, and maintenance
-// last (it works on the mailbox as configured). When one change fails, the mailshare's later
+// Order within a mailshare: the kinds' write phases (providers/kinds.ts) — identities to delete,
+// the Mailshare itself, its aliases, then sharing, auto-reply, filters and identities, maintenance last. When one change fails, the mailshare's later
 // changes are not attempted (they may depend on it); other mailshares go on. A refused Mailshare or
 // aliases change stops the later ones too (they may use its addresses); the other parts are
 // independent of each other. An address refused
@@ -17,7 +16,7 @@
 // idempotent, so running `apply` again converges from wherever this one stopped.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PROVIDERS } from "../../providers/registry";
-import type { ResourceKind } from "../../providers/stub";
+import { writePhase } from "../../providers/kinds";
 import type { MailsharePlan, Plan, ResourcePlan } from "./model";
 import { runPool } from "./pool";
 import { freshness } from "./freshness";
@@ -51,17 +50,7 @@ export interface ApplyOutcome {
   interrupted: boolean;
 }
 
-const PHASES: Record<ResourceKind, number> = {
-  Mailshare: 1,
-  MailshareAliases: 2,
-  MailshareAcl: 3,
-  MailshareAutoReply: 3,
-  MailshareFilters: 3,
-  MailshareIdentity: 3,
-  MailshareMaintenance: 4,
-};
-
-const phaseOf = (r: ResourcePlan) => (r.kind === "MailshareIdentity" && r.action === "delete" ? 0 : PHASES[r.kind]);
+const phaseOf = (r: ResourcePlan) => writePhase(r.kind, r.action);
 
 /** The changes of one mailshare, in the order they must be applied. */
 export function orderedChanges(m: MailsharePlan): ResourcePlan[] {

@@ -3,7 +3,7 @@
 // unmanaged (on the server, not in the files: undeclared mailshares, undeclared identities), and
 // unreadable (a read failed: whether it drifted is unknown, and it is never reported as absent).
 import type { Change } from "../../providers/diff";
-import type { ResourceKind } from "../../providers/stub";
+import type { ResourceKind } from "../../providers/kinds";
 import { formatChange, indent, plural } from "./format";
 import type { Plan, TextDiff } from "./model";
 import { JSON_VERSION, jsonChange } from "./render";

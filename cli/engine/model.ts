@@ -6,7 +6,7 @@ import { ReportedFailure } from "../command";
 import type { Declaration } from "../../desired/model";
 import type { Change } from "../../providers/diff";
 import type { Props } from "../../providers/base";
-import type { ResourceKind } from "../../providers/stub";
+import type { ResourceKind } from "../../providers/kinds";
 
 export type Action = "create" | "update" | "delete" | "unchanged";
 

@@ -3,7 +3,7 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import { stringify } from "yaml";
 import type { Props } from "../../providers/base";
-import type { ResourceKind } from "../../providers/stub";
+import type { ResourceKind } from "../../providers/kinds";
 import type { TextDiff } from "./model";
 
 interface LongText {

@@ -8,7 +8,7 @@ import { declareMailshare, type ResourceDeclaration } from "../../providers/decl
 import { identityId, mailshareUid } from "../../providers/ids";
 import { managementMarks } from "../../providers/support";
 import type { BmshareProvider, Props } from "../../providers/base";
-import type { ResourceKind } from "../../providers/stub";
+import type { ResourceKind } from "../../providers/kinds";
 import { normaliseMailshare } from "../../desired/normalise";
 import { SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type DeletionPolicy, type DesiredMailshare, type Identity } from "../../desired/model";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";

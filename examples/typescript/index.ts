@@ -8,11 +8,15 @@ import {
 } from "../../providers";
 
 const domain = "acme.test";
+// The owner recorded on each mailshare (the CLI deletes only mailshares of the owners of the files
+// it is given): the YAML file's default owner, so this program and `bmshare -f examples/mailshares.yaml`
+// manage the same mailshares as one owner.
+const owner = "examples/mailshares.yaml";
 
 /** A mailshare and the parts every mailshare has, wired like the YAML program does. */
 function mailshare(name: string, args: Omit<ConstructorParameters<typeof Mailshare>[1], "name" | "domain">) {
   const retain = (args.deletionPolicy ?? "retain") === "retain";
-  const ms = new Mailshare(`${domain}/${name}`, { domain, name, ...args }, { retainOnDelete: retain });
+  const ms = new Mailshare(`${domain}/${name}`, { domain, name, owner, ...args }, { retainOnDelete: retain });
   const opts = (always: boolean, after: pulumi.Resource[] = []): pulumi.CustomResourceOptions =>
     ({ parent: ms, dependsOn: [ms, ...after], deletedWith: ms, retainOnDelete: retain && always });
   let aliasesResource: MailshareAliases | undefined;
