@@ -90,19 +90,27 @@ export function checkMailboxName(d: DomainState, name: string, selfUid: string, 
   if (clash) throw alreadyExists(`Mail name: ${name} already used`);
 }
 
-/** Validation of one entry's own address list: one default, no duplicates, allAliases local parts. */
+/**
+ * MailboxValidator.validateEmailsListIntegrity: one pass in list order, so the address named is
+ * the later one of a clash. A second default names itself and the first default; a local part
+ * seen before clashes when this address or the last one seen with that local part is allAliases.
+ */
 export function checkOwnEmails(emails: Email[]): void {
-  if (emails.filter((e) => e.isDefault).length > 1) throw alreadyExists("more than one default address");
   const seen = new Set<string>();
+  const allAliasesByLocal = new Map<string, boolean>();
+  let defaultAddress: string | null = null;
   for (const e of emails) {
+    if (e.isDefault && defaultAddress !== null) {
+      throw alreadyExists(`There is more than one default address (at least ${e.address} and ${defaultAddress})`);
+    }
+    if (e.isDefault) defaultAddress = e.address;
     if (seen.has(e.address)) throw alreadyExists(`${e.address} is duplicate`);
     seen.add(e.address);
-  }
-  for (const e of emails) {
-    if (!e.allAliases) continue;
     const local = e.address.split("@")[0];
-    const other = emails.find((o) => o !== e && o.address.split("@")[0] === local);
-    if (other) throw alreadyExists(`${other.address} is duplicate`);
+    if (allAliasesByLocal.has(local) && (allAliasesByLocal.get(local) || e.allAliases)) {
+      throw alreadyExists(`${e.address} is duplicate`);
+    }
+    allAliasesByLocal.set(local, e.allAliases);
   }
 }
 

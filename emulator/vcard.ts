@@ -1,9 +1,73 @@
-// The directory card of a mailshare as the server rewrites it (MailshareVCardSanitizer,
-// AbstractVCardAdapter; bluemind-api.md §3.5 and §4.9).
+// The directory card of a mailshare as the server rewrites it: MailshareVCardSanitizer, then
+// VCardSanitizer, then MailshareVCardAdapter / AbstractVCardAdapter (bluemind-api.md §3.5, §4.9).
 import { emptyVCard, type Email, type VCard } from "./model";
 import type { DomainState } from "./store";
+import { npe } from "./faults";
 
 const isBlank = (s: unknown) => typeof s !== "string" || s.trim() === "";
+/** Guava's Strings.isNullOrEmpty: whitespace is not empty. */
+const isNullOrEmpty = (s: unknown) => s === null || s === undefined || s === "";
+
+/** VCard.Communications.Email.defaultEmail: a `default` parameter valued `true` (any case). */
+function isDefaultCardEmail(mail: any): boolean {
+  const parameters = mail.parameters === undefined ? [] : mail.parameters;
+  if (!Array.isArray(parameters)) throw npe();
+  return parameters.some((p: any) => {
+    if (!p || typeof p.label !== "string" || typeof p.value !== "string") throw npe();
+    return p.label.toLowerCase() === "default" && p.value.toLowerCase() === "true";
+  });
+}
+
+/**
+ * VCardSanitizer's formatted name built from the card: given, additional and family names (each
+ * trimmed in the card as a side effect, like the server does), else the prefix, else the suffix;
+ * for an individual card the company, else the default card email (the last one when none is
+ * marked default). Null when there is nothing to build from.
+ */
+function nameFromCard(card: any): string | null {
+  const n = card.identification.name;
+  const names: string[] = [];
+  for (const key of ["givenNames", "additionalNames", "familyNames"] as const) {
+    if (isNullOrEmpty(n[key])) continue;
+    n[key] = String(n[key]).trim();
+    names.push(n[key]);
+  }
+  for (const key of ["prefixes", "suffixes"] as const) {
+    if (isNullOrEmpty(n[key])) continue;
+    n[key] = String(n[key]).trim();
+    if (names.length === 0) names.push(n[key]);
+  }
+  const individual = card.kind === "individual";
+  const company = card.organizational?.org?.company;
+  if (names.length === 0 && individual && !isNullOrEmpty(company)) names.push(company);
+  if (names.length === 0 && individual) {
+    let address: string | null = null;
+    for (const mail of card.communications?.emails ?? []) {
+      address = mail?.value ?? null;
+      if (isDefaultCardEmail(mail)) break;
+    }
+    if (address !== null) names.push(address);
+  }
+  return names.length > 0 ? names.join(" ") : null;
+}
+
+/**
+ * The formatted name, in the order the server fills it. On update MailshareVCardSanitizer first
+ * puts the mailshare name into a null or empty one; then VCardSanitizer fills a blank one from the
+ * card; last MailshareVCardAdapter puts the mailshare name into a still null one. So on create a
+ * blank name is built from the card before the mailshare name is used, and an empty or whitespace
+ * one with nothing to build from stays as sent.
+ */
+function sanitizeFormattedName(card: any, name: string, create: boolean): void {
+  if (!card.identification || typeof card.identification !== "object") card.identification = emptyVCard().identification;
+  const id = card.identification;
+  if (!id.formatedName || typeof id.formatedName !== "object") id.formatedName = { value: null, parameters: [] };
+  if (!id.name || typeof id.name !== "object") id.name = emptyVCard().identification.name;
+  if (!create && isNullOrEmpty(id.formatedName.value)) id.formatedName = { value: name, parameters: [] };
+  const built = nameFromCard(card);
+  if (built !== null && isBlank(id.formatedName.value)) id.formatedName = { value: built, parameters: [] };
+  if (id.formatedName.value === null || id.formatedName.value === undefined) id.formatedName = { value: name, parameters: [] };
+}
 
 /** Deep-merges a client card over the all-parts-present default, so every part exists on output. */
 function withDefaults(base: any, given: any): any {
@@ -33,13 +97,16 @@ function cleanParameters(node: any): void {
   }
 }
 
-/** The card as stored for mailshare `uid` named `name` with addresses `emails`. */
-export function storedCard(d: DomainState, uid: string, name: string, emails: Email[], given: VCard | null): VCard {
+/** The card as stored for mailshare `uid` named `name` with addresses `emails`, on create or update. */
+export function storedCard(
+  d: DomainState, uid: string, name: string, emails: Email[], given: VCard | null, create: boolean,
+): VCard {
   const card = withDefaults(emptyVCard(), structuredClone(given ?? {}));
+  // Before the parameters are cleaned and the card emails replaced: the server builds the name first.
+  sanitizeFormattedName(card, name, create);
   cleanParameters(card);
   card.kind = "individual";
   card.source = `bm://${d.item.uid}/mailshares/${uid}`;
-  if (isBlank(card.identification.formatedName?.value)) card.identification.formatedName = { value: name, parameters: [] };
   card.identification.photo = false;
   card.identification.photoBinary = null;
   card.communications.emails = cardEmails(d, emails);
@@ -75,8 +142,8 @@ function cardEmails(d: DomainState, emails: Email[]): any[] {
   return out;
 }
 
-/** The display name of a card (formatted name), or the fallback. */
+/** The display name of a card (MailshareDirEntryAdapter.getSummary): the formatted name unless null. */
 export function cardDisplayName(card: VCard, fallback: string): string {
   const v = card?.identification?.formatedName?.value;
-  return isBlank(v) ? fallback : v;
+  return v === null || v === undefined ? fallback : v;
 }

@@ -85,12 +85,12 @@ function prepare(store: Store, d: DomainState, uid: string, input: MailshareInpu
   const card = input.card ?? (previous ? previous.value.card : null);
   // 4. MailshareValidator, on the raw input before any lower-casing.
   const name = input.name;
-  if (name === null || name.trim() === "" || !isEmail(`${name}@test.com`)) {
-    throw invalid(`${name} is not mailbox compatible`);
-  }
-  if (input.routing === null) throw invalid("routing must be set");
+  if (name === null || name.trim() === "") throw invalid("Mailshare.name must be set ");
+  if (!isEmail(`${name}@test.com`)) throw invalid(`Mailshare.name (${name}) is not mailbox compatible`);
+  if (input.routing === null) throw invalid("Mailshare.routing must be set");
   if (input.emails === null) throw new JavaException("NullPointerException");
   for (const e of input.emails) {
+    if (e.address === null) throw new JavaException("NullPointerException");
     if (!isEmail(e.address)) throw invalid(`Invalid email address: '${e.address}'`);
   }
   // 5. Sanitizer: addresses trimmed and lower-cased; quota defaults from the domain settings.
@@ -100,27 +100,30 @@ function prepare(store: Store, d: DomainState, uid: string, input: MailshareInpu
     const dflt = quotaSetting(d, "mailbox_default_publicfolder_quota") || quotaSetting(d, "mailbox_max_publicfolder_quota");
     quota = dflt || null;
   }
-  // 6. Mailbox validator.
-  checkMailboxName(d, name, uid, previous === null);
-  if (input.routing === "external" && !d.settings.mail_routing_relay) {
+  // 6. MailboxValidator, in its order: routing (the relay setting only has to exist), name,
+  // addresses, data location (blank after trimming = unset; the lookups use it untrimmed), quota.
+  if (input.routing === "external" && !Object.hasOwn(d.settings, "mail_routing_relay")) {
     throw unknownFault("Cannot set external routing, relay host is not configured");
   }
-  checkOwnEmails(emails);
-  checkEmailsFree(store, d, uid, name, emails);
-  if (!dataLocation) throw invalid("Datalocation must be set");
-  if (!store.state.servers[dataLocation]) throw invalid(`Datalocation ${dataLocation} must exist and be a mail server`);
+  checkMailboxName(d, name, uid, previous === null);
+  if (emails.length > 0) {
+    checkOwnEmails(emails);
+    checkEmailsFree(store, d, uid, name, emails);
+  }
+  if (dataLocation === null || dataLocation.trim() === "") throw invalid("Datalocation must be set");
+  if (!store.state.servers[dataLocation]) throw invalid(`Datalocation ${dataLocation} must exist for mailbox ${name}`);
   if (!imapServers(store, d.item.uid).includes(dataLocation)) {
-    throw invalid(`Datalocation ${dataLocation} is not assigned to ${d.item.uid} with tag mail/imap`);
+    throw invalid(`Datalocation ${dataLocation} not assigned to: ${d.item.uid} as mail/imap`);
   }
   const max = quotaSetting(d, "mailbox_max_publicfolder_quota");
   if (max !== 0 && (quota === null || quota === 0 || quota > max)) {
-    throw invalid(`Invalid quota ${quota}: must be less than ${Math.floor(max / 1024)} MiB`);
+    throw invalid(`Invalid quota for ${uid}. Quota must be less than ${Math.floor(max / 1024)} MiB`);
   }
   // An unknown org unit is silently stored as null (outer join in the directory store).
   const orgUnitUid = input.orgUnitUid && d.orgUnits[input.orgUnitUid] ? input.orgUnitUid : null;
   return {
     name, routing: input.routing, quota, emails, hidden: input.hidden, archived: input.archived, system: input.system,
-    orgUnitUid, dataLocation, card: storedCard(d, uid, name, emails, card),
+    orgUnitUid, dataLocation, card: storedCard(d, uid, name, emails, card, previous === null),
   };
 }
 

@@ -118,7 +118,9 @@ describe("IMailshare validation, in the server's order", () => {
       name: "twodef", routing: "internal",
       emails: [{ address: "a1@acme.test", isDefault: true }, { address: "a2@acme.test", isDefault: true }],
     });
-    expect(twoDefaults).toMatchObject({ errorCode: "ALREADY_EXISTS", message: "more than one default address" });
+    expect(twoDefaults).toMatchObject({
+      errorCode: "ALREADY_EXISTS", message: "There is more than one default address (at least a2@acme.test and a1@acme.test)",
+    });
     const dup = await fault("v13", {
       name: "dup", routing: "internal", emails: [{ address: "d@acme.test" }, { address: "d@acme.test" }],
     });
@@ -226,7 +228,122 @@ describe("IMailshare update is a full replace", () => {
     const card = (await get("ms-card")).json.value.card;
     expect(card.communications.emails.map((e: any) => e.value)).toEqual(["cardbox@acme.test", "cardbox@acme-corp.test"]);
     expect(card.communications.tels[0].parameters).toEqual([{ label: "TYPE", value: "work" }]);
-    expect(card.identification.formatedName.value).toBe("cardbox");
+    // Without a formatted name, the card email sent is what the name is built from (VCardSanitizer).
+    expect(card.identification.formatedName.value).toBe("ignored@elsewhere.test");
+  });
+});
+
+describe("IMailshare card formatted name (VCardSanitizer, MailshareVCardSanitizer)", () => {
+  const fn = async (uid: string) => (await get(uid)).json.value.card.identification.formatedName.value;
+  const named = (parts: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    identification: { formatedName: { value: "  ", parameters: [] }, name: parts }, ...extra,
+  });
+
+  it("on create builds a blank one from given, additional and family names (trimmed) before the mailshare name", async () => {
+    await create("fn-1", { ...mailshareBody("fn-one"), card: named({ givenNames: " Service ", additionalNames: "Client", familyNames: "Desk", prefixes: "Dr" }) });
+    expect(await fn("fn-1")).toBe("Service Client Desk");
+    expect((await get("fn-1")).json.value.card.identification.name.givenNames).toBe("Service");
+    expect((await get("fn-1")).json.displayName).toBe("Service Client Desk");
+    expect((await emu.api("GET", `/api/directory/acme.test/entry-uid/fn-1`)).json.displayName).toBe("Service Client Desk");
+  });
+
+  it("falls back to the prefix, then the suffix, then the company, then a card email", async () => {
+    await create("fn-2", { ...mailshareBody("fn-two"), card: named({ prefixes: " Dr ", suffixes: "Jr" }) });
+    expect(await fn("fn-2")).toBe("Dr");
+    await create("fn-3", { ...mailshareBody("fn-three"), card: named({ suffixes: "Jr" }) });
+    expect(await fn("fn-3")).toBe("Jr");
+    await create("fn-4", { ...mailshareBody("fn-four"), card: named({}, { organizational: { org: { company: "ACME" } } }) });
+    expect(await fn("fn-4")).toBe("ACME");
+    const emails = [
+      { value: "first@card.test", parameters: [] },
+      { value: "Marked@Card.test", parameters: [{ label: "Default", value: "TRUE" }] },
+      { value: "last@card.test", parameters: [] },
+    ];
+    await create("fn-5", { ...mailshareBody("fn-five"), card: named({}, { communications: { emails } }) });
+    expect(await fn("fn-5")).toBe("Marked@Card.test");
+    await create("fn-6", { ...mailshareBody("fn-six"), card: named({}, { communications: { emails: [emails[0], emails[2]] } }) });
+    expect(await fn("fn-6")).toBe("last@card.test");
+  });
+
+  it("uses the mailshare name when nothing else is there; an empty or blank name is kept on create", async () => {
+    await create("fn-7", { ...mailshareBody("fn-seven"), card: { explanatory: { note: "x" } } });
+    expect(await fn("fn-7")).toBe("fn-seven");
+    await create("fn-8", { ...mailshareBody("fn-eight"), card: named({}) });
+    expect(await fn("fn-8")).toBe("  ");
+    await create("fn-9", { ...mailshareBody("fn-nine"), card: { identification: { formatedName: { value: "", parameters: [] } } } });
+    expect(await fn("fn-9")).toBe("");
+  });
+
+  it("on update puts the mailshare name first into an empty one, and builds only a whitespace one", async () => {
+    await create("fn-10", mailshareBody("fn-ten"));
+    const parts = { givenNames: "Built", familyNames: "Name" };
+    await emu.api("POST", `${base}/fn-10`, { body: { ...mailshareBody("fn-ten"), card: { identification: { formatedName: { value: "" }, name: parts } } } });
+    expect(await fn("fn-10")).toBe("fn-ten");
+    await emu.api("POST", `${base}/fn-10`, { body: { ...mailshareBody("fn-ten"), card: named(parts) } });
+    expect(await fn("fn-10")).toBe("Built Name");
+    await emu.api("POST", `${base}/fn-10`, { body: { ...mailshareBody("fn-ten"), card: { identification: { name: parts } } } });
+    expect(await fn("fn-10")).toBe("fn-ten");
+  });
+});
+
+describe("IMailboxValidator: one pass in list order, then the data location", () => {
+  const fault = async (uid: string, body: unknown) => {
+    const r = await create(uid, body);
+    expect(r.status).toBe(500);
+    return r.json;
+  };
+
+  it("names the later address of a local-part clash with an all-domains address", async () => {
+    const r = await fault("mv-1", {
+      name: "mv-one", routing: "internal", emails: [
+        { address: "mv@acme.test", isDefault: true }, { address: "mv@acme-corp.test" }, { address: "mv@beta.test", allAliases: true },
+      ],
+    });
+    expect(r).toMatchObject({ errorCode: "ALREADY_EXISTS", message: "mv@beta.test is duplicate" });
+    // The first problem in list order wins: a duplicate before a second default.
+    const first = await fault("mv-2", {
+      name: "mv-two", routing: "internal", emails: [
+        { address: "x@acme.test", isDefault: true }, { address: "x@acme.test" }, { address: "y@acme.test", isDefault: true },
+      ],
+    });
+    expect(first.message).toBe("x@acme.test is duplicate");
+  });
+
+  it("trims the data location before the must-be-set check; exact messages for unknown and unassigned servers", async () => {
+    expect(await fault("mv-3", { ...mailshareBody("mv-three"), dataLocation: "   " })).toMatchObject({
+      errorCode: "INVALID_PARAMETER", message: "Datalocation must be set",
+    });
+    expect((await fault("mv-4", { ...mailshareBody("mv-four"), dataLocation: "nowhere" })).message)
+      .toBe("Datalocation nowhere must exist for mailbox mv-four");
+    const mail3 = stableUid("server", "mail-3");
+    expect((await fault("mv-5", { ...mailshareBody("mv-five"), dataLocation: mail3 })).message)
+      .toBe(`Datalocation ${mail3} not assigned to: acme.test as mail/imap`);
+    const core = stableUid("server", "core");
+    expect((await fault("mv-6", { ...mailshareBody("mv-six"), dataLocation: core })).message)
+      .toBe(`Datalocation ${core} not assigned to: acme.test as mail/imap`);
+    expect((await fault("mv-7", { ...mailshareBody("mv-seven"), quota: 0 })).message)
+      .toBe("Invalid quota for mv-7. Quota must be less than 10240 MiB");
+  });
+
+  it("checks external routing before name uniqueness; the relay setting only has to exist", async () => {
+    // beta.test has no relay: an external mailshare named like an existing mailbox fails on the relay.
+    const r = await emu.api("PUT", "/api/mailshares/beta.test/mv-8", { body: { name: "admin", routing: "external" } });
+    expect(r.json).toMatchObject({ errorCode: "UNKNOWN", message: "Cannot set external routing, relay host is not configured" });
+    const internal = await emu.api("PUT", "/api/mailshares/beta.test/mv-9", { body: { name: "admin", routing: "internal" } });
+    expect(internal.json).toMatchObject({ errorCode: "ALREADY_EXISTS", message: "Mail name: admin already used" });
+    const settings = (await emu.api("GET", "/api/domains/beta.test/_settings")).json;
+    await emu.api("PUT", "/api/domains/beta.test/_settings", { body: { ...settings, mail_routing_relay: "" } });
+    try {
+      expect((await emu.api("PUT", "/api/mailshares/beta.test/mv-10", { body: { name: "mv-ten", routing: "external" } })).status).toBe(200);
+    } finally {
+      await emu.api("PUT", "/api/domains/beta.test/_settings", { body: settings });
+    }
+  });
+
+  it("names the mailshare validator's fields in its messages", async () => {
+    expect((await fault("mv-11", { name: " ", routing: "internal" })).message).toBe("Mailshare.name must be set ");
+    expect((await fault("mv-12", { name: "Upper", routing: "internal" })).message).toBe("Mailshare.name (Upper) is not mailbox compatible");
+    expect((await fault("mv-13", { name: "mv-thirteen" })).message).toBe("Mailshare.routing must be set");
   });
 });
 
