@@ -4,7 +4,7 @@
 // address used twice (including BlueMind's allAliases rule: an all-domains address owns its local part
 // on every domain of the domain).
 import type { DesiredStateError, FieldPath, Issue } from "./errors";
-import { formatPath } from "./errors";
+import { formatPath, shorten } from "./errors";
 import type { Address, CanonicalMailshare, RawMailshare, SourceLocation } from "./model";
 import { normaliseAddress, normaliseReference } from "./normalise";
 import { formatDate } from "./dates";
@@ -65,7 +65,7 @@ type MailshareKey = keyof RawMailshare;
 const MAILSHARE_RULES: readonly { reads: readonly MailshareKey[]; check: (raw: RawMailshare, value: CanonicalMailshare) => Issue[] }[] = [
   { reads: ["routing", "email", "aliases"], check: checkRouting },
   { reads: ["identities", "email", "aliases"], check: checkIdentities },
-  { reads: ["autoReply"], check: (_, value) => checkAutoReply(value) },
+  { reads: ["autoReply"], check: checkAutoReply },
   { reads: ["shares"], check: (raw) => checkShares(raw) },
   { reads: ["filters"], check: (raw) => duplicateNames(raw.filters ?? [], "filters", "filter") },
   { reads: ["forwarding", "filters", "email", "aliases"], check: checkForwarding },
@@ -107,8 +107,8 @@ function checkIdentities(raw: RawMailshare, value: CanonicalMailshare): Issue[] 
       issues.push({
         path: ["identities", i, "email"],
         message: known.length === 0
-          ? `expected one of the mailshare's addresses, found "${email}" but the mailshare has none`
-          : `expected one of the mailshare's addresses (${known.join(", ")}), found "${email}"`,
+          ? `expected one of the mailshare's addresses, found "${shorten(email)}" but the mailshare has none`
+          : `expected one of the mailshare's addresses (${known.join(", ")}), found "${shorten(email)}"`,
       });
     }
   });
@@ -119,13 +119,23 @@ function checkIdentities(raw: RawMailshare, value: CanonicalMailshare): Issue[] 
   return issues;
 }
 
-function checkAutoReply(value: CanonicalMailshare): Issue[] {
+function checkAutoReply(raw: RawMailshare, value: CanonicalMailshare): Issue[] {
   const reply = value.autoReply;
-  if (!reply || reply.start === null || reply.end === null || reply.end > reply.start) return [];
-  return [{
-    path: ["autoReply", "end"],
-    message: `expected an end after the start (${formatDate(reply.start)}), found ${formatDate(reply.end)}`,
-  }];
+  if (!reply) return [];
+  const issues: Issue[] = [];
+  if (reply.start !== null && reply.end !== null && reply.end <= reply.start) {
+    issues.push({ path: ["autoReply", "end"], message: `expected an end after the start (${formatDate(reply.start)}), found ${formatDate(reply.end)}` });
+  }
+  // BlueMind's MailFilterValidator refuses an enabled vacation whose subject is null or empty.
+  if (reply.enabled && reply.subject === "") {
+    const given = raw.autoReply?.subject !== undefined;
+    issues.push({
+      path: given ? ["autoReply", "subject"] : ["autoReply"],
+      message: `expected a subject for an enabled automatic reply, found ${given ? "an empty one" : "none"}: ` +
+        "BlueMind refuses an enabled automatic reply without a subject; write one, or set enabled: false",
+    });
+  }
+  return issues;
 }
 
 function checkShares(raw: RawMailshare): Issue[] {
@@ -136,7 +146,7 @@ function checkShares(raw: RawMailshare): Issue[] {
     const key = `${kind} ${normaliseReference(ref)}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
-    else issues.push({ path: ["shares", i, kind], message: `${kind} ${ref} is already shared at shares[${first}]: give each user or group one level` });
+    else issues.push({ path: ["shares", i, kind], message: `${kind} ${shorten(ref)} is already shared at shares[${first}]: give each user or group one level` });
   });
   return issues;
 }
@@ -147,7 +157,7 @@ function duplicateNames(items: readonly { name: string }[], list: string, what: 
   items.forEach((item, i) => {
     const first = seen.get(item.name);
     if (first === undefined) seen.set(item.name, i);
-    else issues.push({ path: [list, i, "name"], message: `${what} name "${item.name}" is already used by ${list}[${first}]: names must be unique within a mailshare` });
+    else issues.push({ path: [list, i, "name"], message: `${what} name "${shorten(item.name)}" is already used by ${list}[${first}]: names must be unique within a mailshare` });
   });
   return issues;
 }
@@ -163,7 +173,7 @@ function checkForwarding(raw: RawMailshare, value: CanonicalMailshare): Issue[] 
   }
   const loop = (address: string, path: FieldPath) => {
     if (isOwnAddress(value, address.toLowerCase())) {
-      issues.push({ path, message: `expected an address other than the mailshare's own, found "${address}" (forwarding to itself loops; BlueMind refuses it)` });
+      issues.push({ path, message: `expected an address other than the mailshare's own, found "${shorten(address)}" (forwarding to itself loops; BlueMind refuses it)` });
     }
   };
   (forwarding?.to ?? []).forEach((address, i) => loop(address, ["forwarding", "to", i]));

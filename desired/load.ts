@@ -5,17 +5,27 @@
 // mistake is reported once, not echoed by every later stage, while the rest is still checked.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DesiredStateInvalid, formatPath, sortErrors, type DesiredStateError, type Issue } from "./errors";
+import { DesiredStateInvalid, formatPath, shorten, sortErrors, type DesiredStateError, type Issue } from "./errors";
 import type { DesiredMailshare, RawFile, RawMailshare } from "./model";
 import { parseYaml, type SourceMap } from "./parse";
 import { validateAgainstSchema } from "./schema";
 import { normaliseMailshare } from "./normalise";
-import { checkAcross, checkMailshare, locate, type MailshareEntry } from "./crosscheck";
-import { checkOnline, type DirectoryLookups } from "./online";
+import { checkAcross, checkMailshare, errorAt, locate, type MailshareEntry } from "./crosscheck";
+import { checkOnline, type DirectoryLookups, type UnverifiedMailshare } from "./online";
+import { checkText, describeFsError, readDesiredFile } from "./files";
+
+export type { UnverifiedMailshare } from "./online";
 
 export interface LoadOptions {
   /** Directory lookups for the server cross-checks; without them only offline checks run. */
   lookups?: DirectoryLookups;
+  /**
+   * What a server cross-check that could not be made (a lookup failed: HTTP 500, a key without
+   * directory rights…) does. `error` (default): one error per affected mailshare, so the load fails.
+   * `report`: the mailshare is left out of `mailshares` and listed in `unverified`; the rest loads
+   * normally and `ok` stays true when nothing else is wrong (drift uses this).
+   */
+  unverifiedAs?: "error" | "report";
 }
 
 export interface LoadResult {
@@ -28,6 +38,17 @@ export interface LoadResult {
   files: string[];
   /** The domains the files manage (their `domain:`), even those whose file declares no mailshare. */
   domains: string[];
+  /**
+   * The owners of the files read (their `owner:`, else the default: the path from the Git work tree's
+   * root), sorted, without repeats, including files that declare no mailshare. A run may delete only
+   * mailshares recorded with one of these owners.
+   */
+  owners: string[];
+  /**
+   * Mailshares whose server cross-checks could not be made (a lookup failed), one each, with the
+   * lookup's error. They are never in `mailshares`.
+   */
+  unverified: UnverifiedMailshare[];
   serverChecks: "done" | "skipped";
 }
 
@@ -37,6 +58,40 @@ export interface Source {
   text: string;
   /** Directory photo paths are relative to; default: the file's directory. */
   baseDir?: string;
+  /** The owner of the file's mailshares when the file has no `owner:` key; default: `file`, normalised. */
+  owner?: string;
+}
+
+/** A path as an owner label: `/` separators, no `./` or leading `/` from joining. */
+export function normaliseOwnerPath(file: string): string {
+  const normal = path.normalize(file).split(path.sep).join("/");
+  return normal.replace(/^(\.\/)+/, "");
+}
+
+const gitRoots = new Map<string, string | null>();
+
+/** The nearest folder at or above `dir` that holds a `.git` entry (a work tree or a submodule), or null. */
+function gitRootOf(dir: string): string | null {
+  const cached = gitRoots.get(dir);
+  if (cached !== undefined) return cached;
+  let root: string | null;
+  if (fs.existsSync(path.join(dir, ".git"))) root = dir;
+  else {
+    const parent = path.dirname(dir);
+    root = parent === dir ? null : gitRootOf(parent);
+  }
+  gitRoots.set(dir, root);
+  return root;
+}
+
+/**
+ * The default owner of a file: its path from the root of the Git work tree it is in
+ * (`teams/a/mailshares.yaml`), or from the current folder when it is in none.
+ */
+export function defaultOwner(file: string): string {
+  const absolute = path.resolve(file);
+  const root = gitRootOf(path.dirname(absolute));
+  return normaliseOwnerPath(path.relative(root ?? process.cwd(), absolute));
 }
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -64,18 +119,31 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
     let stat: fs.Stats;
     try {
       stat = fs.statSync(given);
-    } catch {
-      fail(given, "no such file or folder");
+    } catch (err) {
+      fail(given, describeFsError(err));
       continue;
     }
     if (!stat.isDirectory()) {
+      // Anything but a folder is read as a file: reading says what it is if it is not one.
       add(given);
       continue;
     }
-    const inside = fs.readdirSync(given).filter((name) => YAML_FILE.test(name)).sort();
+    let inside: string[];
+    try {
+      inside = fs.readdirSync(given).filter((name) => YAML_FILE.test(name)).sort();
+    } catch (err) {
+      fail(given, `cannot list the folder: ${describeFsError(err, "folder")}`);
+      continue;
+    }
     if (inside.length === 0) fail(given, "expected a folder with .yaml or .yml files, found none");
     for (const name of inside) {
-      if (fs.statSync(path.join(given, name)).isFile()) add(path.join(given, name));
+      const file = path.join(given, name);
+      try {
+        // Subfolders are not read; anything else named *.yaml is, and refused if it is no file.
+        if (!fs.statSync(file).isDirectory()) add(file);
+      } catch (err) {
+        fail(file, describeFsError(err, "file"));
+      }
     }
   }
   return { files, errors, order };
@@ -85,11 +153,9 @@ export async function loadDesiredState(paths: readonly string[], options: LoadOp
   const { files, errors, order } = expandPaths(paths);
   const sources: Source[] = [];
   for (const file of files) {
-    try {
-      sources.push({ file, text: fs.readFileSync(file, "utf8") });
-    } catch (err) {
-      errors.push({ file, line: 1, column: 1, path: "(document)", message: `cannot read the file: ${(err as Error).message}` });
-    }
+    const read = readDesiredFile(file);
+    if ("error" in read) errors.push({ file, line: read.line ?? 1, column: 1, path: "(document)", message: read.error });
+    else sources.push({ file, text: read.text, owner: defaultOwner(file) });
   }
   const result = await checkSources(sources, options);
   return { ...result, ok: result.ok && errors.length === 0, errors: sortErrors([...errors, ...result.errors], order) };
@@ -107,25 +173,52 @@ export async function checkSources(sources: readonly Source[], options: LoadOpti
   const errors: DesiredStateError[] = [];
   const entries: MailshareEntry[] = [];
   const domains = new Set<string>();
+  const owners = new Set<string>();
+  const ownerOf = new Map<MailshareEntry, string>();
   for (const source of sources) {
     const checked = checkFile(source);
     errors.push(...checked.errors);
     entries.push(...checked.entries);
     if (checked.domain !== null) domains.add(checked.domain);
+    owners.add(checked.owner);
+    for (const entry of checked.entries) ownerOf.set(entry, checked.owner);
   }
   errors.push(...checkAcross(entries));
   let serverChecks: LoadResult["serverChecks"] = "skipped";
+  const unverified: UnverifiedMailshare[] = [];
+  const unverifiedEntries = new Set<MailshareEntry>();
   if (options.lookups) {
-    errors.push(...await checkOnline(entries, options.lookups));
+    const online = await checkOnline(entries, options.lookups);
+    errors.push(...online.errors);
+    for (const { entry, error } of online.unverified) {
+      if (entry.domain === null || unverifiedEntries.has(entry)) continue;
+      unverifiedEntries.add(entry);
+      const at = locate(entry, []);
+      const shown = shorten(error, 500);
+      unverified.push({ domain: entry.domain, name: entry.value.name, file: at.file, line: at.line, column: at.column, path: formatPath(entry.path), error: shown });
+      if ((options.unverifiedAs ?? "error") === "error") {
+        errors.push(errorAt(entry, [], `mailshare "${entry.value.name}" could not be checked against the server: ${shown}`));
+      }
+    }
     serverChecks = "done";
   }
   const files = sources.map((s) => s.file);
   const mailshares = entries
-    .filter((e) => e.domain !== null && !errors.some((error) => concerns(error, e)))
-    .map((e): DesiredMailshare => ({ ...e.value, domain: e.domain as string, declaredAt: { ...locate(e, []), path: formatPath(e.path) } }))
+    .filter((e) => e.domain !== null && !unverifiedEntries.has(e) && !errors.some((error) => concerns(error, e)))
+    .map((e): DesiredMailshare => ({
+      ...e.value, domain: e.domain as string, owner: ownerOf.get(e) as string, declaredAt: { ...locate(e, []), path: formatPath(e.path) },
+    }))
     .sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ok: errors.length === 0, mailshares, errors: sortErrors(errors, files), files, domains: [...domains].sort(), serverChecks };
+  // A last guard: no message echoes more than a line of the file, whatever produced it.
+  const bounded = errors.map((e) => (e.message.length > MAX_MESSAGE_LENGTH ? { ...e, message: shorten(e.message, MAX_MESSAGE_LENGTH) } : e));
+  return {
+    ok: errors.length === 0, mailshares, errors: sortErrors(bounded, files), files, domains: [...domains].sort(),
+    owners: [...owners].sort(), unverified, serverChecks,
+  };
 }
+
+/** The longest message reported (every value in it is already shortened; this bounds their sum). */
+const MAX_MESSAGE_LENGTH = 1000;
 
 /** Whether an error makes a mailshare unusable: it is inside it, or about its file as a whole. */
 function concerns(error: DesiredStateError, entry: MailshareEntry): boolean {
@@ -137,21 +230,32 @@ function concerns(error: DesiredStateError, entry: MailshareEntry): boolean {
 interface CheckedFile {
   /** The file's domain, when valid. */
   domain: string | null;
+  /** The file's `owner:` when valid, else the source's default owner. */
+  owner: string;
   errors: DesiredStateError[];
   /** The mailshares that could be checked (invalid fields set aside; they may have errors). */
   entries: MailshareEntry[];
 }
 
 function checkFile(source: Source): CheckedFile {
+  const fallbackOwner = source.owner ?? normaliseOwnerPath(source.file);
+  const refused = checkText(source.text);
+  if (refused) {
+    const error = { file: source.file, line: refused.line ?? 1, column: 1, path: "(document)", message: refused.error };
+    return { domain: null, owner: fallbackOwner, errors: [error], entries: [] };
+  }
   const parsed = parseYaml(source.file, source.text);
-  if (parsed.errors.length > 0) return { domain: null, errors: parsed.errors, entries: [] };
+  if (parsed.errors.length > 0) return { domain: null, owner: fallbackOwner, errors: parsed.errors, entries: [] };
   const toError = (map: SourceMap, issue: Issue, base: (string | number)[] = []): DesiredStateError => {
     const full = [...base, ...issue.path];
     return { ...map.locate(full, issue.atKey), path: formatPath(full), message: issue.message };
   };
   const schemaIssues = validateAgainstSchema(parsed.data);
   const errors = schemaIssues.map((issue) => toError(parsed.map, issue));
-  if (!isFileShaped(parsed.data)) return { domain: null, errors, entries: [] };
+  const data = parsed.data as Partial<RawFile> | null;
+  const ownerInvalid = schemaIssues.some((i) => i.path[0] === "owner" || i.path.length === 0);
+  const owner = !ownerInvalid && typeof data?.owner === "string" ? data.owner : fallbackOwner;
+  if (!isFileShaped(parsed.data)) return { domain: null, owner, errors, entries: [] };
   const domainInvalid = schemaIssues.some((i) => i.path[0] === "domain" || i.path.length === 0);
   const domain = domainInvalid || typeof parsed.data.domain !== "string" ? null : parsed.data.domain.toLowerCase();
   const baseDir = source.baseDir ?? path.dirname(path.resolve(source.file));
@@ -172,7 +276,7 @@ function checkFile(source: Source): CheckedFile {
       entries.push({ domain, raw: mailshare, value: normalised.value, file: source.file, path: entryPath, map: parsed.map });
     }
   });
-  return { domain, errors, entries };
+  return { domain, owner, errors, entries };
 }
 
 function withoutKeys(raw: RawMailshare, keys: ReadonlySet<string>): RawMailshare {

@@ -46,13 +46,15 @@ export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
 export const MAINTENANCE_OPERATIONS = ["consolidateIndex", "check", "repair"] as const;
 export type MaintenanceOperation = (typeof MAINTENANCE_OPERATIONS)[number];
 
-/** Subject of an automatic reply when the file gives none (BlueMind refuses an enabled reply without one). */
-export const DEFAULT_AUTO_REPLY_SUBJECT = "Automatic reply";
+/** Subject of an automatic reply when the file gives none: empty, as BlueMind reads a reply without one. */
+export const DEFAULT_AUTO_REPLY_SUBJECT = "";
 
 // ---------------------------------------------------------------------------------------------
 // Raw form: what a YAML file may contain (after the schema accepted it).
 
 export interface RawFile {
+  /** Who manages the file's mailshares (a short label); default: the file's path in its Git work tree. */
+  owner?: string;
   domain: string;
   mailshares: RawMailshare[];
 }
@@ -332,6 +334,12 @@ export interface Declaration extends SourceLocation {
 export interface DesiredMailshare extends CanonicalMailshare {
   /** The domain name (lower-case) the declaring file names. */
   domain: string;
+  /**
+   * Who manages it: the declaring file's `owner:`, else that file's path from the root of its Git work
+   * tree (`teams/a/mailshares.yaml`), else from the current folder. A run deletes only mailshares whose
+   * recorded owner is one of the owners of the files it was given.
+   */
+  owner: string;
   declaredAt: Declaration;
 }
 
@@ -353,7 +361,7 @@ function keysOf<T>() {
 }
 
 export const SCHEMA_OBJECT_KEYS: Readonly<Record<string, readonly string[]>> = {
-  file: keysOf<RawFile>()("domain", "mailshares"),
+  file: keysOf<RawFile>()("owner", "domain", "mailshares"),
   mailshareAddress: keysOf<RawAddressObject>()("address", "allDomains"),
   mailshare: keysOf<RawMailshare>()(
     "name", "displayName", "description", "email", "aliases", "routing", "quota", "hidden", "delegation",

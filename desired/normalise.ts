@@ -128,6 +128,7 @@ function normaliseAutoReply(raw: RawAutoReply, issue: Report): AutoReply {
     enabled: raw.enabled ?? true,
     start: date("start"),
     end: date("end"),
+    // BlueMind reads a reply without subject back as "": omitted and empty are the same.
     subject: raw.subject ?? DEFAULT_AUTO_REPLY_SUBJECT,
     message: raw.message,
     html: raw.html ?? null,

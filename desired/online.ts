@@ -3,7 +3,7 @@
 // this module never talks HTTP itself. Lookups answer null for "does not exist"; a lookup that cannot
 // answer must throw (rule 5 of design.md: never mistake "could not read" for "absent").
 import type { DesiredStateError, FieldPath } from "./errors";
-import { didYouMean } from "./errors";
+import { didYouMean, shorten } from "./errors";
 import { addressesOf, errorAt, isOwnAddress, type MailshareEntry } from "./crosscheck";
 import { formatSize } from "./sizes";
 import { normaliseReference } from "./normalise";
@@ -71,19 +71,52 @@ function memoised(lookups: DirectoryLookups): DirectoryLookups {
   };
 }
 
+/** A mailshare whose server cross-checks could not be made: a lookup failed (HTTP 500, a key without rights…). */
+export interface UnverifiedMailshare {
+  domain: string;
+  name: string;
+  /** Where the mailshare is declared. */
+  file: string;
+  line: number;
+  column: number;
+  /** `mailshares[2]`. */
+  path: string;
+  /** The lookup's error message. */
+  error: string;
+}
+
+export interface OnlineResult {
+  /** What the server's answers show to be wrong. */
+  errors: DesiredStateError[];
+  /** One per mailshare whose checks could not be made; their errors (if any) are not in `errors`. */
+  unverified: { entry: MailshareEntry; error: string }[];
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 /**
  * Server cross-checks of the given (offline-valid) mailshares. `declared` is every mailshare the
  * files declare: an address or name currently held by one of them is not a conflict (it may be moving).
+ * A lookup that fails (throws) never aborts the run nor counts as "absent": the mailshare whose check
+ * needed it is listed in `unverified` with the error, and the others are still checked. A failing
+ * domain lookup makes every mailshare of that domain unverified.
  */
 export async function checkOnline(
   entries: readonly MailshareEntry[], lookups: DirectoryLookups, declared: readonly MailshareEntry[] = entries,
-): Promise<DesiredStateError[]> {
+): Promise<OnlineResult> {
   const cached = memoised(lookups);
   const errors: DesiredStateError[] = [];
+  const unverified: OnlineResult["unverified"] = [];
   const reportedDomains = new Set<string>();
   for (const entry of entries) {
     if (entry.domain === null) continue;
-    const domain = await cached.domain(entry.domain);
+    let domain: DomainInfo | null;
+    try {
+      domain = await cached.domain(entry.domain);
+    } catch (err) {
+      unverified.push({ entry, error: messageOf(err) });
+      continue;
+    }
     if (!domain || domain.name !== entry.domain) {
       const key = `${entry.file} ${entry.domain}`;
       if (!reportedDomains.has(key)) {
@@ -96,9 +129,13 @@ export async function checkOnline(
       continue;
     }
     const names = new Set(declared.filter((d) => d.domain === entry.domain).map((d) => d.value.name));
-    errors.push(...await checkEntry(entry, domain, cached, names));
+    try {
+      errors.push(...await checkEntry(entry, domain, cached, names));
+    } catch (err) {
+      unverified.push({ entry, error: messageOf(err) });
+    }
   }
-  return errors;
+  return { errors, unverified };
 }
 
 async function checkEntry(entry: MailshareEntry, domain: DomainInfo, lookups: DirectoryLookups, declaredNames: Set<string>): Promise<DesiredStateError[]> {
@@ -125,7 +162,7 @@ function checkAddressDomains(entry: MailshareEntry, domain: DomainInfo): Desired
   const errors: DesiredStateError[] = [];
   const check = (address: string, rel: FieldPath) => {
     const at = address.slice(address.lastIndexOf("@") + 1);
-    if (!domains.includes(at)) errors.push(errorAt(entry, rel, `expected ${expected}, found ${address}${didYouMean(at, domains)}`));
+    if (!domains.includes(at)) errors.push(errorAt(entry, rel, `expected ${expected}, found ${shorten(address)}${didYouMean(at, domains)}`));
   };
   for (const { address, rel } of addressesOf(entry.raw)) check(address.address, rel);
   (entry.raw.identities ?? []).forEach((identity, i) => {
@@ -133,7 +170,7 @@ function checkAddressDomains(entry: MailshareEntry, domain: DomainInfo): Desired
     const at = email.slice(email.lastIndexOf("@") + 1);
     // An identity reached through an allDomains local part must use one of the domain's names.
     if (!isOwnAddress(entry.value, email, domains) && isOwnAddress(entry.value, email)) {
-      errors.push(errorAt(entry, ["identities", i, "email"], `expected ${expected}, found ${email}${didYouMean(at, domains)}`));
+      errors.push(errorAt(entry, ["identities", i, "email"], `expected ${expected}, found ${shorten(email)}${didYouMean(at, domains)}`));
     }
   });
   return errors;
@@ -171,13 +208,13 @@ async function checkShares(entry: MailshareEntry, domain: DomainInfo, lookups: D
     const found = kind === "user" ? await lookups.user(domain.name, ref) : await lookups.group(domain.name, ref);
     if (!found) {
       const how = kind === "user" ? "login or e-mail address" : "name or e-mail address";
-      errors.push(errorAt(entry, ["shares", i, kind], `expected the ${how} of a ${kind} of ${domain.name}, found ${ref}, which the server does not know`));
+      errors.push(errorAt(entry, ["shares", i, kind], `expected the ${how} of a ${kind} of ${domain.name}, found ${shorten(ref)}, which the server does not know`));
       continue;
     }
     const first = seen.get(found.uid);
     if (first === undefined) seen.set(found.uid, i);
     else if (sameWords(shares[first], share)) continue; // written the same way: the offline check reports it
-    else errors.push(errorAt(entry, ["shares", i, kind], `${kind} ${ref} is the same ${kind} as shares[${first}]: give each user or group one level`));
+    else errors.push(errorAt(entry, ["shares", i, kind], `${kind} ${shorten(ref)} is the same ${kind} as shares[${first}]: give each user or group one level`));
   }
   return errors;
 }
@@ -191,14 +228,14 @@ async function checkPlacement(entry: MailshareEntry, domain: DomainInfo, lookups
   const errors: DesiredStateError[] = [];
   const { delegation, storageServer } = entry.value;
   if (delegation !== null && !(await lookups.orgUnit(domain.name, delegation))) {
-    errors.push(errorAt(entry, ["delegation"], `expected an org unit of ${domain.name} (path such as /Europe/Paris, or uid), found ${delegation}, which the server does not know`));
+    errors.push(errorAt(entry, ["delegation"], `expected an org unit of ${domain.name} (path such as /Europe/Paris, or uid), found ${shorten(delegation)}, which the server does not know`));
   }
   if (storageServer !== null) {
     const server = await lookups.server(domain.name, storageServer);
     if (!server) {
-      errors.push(errorAt(entry, ["storageServer"], `expected a server name, fqdn or uid, found ${storageServer}, which the server does not know`));
+      errors.push(errorAt(entry, ["storageServer"], `expected a server name, fqdn or uid, found ${shorten(storageServer)}, which the server does not know`));
     } else if (server.imapForDomain === false) {
-      errors.push(errorAt(entry, ["storageServer"], `expected a mail/imap server assigned to ${domain.name}, found ${storageServer} (${server.fqdn}), which is not`));
+      errors.push(errorAt(entry, ["storageServer"], `expected a mail/imap server assigned to ${domain.name}, found ${shorten(storageServer)} (${shorten(server.fqdn)}), which is not`));
     }
   }
   return errors;

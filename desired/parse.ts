@@ -2,7 +2,7 @@
 // path to the line and column of its value (and of its key, for mapping entries), so that any later
 // check can point at the exact place in the file.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-import { formatPath, type DesiredStateError, type FieldPath } from "./errors";
+import { formatPath, shorten, type DesiredStateError, type FieldPath } from "./errors";
 import type { SourceLocation } from "./model";
 
 interface Place {
@@ -59,67 +59,150 @@ export interface ParsedFile {
   errors: DesiredStateError[];
 }
 
+/** How many YAML values aliases may expand to in one file (each value reached through an alias counts). */
+export const MAX_ALIAS_EXPANSION = 100_000;
+/** How many times aliases may be followed in one file (an alias inside an aliased block counts each time). */
+export const MAX_ALIAS_USES = 10_000;
+/** How deeply values may nest (the format itself needs 8 levels). */
+export const MAX_DEPTH = 64;
+/** Syntax errors reported per file: the first few say what is wrong, the rest follow from them. */
+export const MAX_SYNTAX_ERRORS = 10;
+
+/** What the YAML library says, in the words of this format (one document, no tabs). */
+function syntaxMessage(code: string, message: string, line: number): string {
+  switch (code) {
+    case "MULTIPLE_DOCS":
+      return `a file holds one YAML document; found a second one at line ${line} (remove the "---" line and merge the two, or move the second into its own file)`;
+    case "TAB_AS_INDENT":
+      return `the indentation uses a tab at line ${line}: indent with spaces only`;
+    default:
+      return `YAML syntax error: ${shorten(message, 200)}`;
+  }
+}
+
 export function parseYaml(file: string, text: string): ParsedFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const map = new SourceMap(file);
+  const fail = (errors: DesiredStateError[]): ParsedFile => ({ file, data: undefined, map, errors });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    // The library gives up on input such as thousands of nested brackets (its stack overflows).
+    return fail([{ file, line: 1, column: 1, path: "(document)", message: `cannot read the YAML: ${shorten((err as Error).message, 200)} (is it nested too deeply?)` }]);
+  }
   const place = (node: Node | null | undefined): Place | undefined => {
     const range = node?.range;
     if (!range) return undefined;
     const { line, col } = lines.linePos(range[0]);
     return { line, column: col, start: range[0], end: range[2] };
   };
-  walk(doc, doc.contents, [], map, place, 0);
+  const walked = new Walk(doc, map, place, file);
+  walked.visit(doc.contents, [], 0, false);
   if (doc.errors.length > 0) {
-    const errors = doc.errors.map((err): DesiredStateError => {
+    const shown = doc.errors.slice(0, MAX_SYNTAX_ERRORS);
+    const errors = shown.map((err): DesiredStateError => {
       const offset = err.pos[0];
       const { line, col } = lines.linePos(offset);
       if (err.code === "DUPLICATE_KEY") {
-        const key = (/^[^:\n]*/.exec(text.slice(offset))?.[0] ?? "").trim().replace(/^["']|["']$/g, "");
+        const key = shorten((/^[^:\n]*/.exec(text.slice(offset, offset + 1000))?.[0] ?? "").trim().replace(/^["']|["']$/g, ""));
         return {
           file, line, column: col, path: formatPath([...map.pathAt(offset), key]),
           message: `duplicate key "${key}": a key may appear only once in a mapping`,
         };
       }
-      return { file, line, column: col, path: formatPath(map.pathAt(offset)), message: `YAML syntax error: ${err.message}` };
+      const whole = err.code === "MULTIPLE_DOCS" || err.code === "TAB_AS_INDENT";
+      return { file, line, column: col, path: whole ? "(document)" : formatPath(map.pathAt(offset)), message: syntaxMessage(err.code, err.message, line) };
     });
-    return { file, data: undefined, map, errors };
+    if (doc.errors.length > shown.length) {
+      const last = errors[errors.length - 1];
+      errors.push({ ...last, message: `${doc.errors.length - shown.length} more YAML syntax errors not shown: fix the first ones and run again` });
+    }
+    return fail(errors);
   }
-  return { file, data: doc.toJS({ maxAliasCount: 1000 }), map, errors: [] };
+  if (walked.error) return fail([walked.error]);
+  try {
+    // Aliases are bounded by the walk above; the library's own bound counts differently and would
+    // refuse ordinary reuse of an anchored block by many mailshares.
+    return { file, data: doc.toJS({ maxAliasCount: -1 }), map, errors: [] };
+  } catch (err) {
+    return fail([{ file, line: 1, column: 1, path: "(document)", message: `cannot read the YAML: ${shorten((err as Error).message, 200)}` }]);
+  }
 }
 
-const MAX_DEPTH = 64;
+/**
+ * Records the position of every node; an alias records its own place, then its anchor's content.
+ * Bounded: aliases may expand to at most `MAX_ALIAS_EXPANSION` values and be followed at most
+ * `MAX_ALIAS_USES` times, values nest at most `MAX_DEPTH` deep; the first excess is the walk's `error`,
+ * placed at the alias (the outermost one, as written in the file) or the nested value.
+ */
+class Walk {
+  error: DesiredStateError | undefined;
+  private expanded = 0;
+  private aliasUses = 0;
+  /** The alias of the document (not inside an anchored block) being expanded. */
+  private outerAlias: Node | undefined;
 
-/** Records the position of every node; an alias records its own place, then its anchor's content. */
-function walk(
-  doc: Document, node: unknown, path: FieldPath, map: SourceMap,
-  place: (n: Node | null | undefined) => Place | undefined, depth: number,
-): void {
-  if (depth > MAX_DEPTH) return;
-  if (isAlias(node)) {
-    walk(doc, node.resolve(doc), path, map, place, depth + 1);
-    map.record(path, place(node));
-    return;
+  constructor(
+    private readonly doc: Document, private readonly map: SourceMap,
+    private readonly place: (n: Node | null | undefined) => Place | undefined, private readonly file: string,
+  ) {}
+
+  private stop(node: Node | null | undefined, path: FieldPath, message: string): void {
+    const at = this.place(node);
+    this.error = { file: this.file, line: at?.line ?? 1, column: at?.column ?? 1, path: formatPath(path), message };
   }
-  if (isMap(node)) {
-    map.record(path, place(node));
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const keyPlace = place(pair.key as Node);
-      const childPath = [...path, key];
-      if (pair.value == null) map.record(childPath, keyPlace, keyPlace);
-      else {
-        walk(doc, pair.value, childPath, map, place, depth + 1);
-        map.record(childPath, undefined, keyPlace);
-      }
+
+  visit(node: unknown, path: FieldPath, depth: number, viaAlias: boolean): void {
+    if (this.error) return;
+    if (viaAlias && ++this.expanded > MAX_ALIAS_EXPANSION) {
+      this.stop(this.outerAlias, path, `YAML aliases here expand to more than ${MAX_ALIAS_EXPANSION} values, the limit of a file: ` +
+        "an alias of an alias multiplies its size (an alias bomb?); write the repeated blocks out, or reuse fewer");
+      return;
     }
-    return;
+    if (depth > MAX_DEPTH) {
+      this.stop(node as Node, path, `values are nested more than ${MAX_DEPTH} levels deep, more than this format ever needs`);
+      return;
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (target === undefined) {
+        this.stop(node, path, `alias *${shorten(node.source)} refers to no anchor: define &${shorten(node.source)} earlier in the same file (an alias can only refer to an anchor above it)`);
+        return;
+      }
+      if (++this.aliasUses > MAX_ALIAS_USES) {
+        this.stop(this.outerAlias ?? node, path, `YAML aliases are followed more than ${MAX_ALIAS_USES} times, the limit of a file: ` +
+          "an alias of an alias multiplies the uses (an alias bomb?); write the repeated blocks out, or reuse fewer");
+        return;
+      }
+      const outer = this.outerAlias === undefined;
+      if (outer) this.outerAlias = node;
+      this.visit(target, path, depth + 1, true);
+      if (outer) this.outerAlias = undefined;
+      this.map.record(path, this.place(node));
+      return;
+    }
+    if (isMap(node)) {
+      this.map.record(path, this.place(node));
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const keyPlace = this.place(pair.key as Node);
+        const childPath = [...path, key];
+        if (pair.value == null) this.map.record(childPath, keyPlace, keyPlace);
+        else {
+          this.visit(pair.value, childPath, depth + 1, viaAlias);
+          this.map.record(childPath, undefined, keyPlace);
+        }
+        if (this.error) return;
+      }
+      return;
+    }
+    if (isSeq(node)) {
+      this.map.record(path, this.place(node));
+      for (let i = 0; i < node.items.length && !this.error; i++) this.visit(node.items[i], [...path, i], depth + 1, viaAlias);
+      return;
+    }
+    if (isScalar(node)) this.map.record(path, this.place(node));
   }
-  if (isSeq(node)) {
-    map.record(path, place(node));
-    node.items.forEach((item, i) => walk(doc, item, [...path, i], map, place, depth + 1));
-    return;
-  }
-  if (isScalar(node)) map.record(path, place(node));
 }

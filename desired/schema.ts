@@ -10,7 +10,7 @@
 // the first two also supply the "expected" half of our messages.
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import schemaJson from "../schemas/mailshares.schema.json";
-import { describeValue, didYouMean, type FieldPath, type Issue } from "./errors";
+import { describeValue, didYouMean, shorten, type FieldPath, type Issue } from "./errors";
 import { parseSize } from "./sizes";
 import { parseDate } from "./dates";
 
@@ -26,6 +26,7 @@ function validator(): ValidateFunction {
     ajv.addKeyword("patternErrorMessage");
     ajv.addKeyword("errorMessage");
     ajv.addKeyword("defaultSnippets");
+    ajv.addKeyword("limitReason");
     compiled = ajv.compile(MAILSHARES_SCHEMA);
   }
   return compiled;
@@ -34,8 +35,33 @@ function validator(): ValidateFunction {
 /** Schema problems of a whole parsed file, paths from the top of the file. Empty when valid. */
 export function validateAgainstSchema(data: unknown): Issue[] {
   const validate = validator();
-  if (validate(data)) return [];
-  return translateErrors(validate.errors ?? [], data);
+  const issues = validate(data) ? [] : translateErrors(validate.errors ?? [], data);
+  return [...issues, ...nulCharacters(data)];
+}
+
+/**
+ * Texts holding a NUL character (YAML's "\0" or "\x00" escapes): BlueMind keeps every text of a
+ * mailshare in PostgreSQL, whose text type cannot hold NUL, so the write would fail on the server.
+ */
+function nulCharacters(data: unknown): Issue[] {
+  // Aliased blocks are visited at every use (the parser bounds how far aliases expand), so that each
+  // mailshare using one has the error and is set aside.
+  const issues: Issue[] = [];
+  const visit = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) {
+        issues.push({ path, message: "expected a text without NUL characters (\\0), found one: BlueMind stores texts in PostgreSQL, which refuses them" });
+      }
+    } else if (value && typeof value === "object") {
+      if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
+      else for (const [k, v] of Object.entries(value)) {
+        if (k.includes("\u0000")) issues.push({ path: [...path, k], atKey: true, message: "expected a key without NUL characters (\\0), found one" });
+        visit(v, [...path, k]);
+      }
+    }
+  };
+  visit(data, []);
+  return issues;
 }
 
 function isNullBranch(s: JsonSchema): boolean {
@@ -115,7 +141,7 @@ function translate(e: ErrorObject, path: FieldPath): Issue {
       const hint = didYouMean(key, known);
       return {
         path: [...path, key], atKey: true,
-        message: hint ? `unknown key "${key}"${hint}` : `unknown key "${key}"; expected one of: ${known.join(", ")}`,
+        message: hint ? `unknown key "${shorten(key)}"${hint}` : `unknown key "${shorten(key)}"; expected one of: ${known.join(", ")}`,
       };
     }
     case "required":
@@ -146,6 +172,11 @@ function translate(e: ErrorObject, path: FieldPath): Issue {
       return { path, message: expectedFound(custom ?? JSON.stringify(params.allowedValue), e.data) };
     case "pattern":
       return { path, message: expectedFound(custom ?? parent.patternErrorMessage ?? `a text matching ${params.pattern}`, e.data) };
+    case "maxLength": {
+      const length = [...String(e.data)].length;
+      const reason: string | undefined = parent?.limitReason;
+      return { path, message: `expected at most ${params.limit} characters${reason ? ` (${reason})` : ""}, found ${length} characters` };
+    }
     case "minLength":
       return { path, message: expectedFound(custom ?? (params.limit === 1 ? "a non-empty text" : `at least ${params.limit} characters`), e.data) };
     case "minItems": {

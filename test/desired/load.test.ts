@@ -141,7 +141,7 @@ mailshares:
     aliases: [zz@acme.test, { address: Help@acme.test, allDomains: true }, aa@acme-corp.test]
     quota: 1.5 GiB
     shares: [{ group: staff, level: read }, { user: Bob@acme.test, level: write }, { user: alice, level: manage }]
-    autoReply: { start: 2026-12-24T01:00:00+01:00, end: 1798848000000, message: Closed }
+    autoReply: { start: 2026-12-24T01:00:00+01:00, end: 1798848000000, subject: Closed, message: Closed }
     forwarding: { to: [B@x.test, a@x.test, b@x.test] }
     filters:
       - { name: big, conditions: [{ field: size, op: greaterThan, value: 10240 }], actions: [{ moveTo: Big }] }
@@ -171,7 +171,7 @@ mailshares:
       enabled: true
       start: 2026-12-24
       end: 2027-01-02T00:00:00Z
-      subject: Automatic reply
+      subject: Closed
       message: Closed
       html: null
     forwarding: { enabled: true, to: [a@x.test, b@x.test], localCopy: true }
@@ -191,7 +191,7 @@ mailshares:
     const b = await checkSources([{ file: "verbose.yaml", text: verbose }]);
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
-    const strip = ({ declaredAt: _d, ...m }: (typeof a.mailshares)[number]) => m;
+    const strip = ({ declaredAt: _d, owner: _o, ...m }: (typeof a.mailshares)[number]) => m;
     expect(a.mailshares.map(strip)).toEqual(b.mailshares.map(strip));
     expect(a.mailshares[0].domain).toBe("acme.test");
     expect(a.mailshares[0].autoReply).toMatchObject({ start: Date.UTC(2026, 11, 24), end: Date.UTC(2027, 0, 2) });

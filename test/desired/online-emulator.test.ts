@@ -67,7 +67,7 @@ describe("validate with server cross-checks against the emulator", () => {
 });
 
 describe("validate when the server cannot answer", () => {
-  it("fails with one line naming the failure, never reporting entries as missing", async () => {
+  it("fails with one line per mailshare naming its file, line and the failure, never reporting entries as missing", async () => {
     let stderr = "";
     const status = await runValidateCommand(["-f", "examples/minimal.yaml"], {
       env: { BLUEMIND_URL: "http://127.0.0.1:9", BLUEMIND_API_KEY: TEST_KEY },
@@ -76,8 +76,11 @@ describe("validate when the server cannot answer", () => {
       stderr: (t) => (stderr += t),
     });
     expect(status).toBe(1);
-    expect(stderr).toMatch(/^bmshare validate: .*ECONNREFUSED/);
+    const lines = stderr.trim().split("\n");
+    expect(lines).toEqual([
+      expect.stringMatching(/^examples\/minimal\.yaml:5:5: mailshares\[0\]: mailshare "info" could not be checked against the server: .*ECONNREFUSED/),
+      "1 error in 1 file",
+    ]);
     expect(stderr).not.toMatch(/does not exist|unknown/);
-    expect(stderr.trim().split("\n")).toHaveLength(1);
   });
 });

@@ -155,9 +155,46 @@ mailshares:
     expect(lookups.calls.filter((c) => c.startsWith("domain "))).toHaveLength(1);
   });
 
-  it("propagates a lookup failure instead of reporting the subject as missing", async () => {
-    const failing: DirectoryLookups = { ...seedDirectory(), user: async () => { throw new Error("connection reset"); } };
-    await expect(checkSources([{ file: "f.yaml", text: "domain: acme.test\nmailshares:\n  - { name: a, shares: [{ user: bob, level: read }] }\n" }],
-      { lookups: failing })).rejects.toThrow("connection reset");
+  const TWO = "domain: acme.test\nmailshares:\n  - { name: a, shares: [{ user: bob, level: read }] }\n  - { name: b, shares: [{ group: staff, level: read }] }\n";
+
+  it("reports a mailshare whose lookup failed as not checked, at its line, never as missing (default: an error)", async () => {
+    const failing: DirectoryLookups = { ...seedDirectory(), user: async () => { throw new Error("HTTP 500 connection reset"); } };
+    const result = await checkSources([{ file: "f.yaml", text: TWO }], { lookups: failing });
+    expect(result.ok).toBe(false);
+    expect(result.errors.map(formatError)).toEqual([
+      'f.yaml:3:5: mailshares[0]: mailshare "a" could not be checked against the server: HTTP 500 connection reset',
+    ]);
+    expect(result.mailshares.map((m) => m.name)).toEqual(["b"]);
+    expect(result.unverified).toEqual([
+      { domain: "acme.test", name: "a", file: "f.yaml", line: 3, column: 5, path: "mailshares[0]", error: "HTTP 500 connection reset" },
+    ]);
+  });
+
+  it("with unverifiedAs report, loads the rest and lists the unchecked mailshares", async () => {
+    const failing: DirectoryLookups = { ...seedDirectory(), user: async () => { throw new Error("HTTP 403 no directory rights"); } };
+    const result = await checkSources([{ file: "f.yaml", text: TWO }], { lookups: failing, unverifiedAs: "report" });
+    expect(result.ok).toBe(true);
+    expect(result.errors).toEqual([]);
+    expect(result.mailshares.map((m) => m.name)).toEqual(["b"]);
+    expect(result.unverified.map((u) => [u.name, u.line, u.error])).toEqual([["a", 3, "HTTP 403 no directory rights"]]);
+  });
+
+  it("makes every mailshare of a domain unverified when the domain lookup fails, and still checks the others", async () => {
+    const directory = seedDirectory();
+    const failing: DirectoryLookups = {
+      ...directory,
+      domain: async (n) => { if (n === "acme.test") throw new Error("HTTP 500 Internal Server Error"); return directory.domain(n); },
+    };
+    const other = "domain: gamma.test\nmailshares:\n  - { name: c }\n";
+    const result = await checkSources([{ file: "a.yaml", text: TWO }, { file: "g.yaml", text: other }], { lookups: failing, unverifiedAs: "report" });
+    expect(result.unverified.map((u) => `${u.file}:${u.line} ${u.domain}/${u.name}: ${u.error}`)).toEqual([
+      "a.yaml:3 acme.test/a: HTTP 500 Internal Server Error",
+      "a.yaml:4 acme.test/b: HTTP 500 Internal Server Error",
+    ]);
+    expect(result.errors.map(formatError)).toEqual([
+      "g.yaml:1:9: domain: expected a domain of the server, found gamma.test, which it does not know",
+    ]);
+    expect(result.ok).toBe(false);
+    expect(result.mailshares).toEqual([]);
   });
 });

@@ -115,14 +115,15 @@ function mailshare(r: Rng): RawMailshare {
       photo: r.chance(0.3) ? r.pick(["fixtures/photo.png", path.join(BASE_DIR, "fixtures", "photo.png"), { path: "./fixtures/photo.png" }, null]) : undefined,
     })),
     shares: shares.length > 0 || r.chance(0.3) ? shares : undefined,
-    autoReply: optional(r, () => (r.chance(0.1) ? null : {
-      enabled: optional(r, () => r.chance(0.5)),
+    autoReply: optional(r, () => (r.chance(0.1) ? null : ((enabled) => ({
+      enabled,
       start: optional(r, () => date(r, start)),
       end: optional(r, () => date(r, start + (1 + r.int(30)) * 86_400_000)),
-      subject: optional(r, () => `Re: ${word(r)}`),
+      // BlueMind needs a subject while the reply is enabled; a disabled one may have none, or "".
+      subject: enabled === false ? optional(r, () => r.pick([`Re: ${word(r)}`, ""])) : `Re: ${word(r)}`,
       message: `Back soon (${word(r)})`,
       html: optional(r, () => (r.chance(0.3) ? null : `<p>${word(r)}</p>`)),
-    })),
+    }))(optional(r, () => r.chance(0.5))))),
     filters: optional(r, () => Array.from({ length: r.int(4) }, (_, i) => ({
       name: `rule ${i}`,
       active: optional(r, () => r.chance(0.5)),

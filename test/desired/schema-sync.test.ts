@@ -58,6 +58,7 @@ describe("schema for editors", () => {
   ajv.addKeyword("patternErrorMessage");
   ajv.addKeyword("errorMessage");
   ajv.addKeyword("defaultSnippets");
+  ajv.addKeyword("limitReason");
   ajv.addSchema(MAILSHARES_SCHEMA, "mailshares");
 
   it("describes every property, with examples that the property accepts", () => {
