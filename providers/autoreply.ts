@@ -8,7 +8,9 @@
 // (null) and deleting the resource both store a disabled vacation without text.
 //
 // Reading (BlueMind quirks): without a REPLY action the subject and texts read back as "" (not
-// null), so an empty HTML body is no HTML; dates are kept to the second (canonical dates already
+// null), so an empty HTML body is no HTML, and a null subject is "" — the canonical form of a reply
+// written without subject (BlueMind accepts that only while the reply is disabled: the desired-state
+// check refuses an enabled one, as BlueMind's MailFilterValidator does); dates are kept to the second (canonical dates already
 // are whole seconds). A disabled vacation without text is no auto-reply. A disabled one that still
 // has a text reads as `{ enabled: false, … }` — except against a declared null: BlueMind sends
 // nothing either way, so that is not drift (the text stays until the next write).
@@ -52,7 +54,7 @@ export function autoReplyOf(v: Vacation): AutoReply | null {
     enabled: v.enabled,
     start: toSecond(v.start ?? null),
     end: toSecond(v.end ?? null),
-    subject: v.subject ?? "",
+    subject: v.subject ?? "", // no subject = "" (never an invented default)
     message: v.text ?? "",
     html: v.textHtml || null,
   };
@@ -67,7 +69,6 @@ async function save(domain: string, mailshare: string, reply: AutoReply | null):
 export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInputs, Props>({
   kind: "MailshareAutoReply",
   inputKeys: ["domain", "mailshare", ...OWNED],
-  replaceOn: ["domain", "mailshare"],
 
   async check(news) {
     const resolved = resolveDomain(news.domain);

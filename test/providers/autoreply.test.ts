@@ -9,6 +9,7 @@ import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { setConnection } from "../../providers/connection";
 import { mailshareAutoReplyProvider, autoReplyOf } from "../../providers/autoreply";
+import { validateSlice } from "../../providers/validate";
 
 let emu: TestEmulator;
 let host: ProviderHost;
@@ -101,13 +102,14 @@ describe("MailshareAutoReply through the host", () => {
     expect((await liveVacation(uid)).enabled).toBe(false);
   });
 
-  it("keeps a disabled reply's text on the server and reads it back unchanged", async () => {
+  it("keeps a disabled reply's text on the server, without a subject, and reads it back unchanged", async () => {
     const uid = await createMailshare("standby-desk");
     const urn = host.urn("MailshareAutoReply", "acme.test/standby-desk/auto-reply");
     const checked = await host.check(urn, {}, { mailshare: uid, autoReply: { enabled: false, message: "Back soon" } });
-    expect(checked.inputs.autoReply).toEqual({ enabled: false, start: null, end: null, subject: "Automatic reply", message: "Back soon", html: null });
+    // No subject written: empty, as BlueMind keeps it (no invented "Automatic reply").
+    expect(checked.inputs.autoReply).toEqual({ enabled: false, start: null, end: null, subject: "", message: "Back soon", html: null });
     const created = await host.create(urn, checked.inputs);
-    expect(await liveVacation(uid)).toMatchObject({ enabled: false, subject: "Automatic reply", text: "Back soon" });
+    expect(await liveVacation(uid)).toMatchObject({ enabled: false, subject: "", text: "Back soon" });
     const read = await host.read(urn, created.id, created.outs);
     expect(read.inputs.autoReply).toEqual(checked.inputs.autoReply);
     expect((await host.diff(urn, created.id, read.props, checked.inputs)).changes).toBe("none");
@@ -117,10 +119,17 @@ describe("MailshareAutoReply through the host", () => {
     const urn = host.urn("MailshareAutoReply", "acme.test/bad/auto-reply");
     const failuresOf = async (news: Record<string, unknown>) => (await host.check(urn, {}, news)).failures;
     expect((await failuresOf({ mailshare: "x", autoReply: { message: "" } })).map((f) => f.property)).toEqual(["autoReply.message"]);
-    const backwards = await failuresOf({ mailshare: "x", autoReply: { start: "2027-01-02", end: "2026-12-24", message: "Closed" } });
+    const backwards = await failuresOf({ mailshare: "x", autoReply: { start: "2027-01-02", end: "2026-12-24", subject: "Closed", message: "Closed" } });
     expect(backwards).toEqual([{ property: "autoReply.end", reason: expect.stringContaining("expected an end after the start") }]);
-    expect((await failuresOf({ mailshare: "x", autoReply: { start: "24/12/2026", message: "Closed" } })).map((f) => f.property))
+    expect((await failuresOf({ mailshare: "x", autoReply: { start: "24/12/2026", subject: "Closed", message: "Closed" } })).map((f) => f.property))
       .toEqual(["autoReply.start"]);
+    // BlueMind refuses an enabled reply without a subject (MailFilterValidator): said at check, not by the server.
+    for (const autoReply of [{ message: "Closed" }, { subject: "", message: "Closed" }]) {
+      const [failure] = await failuresOf({ mailshare: "x", autoReply });
+      expect(failure.property).toBe(autoReply.subject === undefined ? "autoReply" : "autoReply.subject");
+      expect(failure.reason).toMatch(/^expected a subject for an enabled automatic reply, found (none|an empty one): BlueMind refuses/);
+    }
+    expect(await failuresOf({ mailshare: "x", autoReply: { enabled: false, subject: "", message: "Closed" } })).toEqual([]);
     expect((await failuresOf({ autoReply: null })).map((f) => f.property)).toEqual(["mailshare"]);
   });
 
@@ -132,7 +141,7 @@ describe("MailshareAutoReply through the host", () => {
     try {
       await bobHost.configure({ url: emu.url, apiKey: bobKey, domain: "acme.test" });
       const urn = bobHost.urn("MailshareAutoReply", "acme.test/guarded-desk/auto-reply");
-      const { inputs } = await bobHost.check(urn, {}, { mailshare: uid, autoReply: { message: "Closed" } });
+      const { inputs } = await bobHost.check(urn, {}, { mailshare: uid, autoReply: { subject: "Closed", message: "Closed" } });
       const err: any = await bobHost.create(urn, inputs).catch((e) => e);
       expect(err.details).toMatch(/HTTP 403 PERMISSION_DENIED: bob@acme.test has no role manageMailboxFilter on acme.test/);
       expect(bobHost.logs).not.toContain(bobKey);
@@ -141,7 +150,7 @@ describe("MailshareAutoReply through the host", () => {
     }
 
     const urn = host.urn("MailshareAutoReply", "acme.test/ghost/auto-reply");
-    const { inputs } = await host.check(urn, {}, { mailshare: mailshareUid("acme.test", "ghost"), autoReply: { message: "Closed" } });
+    const { inputs } = await host.check(urn, {}, { mailshare: mailshareUid("acme.test", "ghost"), autoReply: { subject: "Closed", message: "Closed" } });
     const missing: any = await host.create(urn, inputs).catch((e) => e);
     expect(missing.details).toMatch(/mailshare .* does not exist in acme.test/);
   });
@@ -180,6 +189,14 @@ describe("MailshareAutoReply in process", () => {
     expect(autoReplyOf({ enabled: false, start: null, end: null, subject: null, text: null, textHtml: null })).toBeNull();
     expect(autoReplyOf({ enabled: true, start: DEC_24 + 1500, end: null, subject: "", text: "", textHtml: "" }))
       .toEqual({ enabled: true, start: DEC_24 + 1000, end: null, subject: "", message: "", html: null });
+  });
+
+  it("reads a missing subject as empty, the canonical form of a reply written without one (no drift)", () => {
+    const declared = validateSlice("acme.test", { autoReply: { enabled: false, message: "Back soon" } }, ["autoReply"]);
+    expect(declared.failures).toEqual([]);
+    for (const subject of [null, ""]) {
+      expect(autoReplyOf({ enabled: false, start: null, end: null, subject, text: "Back soon", textHtml: null })).toEqual(declared.value.autoReply);
+    }
   });
 
   it("saving the reply keeps the rules, their ids and the forwarding", async () => {
