@@ -197,6 +197,25 @@ export function hasErrorCode(err: unknown, code: string): boolean {
   return err instanceof BlueMindError && err.errorCode === code;
 }
 
+// Predicates callers branch on, so that an error is tested one way everywhere (not by status here,
+// a cast to read `errorCode` there and a pattern on the message elsewhere).
+
+/** The server says the object (or endpoint's target) does not exist: HTTP 404. */
+export const isNotFound = (err: unknown): boolean => err instanceof BlueMindError && err.status === 404;
+
+/** BlueMind refused a create or an address as already taken (`ALREADY_EXISTS`). */
+export const isAlreadyExists = (err: unknown): boolean => hasErrorCode(err, "ALREADY_EXISTS");
+
+/** A write whose answer was lost: it may or may not have been applied (never repeated blindly). */
+export const isOutcomeUnknown = (err: unknown): boolean => err instanceof OutcomeUnknownError;
+
+/** No usable answer from the server (network failure, timeout, 502/503/504 after retries). */
+export const isServerUnreachable = (err: unknown): boolean => err instanceof TransportError || err instanceof UnavailableError;
+
+/** The server's own message of a business error, matched by `pattern` (for faults without a code of their own). */
+export const serverSays = (err: unknown, pattern: RegExp): boolean =>
+  err instanceof BlueMindError && pattern.test(err.serverMessage ?? "");
+
 /** The parsed JSON error body of a failed call, when there is one. */
 interface ErrorBody {
   errorCode?: unknown;

@@ -3,7 +3,7 @@
 // name or alias, and ACL subjects (uids) back to directory entries in one round trip. Every answer
 // is cached for the run (client.cache; `invalidate(domain)` after writes).
 import type { RunCache } from "./cache";
-import { NotFoundError } from "./errors";
+import { isNotFound } from "./errors";
 import type { DirectoryService, GroupService, UserService } from "./directory";
 import type { DomainService } from "./domains";
 import { formatOrgUnitPath, type OrgUnitService } from "./orgunits";
@@ -67,7 +67,7 @@ export class Resolver {
     // BlueMind answers 204 for an unknown uid; a 404 means the same.
     const path = await this.s.cache.get(domain, `orgUnit uid ${uid}`, () =>
       this.s.orgUnits.getPath(domain, uid).catch((err: unknown) => {
-        if (err instanceof NotFoundError) return null;
+        if (isNotFound(err)) return null;
         throw err;
       }));
     return path ? { uid: path.uid, name: path.name, path: formatOrgUnitPath(path) } : null;

@@ -3,7 +3,7 @@
 // interval (50 ms → 1 s by default) until Success or InError (bluemind-api.md §2.12). Right after
 // the call a task may still be NotStarted: that is normal, keep polling.
 import type { Transport } from "./transport";
-import { OutcomeUnknownError, TaskFailedError, TaskTimeoutError } from "./errors";
+import { isOutcomeUnknown, TaskFailedError, TaskTimeoutError } from "./errors";
 import { sleep } from "./retry";
 import type { TaskLogEvent, TaskRef, TaskState, TaskStatus } from "./types";
 
@@ -141,7 +141,7 @@ export class TaskService {
    * rethrown.
    */
   async recoverRunning(err: unknown, taskId: string): Promise<TaskRef> {
-    if (!(err instanceof OutcomeUnknownError)) throw err;
+    if (!isOutcomeUnknown(err)) throw err;
     let status: TaskStatus;
     try {
       status = await this.status(taskId);

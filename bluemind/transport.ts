@@ -13,7 +13,7 @@ import type { Got, OptionsOfBufferResponseBody } from "got" with { "resolution-m
 import { ENDPOINTS, fillPath, queryString, type EndpointName, type PathParams, type QueryParams } from "./endpoints";
 import {
   BlueMindError, ClientConfigError, OutcomeUnknownError, RequestTimeoutError, ServerFaultError, TransportError,
-  UnexpectedResponseError, errorFromResponse, type CallSite,
+  UnexpectedResponseError, errorFromResponse, isAlreadyExists, type CallSite,
 } from "./errors";
 import type { Limiter } from "./limiter";
 import type { RunCache } from "./cache";
@@ -244,7 +244,7 @@ export class Transport {
           continue;
         }
         failure = errorFromResponse(site, reply.status, reply.body.toString("utf8"), (s) => this.scrub(s, spec));
-        if (uncertain && spec.verify && failure instanceof ServerFaultError && failure.errorCode === "ALREADY_EXISTS") {
+        if (uncertain && spec.verify && isAlreadyExists(failure)) {
           // The earlier, ambiguous attempt landed after all.
           if (await this.verify(site, spec, "ALREADY_EXISTS after an ambiguous attempt")) return VERIFIED;
         }

@@ -13,7 +13,7 @@ import { identityId } from "./ids";
 import { requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
-import { BlueMindError } from "../bluemind";
+import { BlueMindError, isNotFound, serverSays } from "../bluemind";
 import type { Identity as WireIdentity } from "../bluemind/types";
 import { SCHEMA_OBJECT_KEYS, type Identity, type SignatureFormat } from "../desired/model";
 
@@ -72,12 +72,12 @@ function fromWire(domain: string, mailshare: string, w: WireIdentity): Mailshare
 const serverMessage = (err: unknown) => (err instanceof BlueMindError ? err.serverMessage ?? "" : "");
 
 /** The identity factory's "no ACL container" fault: the mailshare is gone, or its container is broken. */
-const isMissingContainer = (err: unknown) => /mbox container .* not found/.test(serverMessage(err));
+const isMissingContainer = (err: unknown) => serverSays(err, /mbox container .* not found/);
 
 /** Rewrites BlueMind's business errors about an identity into messages that say what to change. */
 function explained(err: unknown, m: MailshareIdentityInputs): unknown {
   const message = serverMessage(err);
-  if (/not found into mailbox emails/.test(message)) {
+  if (serverSays(err, /not found into mailbox emails/)) {
     return new Error(
       `email: ${m.email} is not one of the addresses of mailshare ${m.mailshare} (BlueMind: "${message}"): ` +
       "use the mailshare's email or one of its aliases, or add the address to the mailshare first",
@@ -169,7 +169,7 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
       await c.identities.update(news.domain, news.mailshare, id, toWire(news));
     } catch (err) {
       // Deleted in the console since the last run: create it again under the same id.
-      if (!(err instanceof BlueMindError && err.status === 404)) throw explained(err, news);
+      if (!isNotFound(err)) throw explained(err, news);
       await requireMailshare(news.domain, news.mailshare);
       try {
         await createOrConverge(id, news);
@@ -184,7 +184,7 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
     try {
       await client().identities.delete(props.domain, props.mailshare, id);
     } catch (err) {
-      if (err instanceof BlueMindError && err.status === 404) return; // already gone
+      if (isNotFound(err)) return; // already gone
       if (isMissingContainer(err) && (await mailshareGone(props.domain, props.mailshare))) return;
       throw explained(err, props);
     }

@@ -19,7 +19,7 @@ import { report } from "./progress";
 import { followTask, requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
-import { BlueMindError, OutcomeUnknownError, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
+import { isNotFound, isOutcomeUnknown, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
 import type { TaskRef } from "../bluemind/types";
 import { MAINTENANCE_OPERATIONS, type MaintenanceOperation } from "../desired/model";
 
@@ -70,8 +70,6 @@ const DESCRIPTIONS: Record<MaintenanceOperation, string> = {
 
 const settingKey = (operation: MaintenanceOperation, field: keyof RunRecord) => `bmshare.maintenance.${operation}.${field}`;
 
-const isStatus = (err: unknown, status: number) => err instanceof BlueMindError && err.status === status;
-
 const what = (m: MailshareMaintenanceInputs) => `${DESCRIPTIONS[m.operation]} of mailshare ${m.mailshare}`;
 
 /** The recorded last run, or null (never ran, or the ACL container holding the record is missing). */
@@ -80,7 +78,7 @@ async function readRecord(m: MailshareMaintenanceInputs): Promise<RunRecord | nu
   try {
     settings = await client().containers.getSettings(mailboxAclContainerUid(m.mailshare));
   } catch (err) {
-    if (!isStatus(err, 404)) throw err;
+    if (!isNotFound(err)) throw err;
     report("warn", `mailshare ${m.mailshare} has no ACL container, so no record of its earlier ${m.operation} runs: a repair re-creates it`);
     return null;
   }
@@ -113,7 +111,7 @@ async function writeRecord(m: MailshareMaintenanceInputs, record: RunRecord): Pr
       });
     });
   } catch (err) {
-    if (isStatus(err, 404)) {
+    if (isNotFound(err)) {
       report("warn", `${what(m)} succeeded but could not be recorded: the mailshare has no ACL container (a repair re-creates it). The next plan will propose running it again`);
       return;
     }
@@ -127,7 +125,7 @@ async function repairRunning(taskId: string): Promise<boolean> {
     const { state } = await client().tasks.status(taskId);
     return state === "NotStarted" || state === "InProgress";
   } catch (err) {
-    if (isStatus(err, 404)) return false;
+    if (isNotFound(err)) return false;
     throw err;
   }
 }
@@ -204,7 +202,7 @@ async function runFor(m: MailshareMaintenanceInputs): Promise<MailshareMaintenan
   try {
     outcome = await execute(m);
   } catch (err) {
-    if (!(err instanceof OutcomeUnknownError)) throw err;
+    if (!isOutcomeUnknown(err)) throw err;
     const record: RunRecord = { trigger: m.trigger as string, ranAt: new Date().toISOString(), state: "Unknown" };
     await writeRecord(m, record);
     report("warn", `${what(m)}: the server's answer was lost, so whether it started is not known; recorded as run for trigger ` +

@@ -3,7 +3,7 @@
 import { client } from "./connection";
 import { report } from "./progress";
 import type { ItemValue, Mailshare, TaskRef } from "../bluemind/types";
-import { mailboxAclContainerUid, NotFoundError, TransportError, UnavailableError, type TaskOutcome } from "../bluemind";
+import { isNotFound, isServerUnreachable, mailboxAclContainerUid, type TaskOutcome } from "../bluemind";
 import { ConnectionError } from "./connection";
 
 /** The mailshare `uid` of `domain`; fails with a clear message when it is not there. */
@@ -57,7 +57,7 @@ export async function mailshareSettings(uid: string): Promise<Record<string, str
   try {
     return await client().containers.getSettings(mailboxAclContainerUid(uid));
   } catch (err) {
-    if (err instanceof NotFoundError) return null;
+    if (isNotFound(err)) return null;
     throw err;
   }
 }
@@ -93,4 +93,4 @@ export const PHOTO_SETTING = "bmshare.photo.sha256";
  * then skip their server part instead of failing (preview works offline); other errors fail.
  */
 export const isUnreachable = (err: unknown): boolean =>
-  err instanceof ConnectionError || err instanceof TransportError || err instanceof UnavailableError;
+  err instanceof ConnectionError || isServerUnreachable(err);

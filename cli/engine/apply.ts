@@ -17,6 +17,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PROVIDERS } from "../../providers/registry";
 import { writePhase } from "../../providers/kinds";
+import { isAlreadyExists } from "../../bluemind/errors";
 import type { MailsharePlan, Plan, ResourcePlan } from "./model";
 import { runPool } from "./pool";
 import { freshness } from "./freshness";
@@ -84,7 +85,7 @@ async function execute(r: ResourcePlan): Promise<void> {
 
 /** BlueMind refused an address as in use by another mailbox (it may be moving in this same run). */
 const isAddressConflict = (r: ResourcePlan, err: unknown) =>
-  (r.kind === "Mailshare" || r.kind === "MailshareAliases") && (err as { errorCode?: string } | null)?.errorCode === "ALREADY_EXISTS";
+  (r.kind === "Mailshare" || r.kind === "MailshareAliases") && isAlreadyExists(err);
 
 interface Unit {
   mailshare: MailsharePlan;
