@@ -12,7 +12,7 @@ import { promises as fsp } from "node:fs";
 import type { Got, OptionsOfBufferResponseBody } from "got" with { "resolution-mode": "import" };
 import { ENDPOINTS, fillPath, queryString, type EndpointName, type PathParams, type QueryParams } from "./endpoints";
 import {
-  BlueMindError, ClientConfigError, OutcomeUnknownError, RequestTimeoutError, ServerFaultError, TransportError,
+  BlueMindError, ClientConfigError, OutcomeUnknownError, RequestTimeoutError, TransportError,
   UnexpectedResponseError, errorFromResponse, isAlreadyExists, type CallSite,
 } from "./errors";
 import type { Limiter } from "./limiter";
