@@ -1,7 +1,7 @@
 // The connection options every server command shares (design.md §5): `--url` / `--api-key` or
 // BLUEMIND_URL / BLUEMIND_API_KEY, `--insecure` only when given explicitly, `--ca-file`, and the
 // default `--domain`. The key is never printed.
-import { client, parseLimit, setConnection, type Connection } from "../providers/connection";
+import { checkServerUrl, client, parseLimit, setConnection, type Connection } from "../providers/connection";
 import type { BlueMindClient } from "../bluemind";
 
 export const CONNECTION_OPTIONS = {
@@ -43,6 +43,7 @@ export function resolveConnection(values: ConnectionValues, env: NodeJS.ProcessE
   const url = values.url ?? env.BLUEMIND_URL;
   const apiKey = values["api-key"] ?? env.BLUEMIND_API_KEY;
   if (!url) throw new UsageError("no BlueMind server: give --url or set BLUEMIND_URL");
+  checkUrl(url, values.url !== undefined ? "--url" : "BLUEMIND_URL");
   if (!apiKey) throw new UsageError("no API key: give --api-key or set BLUEMIND_API_KEY");
   const limit = (value: string | undefined, name: string) => {
     try {
@@ -60,6 +61,15 @@ export function resolveConnection(values: ConnectionValues, env: NodeJS.ProcessE
     maxConcurrent: limit(values["max-concurrent"] ?? env.BLUEMIND_MAX_CONCURRENT, "--max-concurrent"),
     maxRequestsPerSecond: limit(values["max-rps"] ?? env.BLUEMIND_MAX_RPS, "--max-rps"),
   };
+}
+
+/** A server URL from `--url` or BLUEMIND_URL, refused without showing its value (it may be a key pasted in the wrong place). */
+export function checkUrl(url: string, source: "--url" | "BLUEMIND_URL"): void {
+  try {
+    checkServerUrl(url, source);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** Makes `connection` the one the providers use in this process, and returns their shared client. */

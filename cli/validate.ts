@@ -5,6 +5,7 @@ import { loadDesiredState } from "../desired/load";
 import { formatError } from "../desired/errors";
 import type { DirectoryLookups } from "../desired/online";
 import { plural } from "./engine/format";
+import { checkUrl } from "./connection";
 
 const HELP = `usage: bmshare validate -f FILE|FOLDER [-f ...] [options]
 
@@ -24,6 +25,8 @@ A folder stands for its *.yaml / *.yml files.
 
 export interface ServerConnection {
   url: string;
+  /** Where `url` came from, to name it (never its value) when it is not a URL. */
+  urlSource: "--url" | "BLUEMIND_URL";
   apiKey: string | undefined;
   insecure: boolean;
   caFile?: string;
@@ -68,7 +71,7 @@ function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv): ValidateArgs
     paths: [...files, ...positionals],
     offline: values.offline ?? false,
     connection: url ? {
-      url, apiKey: values["api-key"] ?? env.BLUEMIND_API_KEY, insecure: values.insecure ?? false,
+      url, urlSource: values.url !== undefined ? "--url" : "BLUEMIND_URL", apiKey: values["api-key"] ?? env.BLUEMIND_API_KEY, insecure: values.insecure ?? false,
       caFile: values["ca-file"] ?? env.BLUEMIND_CA_FILE,
     } : undefined,
     debug: values.debug ?? false,
@@ -97,7 +100,10 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
   else if (!deps.connect) skipped = "this build has no BlueMind client for them";
   let result: Awaited<ReturnType<typeof loadDesiredState>>;
   try {
-    if (!skipped && args.connection && deps.connect) lookups = await deps.connect(args.connection);
+    if (!skipped && args.connection && deps.connect) {
+      checkUrl(args.connection.url, args.connection.urlSource);
+      lookups = await deps.connect(args.connection);
+    }
     result = await loadDesiredState(args.paths, { lookups });
   } catch (e) {
     // The server could not answer a cross-check: never mistaken for "does not exist" (design rule 5).

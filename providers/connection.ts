@@ -64,6 +64,25 @@ export function setConnection(connection: Partial<Connection>, clientOptions?: P
 
 export class ConnectionError extends Error {}
 
+/**
+ * Refuses a server URL that is not an http(s) URL, naming where it came from (`BLUEMIND_URL`, `--url`,
+ * the stack config `url`) but never its value: a value that is not a URL is often a secret pasted into
+ * the wrong variable (an API key), and must not end up in a terminal, a CI log or an error report.
+ */
+export function checkServerUrl(url: string, source: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const hidden = "its value is not shown as it may be a secret";
+  if (!parsed || !parsed.host) throw new ConnectionError(`${source} is not a URL (expected https://host…); ${hidden}`);
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new ConnectionError(`${source} is not an http(s) URL (expected https://host…); ${hidden}`);
+  }
+}
+
 /** The effective connection: configured values first, then the environment. */
 export function connection(): Connection {
   const c = processState().configured ?? {};
@@ -71,6 +90,7 @@ export function connection(): Connection {
   const url = c.url ?? env.BLUEMIND_URL;
   const apiKey = c.apiKey ?? env.BLUEMIND_API_KEY;
   if (!url) throw new ConnectionError("no BlueMind URL: set `pulumi config set url https://…` or BLUEMIND_URL");
+  checkServerUrl(url, c.url !== undefined ? "the BlueMind URL (stack config url)" : "BLUEMIND_URL");
   if (!apiKey) throw new ConnectionError("no BlueMind API key: set `pulumi config set --secret apiKey …` or BLUEMIND_API_KEY");
   return {
     url,

@@ -17,7 +17,11 @@ function validate(args: string[], env: Record<string, string | undefined> = {}):
   });
 }
 
-describe("bmshare validate (child process)", () => {
+// A child process starts ts-node and the whole CLI (several seconds, more on a busy machine): these
+// tests wait for it to exit, with room to spare.
+const CHILD_TIMEOUT = 90_000;
+
+describe("bmshare validate (child process)", { timeout: CHILD_TIMEOUT }, () => {
   it("exits 0 with a one-line summary for valid files and folders, noting skipped server checks", async () => {
     const r = await validate(["-f", "examples/mailshares.yaml", "-f", "examples/split", "examples/minimal.yaml"]);
     expect(r.status).toBe(0);
@@ -78,7 +82,7 @@ describe("runValidateCommand (in process)", () => {
     };
     const ok = await run(["-f", "examples/mailshares.yaml", "--url", "https://bm.example", "--insecure"], { connect, env: { BLUEMIND_API_KEY: "K" } });
     expect(ok).toEqual({ status: 0, stderr: "", stdout: "valid: 5 mailshares in 1 file (acme.test); schema, cross-checks and server checks passed\n" });
-    expect(connections).toEqual([{ url: "https://bm.example", apiKey: "K", insecure: true }]);
+    expect(connections).toEqual([{ url: "https://bm.example", urlSource: "--url", apiKey: "K", insecure: true }]);
     const file = path.join(__dirname, "fixtures", "taken-name.yaml");
     const bad = await run(["-f", file], { connect, env: { BLUEMIND_URL: "https://bm.example" } });
     expect(bad.status).toBe(1);

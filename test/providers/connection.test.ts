@@ -35,6 +35,22 @@ describe("provider connection", () => {
     expect(() => configureFromPulumi(config({ maxRequestsPerSecond: "fast" }))).toThrow(ConnectionError);
   });
 
+  it("refuses a URL that is not one, naming where it came from but never showing the value (it may be a key)", () => {
+    const secret = "bmk_9f3c2a7e1d4b8c6a";
+    process.env.BLUEMIND_API_KEY = "env-key";
+    process.env.BLUEMIND_URL = secret;
+    setConnection({});
+    const fromEnv = (() => { try { connection(); } catch (e) { return e as Error; } })();
+    expect(fromEnv).toBeInstanceOf(ConnectionError);
+    expect(fromEnv!.message).toBe("BLUEMIND_URL is not a URL (expected https://host…); its value is not shown as it may be a secret");
+    configureFromPulumi(config({ url: `ftp://${secret}`, apiKey: "k" }));
+    const fromConfig = (() => { try { connection(); } catch (e) { return e as Error; } })();
+    expect(fromConfig!.message).toBe("the BlueMind URL (stack config url) is not an http(s) URL (expected https://host…); its value is not shown as it may be a secret");
+    for (const e of [fromEnv, fromConfig]) expect(e!.message).not.toContain(secret);
+    configureFromPulumi(config({ url: "https://bm.example", apiKey: "k" }));
+    expect(connection().url).toBe("https://bm.example");
+  });
+
   it("knows the default domain without a URL or key", () => {
     delete process.env.BLUEMIND_URL;
     process.env.BLUEMIND_DOMAIN = "acme.test";
