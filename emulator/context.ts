@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { JavaException, ServerFault, denied, parseError } from "./faults";
 import type { Emulator } from "./emulator";
 import type { Session } from "./sessions";
+import type { Scope } from "./rbac";
 
 export class Ctx {
   constructor(
@@ -72,10 +73,15 @@ export class Ctx {
     return v;
   }
 
-  /** The caller must be authenticated and hold `role` on `domainUid` (admin0 always passes). */
-  requireRole(domainUid: string, role: string): Session {
-    if (!this.session || !this.emu.sessions.hasRole(this.session, domainUid, role)) {
-      throw denied(`${this.session ? this.session.login : "anonymous"} has no role ${role} on ${domainUid}`);
+  /**
+   * The caller must be authenticated and hold `role` on `domainUid`, or — with a scope — for one
+   * entry or org unit of it (roles delegated on the unit or an ancestor count). admin0 always passes.
+   */
+  requireRole(domainUid: string, role: string, scope: Scope = null): Session {
+    if (!this.session || !this.emu.sessions.hasRole(this.session, domainUid, role, scope)) {
+      const where = scope && "entry" in scope ? `dirEntry ${scope.entry}@${domainUid}`
+        : scope && "orgUnit" in scope && scope.orgUnit !== null ? `orgUnit ${scope.orgUnit}@${domainUid}` : domainUid;
+      throw denied(`${this.session ? this.session.login : "anonymous"} has no role ${role} on ${where}`);
     }
     return this.session;
   }

@@ -1,8 +1,8 @@
-// Sessions and RBAC. A session key (from login, a persistent API key, or `--api-key`) maps to a
-// user; admin0@global.virt passes every check; a domain user holding `admin` holds every role of
-// its own domain (bluemind-api.md §1.2).
+// Sessions. A session key (from login, a persistent API key, or `--api-key`) maps to a user;
+// role checks are resolved live by ./rbac.ts (admin0@global.virt passes every check).
 import { randomUUID } from "node:crypto";
 import type { Store } from "./store";
+import { can, storedRoles, type Scope } from "./rbac";
 
 export const ADMIN0_UID = "admin0_global.virt";
 export const GLOBAL_DOMAIN = "global.virt";
@@ -70,25 +70,11 @@ export class Sessions {
   /** Roles of a user: its own plus those of the groups it belongs to (directly or through groups). */
   rolesOf(userUid: string, domainUid: string): Set<string> {
     const d = this.store.state.domains[domainUid];
-    const roles = new Set<string>(d?.roles[userUid] ?? []);
-    if (!d) return roles;
-    const seen = new Set<string>();
-    const visit = (memberUid: string) => {
-      for (const [groupUid, members] of Object.entries(d.members)) {
-        if (seen.has(groupUid) || !members.some((m) => m.uid === memberUid)) continue;
-        seen.add(groupUid);
-        for (const r of d.roles[groupUid] ?? []) roles.add(r);
-        visit(groupUid);
-      }
-    };
-    visit(userUid);
-    return roles;
+    return d ? storedRoles(d, userUid) : new Set();
   }
 
-  hasRole(session: Session, domainUid: string, role: string): boolean {
-    if (session.admin0) return true;
-    if (session.domainUid !== domainUid) return false;
-    const roles = this.rolesOf(session.userUid, domainUid);
-    return roles.has("admin") || roles.has(role);
+  /** Whether the session holds `role` on the domain, or for one entry / org unit of it (see ./rbac.ts). */
+  hasRole(session: Session, domainUid: string, role: string, scope: Scope = null): boolean {
+    return can(this.store, session, domainUid, [role], scope);
   }
 }

@@ -13,6 +13,7 @@ import type { Session } from "../sessions";
 import { dirEntry, findEntry } from "../entries";
 import { VERBS, anyImplies, compactAcl, expand, expandAcl, isVerb } from "../verbs";
 import { mailboxOf } from "./mailboxes";
+import { CONTAINER_MANAGE_ROLES, can } from "../rbac";
 
 /** IMailboxAclUids.uidForMailbox. */
 export function aclUidOf(mailboxUid: string): string {
@@ -50,8 +51,9 @@ function groupsOf(d: DomainState, memberUid: string): Set<string> {
 
 /**
  * The verbs the caller holds on a container: admin0 everything; the owner All; ACL entries naming
- * the caller, one of its groups or its domain; and Manage through the role manageMailshareSharings
- * (which a domain admin holds) on the container's domain.
+ * the caller, one of its groups or its domain; and Manage through any role carrying the container
+ * role Manage (manageMailshareSharings, manageMailshare, manageMailbox…), held on the domain or on
+ * the owner's org unit (RBACManager.forContainer resolves the owner entry's permissions too).
  */
 export function callerVerbs(ctx: Ctx, c: AclContainer): Set<Verb> {
   const s = ctx.session;
@@ -62,7 +64,7 @@ export function callerVerbs(ctx: Ctx, c: AclContainer): Set<Verb> {
   const d = ctx.emu.store.state.domains[c.domainUid];
   const subjects = new Set([s.userUid, c.domainUid, ...(d ? groupsOf(d, s.userUid) : [])]);
   for (const e of c.acl) if (subjects.has(e.subject)) expand(e.verb).forEach((v) => held.add(v));
-  if (ctx.emu.sessions.hasRole(s, c.domainUid, "manageMailshareSharings")) held.add("Manage");
+  if (can(ctx.emu.store, s, c.domainUid, CONTAINER_MANAGE_ROLES, { entry: c.owner })) held.add("Manage");
   return held;
 }
 
@@ -183,7 +185,7 @@ function canAccess(ctx: Ctx, c: AclContainer, names: unknown[]): boolean {
   const held = callerVerbs(ctx, c);
   return names.some((name) => {
     if (typeof name !== "string") throw parseError();
-    return isVerb(name) ? held.has(name) : ctx.emu.sessions.hasRole(s, c.domainUid, name);
+    return isVerb(name) ? held.has(name) : ctx.emu.sessions.hasRole(s, c.domainUid, name, { entry: c.owner });
   });
 }
 

@@ -391,7 +391,7 @@ function xferRefusal(ctx: Ctx, d: DomainState, serverUid: string): string | null
  * the task (not the call) and the result is `{}`.
  */
 function startXfer(ctx: Ctx, d: DomainState, entryUid: string, serverUid: string): { id: string } {
-  ctx.requireRole(d.item.uid, "manageMailbox");
+  ctx.requireRole(d.item.uid, "manageMailbox", { entry: entryUid });
   const by = ctx.session!.userUid;
   const fail = (message: string) => Object.assign(new Error(message), { result: "{}" });
   return ctx.emu.tasks.start(async (t) => {

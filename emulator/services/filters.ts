@@ -598,9 +598,10 @@ function validateSingleRule(check: ForwardCheck, rule: Rule): void {
 // ---------------------------------------------------------------------------------------------
 // Endpoints.
 
+/** `forEntry(mailboxUid).check(manageMailboxFilter)`: roles delegated on the mailbox's org unit count. */
 function domainFor(ctx: Ctx): DomainState {
   const d = ctx.emu.store.domain(ctx.params.domainUid);
-  ctx.requireRole(d.item.uid, "manageMailboxFilter");
+  ctx.requireRole(d.item.uid, "manageMailboxFilter", { entry: ctx.params.mailboxUid });
   return d;
 }
 

@@ -45,7 +45,9 @@ function target(ctx: Ctx): Target {
 }
 
 function canManage(ctx: Ctx, t: Target): boolean {
-  return ctx.session !== null && ctx.emu.sessions.hasRole(ctx.session, t.container.domainUid, "manageMailboxIdentities");
+  // Checked on the mailbox's ACL container: roles delegated on the owner's org unit count.
+  return ctx.session !== null &&
+    ctx.emu.sessions.hasRole(ctx.session, t.container.domainUid, "manageMailboxIdentities", { entry: t.container.owner });
 }
 
 function requireManage(ctx: Ctx, t: Target): void {

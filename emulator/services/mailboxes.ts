@@ -105,7 +105,8 @@ export function register(r: Router): void {
   const base = "/api/mailboxes/{domainUid}";
 
   r.get(`${base}/{uid}/complete`, (ctx) => {
-    const d = managed(ctx);
+    const d = ctx.emu.store.domain(ctx.params.domainUid);
+    ctx.requireRole(d.item.uid, "manageMailbox", { entry: ctx.params.uid });
     const e = findEntry(d, ctx.params.uid);
     return e ? mailboxItem(e) : null;
   });

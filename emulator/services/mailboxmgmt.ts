@@ -100,7 +100,9 @@ async function deleteIndex(t: TaskContext, d: DomainState, mbox: MailboxView): P
  */
 function domainFor(ctx: Ctx): DomainState {
   const d = ctx.emu.store.exactDomain(ctx.params.domainUid);
-  ctx.requireRole(d.item.uid, "manageMailbox");
+  // Per-mailbox calls check the role for that entry (org unit delegation counts), `_consolidate` on the domain.
+  const uid = ctx.params.mailboxUid;
+  ctx.requireRole(d.item.uid, "manageMailbox", uid === undefined ? null : { entry: uid });
   return d;
 }
 

@@ -181,7 +181,7 @@ function purge(store: Store, d: DomainState, uid: string): void {
  */
 export function startMailshareDelete(ctx: Ctx, d: DomainState, uid: string): { id: string } {
   const store = ctx.emu.store;
-  ctx.requireRole(d.item.uid, "manageMailshare");
+  ctx.requireRole(d.item.uid, "manageMailshare", { entry: uid });
   return ctx.emu.tasks.start(async (t) => {
     const item = d.mailshares[uid];
     if (!item) throw Object.assign(new Error(`mailshare ${uid} not found`), { result: "[]" });
@@ -203,21 +203,30 @@ export function startMailshareDelete(ctx: Ctx, d: DomainState, uid: string): { i
 export function register(r: Router): void {
   const base = "/api/mailshares/{domainUid}";
 
+  // Create: manageMailshare on the org unit the mailshare is delegated to (the domain when none).
   r.put(`${base}/{uid}`, (ctx) => {
     const d = ctx.emu.store.domain(ctx.params.domainUid);
-    const s = ctx.requireRole(d.item.uid, "manageMailshare");
-    createMailshare(ctx.emu.store, d, ctx.params.uid, body(ctx), by(s));
+    const input = body(ctx);
+    const s = ctx.requireRole(d.item.uid, "manageMailshare", { orgUnit: input.orgUnitUid });
+    createMailshare(ctx.emu.store, d, ctx.params.uid, input, by(s));
   });
 
+  // Update: manageMailshare on the entry, then on the new org unit when the delegation changes.
   r.post(`${base}/{uid}`, (ctx) => {
     const d = ctx.emu.store.domain(ctx.params.domainUid);
-    const s = ctx.requireRole(d.item.uid, "manageMailshare");
-    updateMailshare(ctx.emu.store, d, ctx.params.uid, body(ctx), by(s));
+    const input = body(ctx);
+    const s = ctx.requireRole(d.item.uid, "manageMailshare", { entry: ctx.params.uid });
+    const previous = d.mailshares[ctx.params.uid];
+    if (!previous) throw notFound(`mailshare ${ctx.params.uid} not found`);
+    if (input.orgUnitUid !== previous.value.orgUnitUid) {
+      ctx.requireRole(d.item.uid, "manageMailshare", { orgUnit: input.orgUnitUid });
+    }
+    updateMailshare(ctx.emu.store, d, ctx.params.uid, input, by(s));
   });
 
   r.get(`${base}/{uid}/complete`, (ctx) => {
     const d = ctx.emu.store.domain(ctx.params.domainUid);
-    ctx.requireRole(d.item.uid, "domainManager");
+    ctx.requireRole(d.item.uid, "domainManager", { entry: ctx.params.uid });
     const item = d.mailshares[ctx.params.uid];
     return item ? served(d, item) : null;
   });
@@ -232,7 +241,7 @@ export function register(r: Router): void {
 
   r.post(`${base}/{uid}/photo`, (ctx) => {
     const d = ctx.emu.store.domain(ctx.params.domainUid);
-    ctx.requireRole(d.item.uid, "manageMailshare");
+    ctx.requireRole(d.item.uid, "manageMailshare", { entry: ctx.params.uid });
     const item = d.mailshares[ctx.params.uid];
     if (!item) throw notFound(`user ${ctx.params.uid} not found`);
     const bytes = ctx.bytes();
@@ -260,7 +269,7 @@ export function register(r: Router): void {
 
   r.delete(`${base}/{uid}/photo`, (ctx) => {
     const d = ctx.emu.store.domain(ctx.params.domainUid);
-    ctx.requireRole(d.item.uid, "manageMailshare");
+    ctx.requireRole(d.item.uid, "manageMailshare", { entry: ctx.params.uid });
     const item = d.mailshares[ctx.params.uid];
     if (item && d.photos[item.uid] !== undefined) {
       delete d.photos[item.uid];
