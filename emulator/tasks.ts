@@ -12,6 +12,8 @@ const HISTORY = 4096;
 /** What a running job can do: log a line (optionally advancing progress) and pause between steps. */
 export interface TaskContext {
   log(message: string, progressed?: number): void;
+  /** Progress without a log line. */
+  advance(progressed: number): void;
   setSteps(steps: number): void;
   /** Waits one emulated step, so that clients see the task InProgress. */
   step(): Promise<void>;
@@ -77,6 +79,9 @@ export class Tasks {
         task.status.lastLogEntry = message;
         task.status.progress = Math.min(task.status.steps, task.status.progress + progressed);
         emit(message, false);
+      },
+      advance: (progressed) => {
+        task.status.progress = Math.min(task.status.steps, task.status.progress + progressed);
       },
       setSteps: (steps) => (task.status.steps = Math.max(1, steps)),
       step: sleep,

@@ -14,6 +14,7 @@ import { findEntry, type AnyEntry } from "../entries";
 import type { TaskContext } from "../tasks";
 import { defaultFolders, mailboxLabel, mailboxOf, type MailboxView } from "./mailboxmgmt";
 import { imapServers } from "./mailshares";
+import { can, isOrgUnitAdmin, storedRoles } from "../rbac";
 
 interface RepairConfig {
   opIdentifiers: string[] | null;
@@ -210,35 +211,27 @@ function parseRepairConfig(raw: Record<string, any>): RepairConfig {
   return { opIdentifiers: ids, dry: bool(raw.dry), logToCoreLog: bool(raw.logToCoreLog), verbose: bool(raw.verbose) };
 }
 
-interface Tally {
-  checked: number;
-  broken: number;
-  repaired: number;
-}
-
-/** Runs one operation: check, and unless dry, fix what is broken. */
-function runOp(t: TaskContext, op: RepairOp, r: OpRun, config: RepairConfig, tally: Tally): void {
-  const verb = config.dry ? "Check" : "Repair";
-  t.log(`${verb} entry ${r.entry.item.uid}, kind ${r.entry.kind}: ${op.identifier}`);
-  tally.checked++;
+/**
+ * Runs one operation through its sub-monitor (RepairTaskMonitor over SubTaskMonitor): a problem is
+ * notified, so it is logged whatever `verbose` says; what the operation checked and what it fixed
+ * are begin / progress messages, logged only when verbose and prefixed `[<op>]: : `.
+ */
+function runOp(t: TaskContext, op: RepairOp, r: OpRun, config: RepairConfig): void {
+  const detail = (message: string) => {
+    if (config.verbose) t.log(`[${op.identifier}]: : ${message}`);
+  };
   if (op.needsInternalMailbox && r.mbox.routing !== "internal") {
-    if (config.verbose) t.log(`Mailbox ${label(r)} not managed, nothing to do`);
+    detail(`Mailbox ${label(r)} not managed, nothing to do`);
     return;
   }
   const problem = op.problem(r);
   if (problem === null) {
-    if (config.verbose) t.log(op.checked(r));
+    detail(op.checked(r));
     return;
   }
-  tally.broken++;
   t.log(problem);
-  if (config.dry) return;
-  if (!op.fix) {
-    t.log(`${op.identifier}: cannot be repaired automatically`);
-    return;
-  }
-  t.log(op.fix(r));
-  tally.repaired++;
+  if (config.dry || !op.fix) return;
+  detail(op.fix(r));
 }
 
 /**
@@ -248,53 +241,69 @@ function runOp(t: TaskContext, op: RepairOp, r: OpRun, config: RepairConfig, tal
 function entryFor(ctx: Ctx): { d: DomainState; entry: AnyEntry } {
   const d = ctx.emu.store.exactDomain(ctx.params.domain);
   const entry = findEntry(d, ctx.params.entryUid);
-  if (!entry) throw notFound(`entry ${ctx.params.entryUid} not found in domain ${d.item.uid}`);
+  if (!entry) throw notFound(`entry ${ctx.params.entryUid}@${d.item.uid} not found`);
   return { d, entry };
 }
 
-/** Domain admins are elevated to the system context for these calls: manageMailbox (or admin). */
-function requireMaintainer(ctx: Ctx, d: DomainState): void {
-  ctx.requireRole(d.item.uid, "manageMailbox");
+/**
+ * DirEntryMaintenance's factory runs the calls as the system for domain admins and for
+ * administrators of the entry's org unit (or an ancestor unit), with any roles; anybody else keeps
+ * their own rights, which the emulator reduces to manageMailbox on the entry.
+ */
+function elevated(ctx: Ctx, d: DomainState, entry: AnyEntry): boolean {
+  const s = ctx.session;
+  if (!s) return false;
+  if (s.admin0) return true;
+  if (s.domainUid !== d.item.uid) return false;
+  return storedRoles(d, s.userUid).has("admin") || isOrgUnitAdmin(d, s, entry.item.value.orgUnitUid);
 }
 
 export function register(r: Router): void {
   const base = "/api/directory/{domain}/{entryUid}/mgmt/_maintenance";
 
+  // No permission check of its own: anybody may list the operations.
   r.get(base, (ctx) => {
-    const { d, entry } = entryFor(ctx);
-    requireMaintainer(ctx, d);
+    const { entry } = entryFor(ctx);
     return operationsFor(entry.kind).map((op) => ({ identifier: op.identifier, description: op.description }));
   });
 
   r.post(`${base}/repair`, (ctx) => {
     const { d, entry } = entryFor(ctx);
-    requireMaintainer(ctx, d);
     const config = parseRepairConfig(ctx.object());
     const store = ctx.emu.store;
     const uid = entry.item.uid;
+    const denial = elevated(ctx, d, entry) || can(store, ctx.session, d.item.uid, ["manageMailbox"], { entry: uid })
+      ? null
+      : `${ctx.session?.login ?? "anonymous"} has no role manageMailbox on dirEntry ${uid}@${d.item.uid}`;
     // Deterministic id: a second repair of the same entry while one runs is refused by the runner.
     return ctx.emu.tasks.start(async (t) => {
-      const available = operationsFor(entry.kind);
+      // Unknown identifiers are dropped silently (DirEntryRepairSupports.ops filters the known ones).
       const wanted = config.opIdentifiers && config.opIdentifiers.length > 0 ? new Set(config.opIdentifiers) : null;
-      const selected = wanted ? available.filter((op) => wanted.has(op.identifier)) : available;
+      const selected = operationsFor(entry.kind).filter((op) => !wanted || wanted.has(op.identifier));
       t.setSteps(selected.length);
-      t.log(`${config.dry ? "Check" : "Repair"} of ${entry.kind} ${entry.mailboxName} (${uid}@${d.item.uid}): ${selected.length} operation(s)`);
-      for (const id of wanted ?? []) {
-        if (!available.some((op) => op.identifier === id)) t.log(`Unknown maintenance operation ${id} for kind ${entry.kind}, ignored`);
+      // begin and the per-operation lines go through RepairTaskMonitor: logged only when verbose.
+      if (config.verbose) t.log(`Repair ${uid}@${d.item.uid} in ${selected.length} steps`);
+      try {
+        for (const [i, op] of selected.entries()) {
+          if (config.verbose) t.log(`[${i + 1}/${selected.length}] Starting operation ${op.identifier}`);
+          await t.step();
+          if (denial) throw new Error(denial);
+          // Looked up at each step: the entry may have been deleted while the repair runs.
+          const current = findEntry(d, uid);
+          const mbox = mailboxOf(d, uid);
+          if (!current || !mbox) throw new Error(`entry ${uid} not found in domain ${d.item.uid}`);
+          runOp(t, op, { store, d, entry: current, mbox }, config);
+          t.advance(1);
+        }
+      } catch (err) {
+        // `monitor.end(false, "", "")` after an "Unknown error" line (itself verbose-only).
+        if (config.verbose) t.log(`Unknown error: ${(err as Error).message}`);
+        throw Object.assign(new Error(""), { result: "" });
       }
-      const tally: Tally = { checked: 0, broken: 0, repaired: 0 };
-      for (const op of selected) {
-        await t.step();
-        // Looked up at each step: the entry may have been deleted while the repair runs.
-        const current = findEntry(d, uid);
-        const mbox = mailboxOf(d, uid);
-        if (!current || !mbox) throw new Error(`entry ${uid} not found in domain ${d.item.uid}`);
-        runOp(t, op, { store, d, entry: current, mbox }, config, tally);
-        t.log(`${op.identifier} done`, 1);
-      }
-      t.log(`${tally.checked} operation(s) checked, ${tally.broken} problem(s) found, ${tally.repaired} repaired`);
+      // `monitor.end(true, "", "")`: the end message is an empty log line and the result is empty.
       // logToCoreLog: the emulator has no core log to copy the lines to; the flag is accepted.
-      return JSON.stringify(tally);
+      t.log("");
+      return "";
     }, `repair-${uid}@${d.item.uid}`);
   });
 }

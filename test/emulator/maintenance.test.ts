@@ -31,13 +31,13 @@ async function createShare(name: string): Promise<string> {
   return name;
 }
 
-/** Runs a repair to its end; returns the final status, its parsed result and its logs. */
+/** Runs a repair to its end; returns the final status, its result and its logs. */
 async function repair(entryUid: string, config: Record<string, unknown>, key?: string) {
   const r = await api("POST", `${maintenance(entryUid)}/repair`, { body: config, key });
   expect(r.status).toBe(200);
   const status = await waitTask(api, r.json.id);
   const logs: string[] = (await api("GET", `/api/tasks/${encodeURIComponent(r.json.id)}/_currentLogs`)).json;
-  return { id: r.json.id as string, status, result: status.result ? JSON.parse(status.result) : null, logs };
+  return { id: r.json.id as string, status, result: status.result, logs };
 }
 
 async function runTask(method: string, path: string) {
@@ -79,11 +79,15 @@ describe("available operations", () => {
     expect((await api("GET", `/api/directory/nowhere.test/${NOREPLY}/mgmt/_maintenance`)).status).toBe(404);
   });
 
-  it("is forbidden to anonymous callers and to users without manageMailbox", async () => {
-    expect((await api("GET", maintenance(NOREPLY), { key: null })).status).toBe(403);
+  it("has no permission check of its own: anybody may list; a repair without rights fails in its task", async () => {
+    expect((await api("GET", maintenance(NOREPLY), { key: null })).json.map((op: any) => op.identifier)).toEqual(MAILSHARE_OPS);
     const bob = await keyOf("bob@acme.test", "bob-password");
-    expect((await api("GET", maintenance(NOREPLY), { key: bob })).status).toBe(403);
-    expect((await api("POST", `${maintenance(NOREPLY)}/repair`, { key: null, body: { dry: true } })).status).toBe(403);
+    expect((await api("GET", maintenance(NOREPLY), { key: bob })).status).toBe(200);
+    const denied = await repair(NOREPLY, { dry: true, verbose: true }, bob);
+    expect(denied.status).toMatchObject({ state: "InError", result: "", lastLogEntry: "" });
+    expect(denied.logs).toContain(
+      `Unknown error: bob@acme.test has no role manageMailbox on dirEntry ${NOREPLY}@acme.test`,
+    );
   });
 });
 
@@ -94,20 +98,31 @@ describe("repair", () => {
     delete containers[`mailbox:acls-${uid}`];
 
     const dry = await repair(uid, { opIdentifiers: null, dry: true, logToCoreLog: false, verbose: true });
-    expect(dry.status.state).toBe("Success");
-    expect(dry.result).toEqual({ checked: MAILSHARE_OPS.length, broken: 1, repaired: 0 });
+    expect(dry.status).toMatchObject({ state: "Success", result: "", lastLogEntry: "" });
+    const n = MAILSHARE_OPS.length;
+    expect(dry.logs[0]).toBe(`Repair ${uid}@acme.test in ${n} steps`);
+    expect(dry.logs).toContain(`[3/${n}] Starting operation mailboxAclsContainer`);
     expect(dry.logs).toContain(`Mailbox broken-acl@acme.test (uid: ${uid}) acls container does not exist`);
-    expect(dry.logs.some((l) => l.startsWith("Check entry"))).toBe(true);
+    expect(dry.logs[dry.logs.length - 1]).toBe("");
     expect(containers[`mailbox:acls-${uid}`]).toBeUndefined();
 
     const real = await repair(uid, { opIdentifiers: [], dry: false, logToCoreLog: true, verbose: true });
-    expect(real.result).toEqual({ checked: MAILSHARE_OPS.length, broken: 1, repaired: 1 });
-    expect(real.logs.some((l) => l.startsWith("Repair entry"))).toBe(true);
-    expect(real.logs).toContain(`Mailbox broken-acl@acme.test (uid: ${uid}) acls container repair finished`);
+    expect(real.result).toBe("");
+    expect(real.logs[0]).toBe(`Repair ${uid}@acme.test in ${n} steps`); // "Repair" for dry runs too
+    expect(real.logs).toContain(`[mailboxAclsContainer]: : Mailbox broken-acl@acme.test (uid: ${uid}) acls container repair finished`);
     expect(containers[`mailbox:acls-${uid}`]).toMatchObject({ owner: uid, type: "mailboxacl", domainUid: "acme.test", acl: [] });
 
-    const again = await repair(uid, { dry: true });
-    expect(again.result).toEqual({ checked: MAILSHARE_OPS.length, broken: 0, repaired: 0 });
+    const again = await repair(uid, { dry: true, verbose: true });
+    expect(again.logs.some((l) => l.includes("does not exist"))).toBe(false);
+  });
+
+  it("logs only the problems found when not verbose, then the empty end line", async () => {
+    const uid = await createShare("quiet-acl");
+    delete emu.emulator.store.state.containers[`mailbox:acls-${uid}`];
+    const quiet = await repair(uid, { dry: true, verbose: false });
+    expect(quiet.logs).toEqual([`Mailbox quiet-acl@acme.test (uid: ${uid}) acls container does not exist`, ""]);
+    expect(quiet.status).toMatchObject({ state: "Success", result: "", progress: MAILSHARE_OPS.length });
+    expect((await repair(uid, { dry: true })).logs).toEqual([`Mailbox quiet-acl@acme.test (uid: ${uid}) acls container does not exist`, ""]);
   });
 
   it("uses the deterministic id repair-<uid>@<domain> and refuses a second run while one runs", async () => {
@@ -123,10 +138,11 @@ describe("repair", () => {
     await waitTask(api, third.json.id);
   });
 
-  it("runs only the selected operations and ignores unknown identifiers with a log line", async () => {
-    const run = await repair(NOREPLY, { opIdentifiers: ["mailboxAclsContainer", "no.such.op"], dry: true });
-    expect(run.result).toEqual({ checked: 1, broken: 0, repaired: 0 });
-    expect(run.logs.some((l) => l.includes("no.such.op") && l.includes("ignored"))).toBe(true);
+  it("runs only the selected operations and ignores unknown identifiers silently", async () => {
+    const run = await repair(NOREPLY, { opIdentifiers: ["mailboxAclsContainer", "no.such.op"], dry: true, verbose: true });
+    expect(run.result).toBe("");
+    expect(run.logs.slice(0, 2)).toEqual([`Repair ${NOREPLY}@acme.test in 1 steps`, "[1/1] Starting operation mailboxAclsContainer"]);
+    expect(run.logs.some((l) => l.includes("no.such.op"))).toBe(false);
   });
 
   it("may be run by a domain admin", async () => {
