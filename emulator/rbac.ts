@@ -184,6 +184,20 @@ export function canDelegateOnOrgUnit(store: Store, session: Session | null, doma
   return [...roles].every((r) => ENTRY_KIND_ROLES.has(r) && can(store, session, domainUid, [r], { orgUnit: ouUid }));
 }
 
+/**
+ * IUser / IGroup.setRoles: the roles neither delegable nor already held by the entry must all be
+ * roles the caller holds on the domain (unless it is admin0); returns the missing ones.
+ */
+export function missingToAssign(store: Store, session: Session, domainUid: string, previous: string[], roles: string[]): string[] {
+  if (session.admin0) return [];
+  const d = store.state.domains[domainUid];
+  if (!d || session.domainUid !== domainUid) return roles.filter((r) => !DELEGABLE_ROLES.has(r) && !previous.includes(r));
+  const mine = storedRoles(d, session.userUid);
+  if (mine.has("admin")) return [];
+  const held = expandRoles(mine);
+  return [...new Set(roles)].filter((r) => !DELEGABLE_ROLES.has(r) && !previous.includes(r) && !held.has(r));
+}
+
 /** Whether the session is an administrator (any roles) of the org unit or of one of its ancestors (DirEntryMaintenance). */
 export function isOrgUnitAdmin(d: DomainState, session: Session, ouUid: string | null): boolean {
   if (ouUid === null || session.domainUid !== d.item.uid) return false;

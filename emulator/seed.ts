@@ -10,11 +10,15 @@ import { GLOBAL_DOMAIN } from "./sessions";
 import { createMailshare } from "./services/mailshares";
 
 export interface SeedServer { uid?: string; name: string; fqdn: string; ip?: string; tags?: string[] }
+/** Delegated administration: roles held on an org unit (path such as /Europe) and its sub-units. */
+export interface SeedAdminOf { orgUnit: string; roles: string[] }
 export interface SeedUser {
   uid?: string; login: string; firstName?: string; lastName?: string; password?: string; roles?: string[];
-  orgUnit?: string; aliases?: string[]; hidden?: boolean; phone?: string;
+  orgUnit?: string; aliases?: string[]; hidden?: boolean; phone?: string; adminOf?: SeedAdminOf[];
 }
-export interface SeedGroup { uid?: string; name: string; description?: string; email?: boolean; members?: string[]; roles?: string[] }
+export interface SeedGroup {
+  uid?: string; name: string; description?: string; email?: boolean; members?: string[]; roles?: string[]; adminOf?: SeedAdminOf[];
+}
 export interface SeedMailshare { uid?: string; name: string; displayName?: string; email?: string; hidden?: boolean; orgUnit?: string }
 export interface SeedDomain {
   name: string; label?: string; description?: string; aliases?: string[]; defaultAlias?: string;
@@ -75,6 +79,8 @@ export function applySeed(store: Store, seed: Seed): void {
     for (const u of sd.users ?? []) addUser(store, d, u, where);
     for (const g of sd.groups ?? []) addGroup(store, d, g);
     for (const g of sd.groups ?? []) addMembers(d, g, where);
+    for (const u of sd.users ?? []) addAdminOf(d, stableUidOf(d, "users", u), u.adminOf, where);
+    for (const g of sd.groups ?? []) addAdminOf(d, stableUidOf(d, "groups", g), g.adminOf, where);
     for (const m of sd.mailshares ?? []) {
       const uid = m.uid ?? stableUid(sd.name, "mailshares", m.name);
       const card = emptyVCard();
@@ -97,6 +103,18 @@ function addDomain(store: Store, sd: SeedDomain, global: boolean): DomainState {
   const d = newDomainState(store.newItem(sd.name, domain, null, domain.label), sd.settings ?? {});
   store.state.domains[sd.name] = d;
   return d;
+}
+
+function stableUidOf(d: DomainState, folder: "users" | "groups", e: SeedUser | SeedGroup): string {
+  return e.uid ?? stableUid(d.item.uid, folder, "login" in e ? e.login : e.name);
+}
+
+/** IOrgUnits.setAdministratorRoles for each `adminOf` of a user or group. */
+function addAdminOf(d: DomainState, uid: string, adminOf: SeedAdminOf[] | undefined, where: string): void {
+  for (const a of adminOf ?? []) {
+    if (!a.orgUnit || !Array.isArray(a.roles)) fail(where, `adminOf of ${uid} needs an orgUnit and roles`);
+    (d.ouAdmins[ouUid(d, a.orgUnit, where)] ??= table())[uid] = [...a.roles];
+  }
 }
 
 /** Org unit uid by path (`/Europe/Paris`). */

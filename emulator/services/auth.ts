@@ -11,6 +11,7 @@ import { attr, emptyVCard, type APIKey, type ItemValue, type User } from "../mod
 import type { Store, DomainState } from "../store";
 import { entryByEmail } from "../entries";
 import { ADMIN0_UID, GLOBAL_DOMAIN, type Session } from "../sessions";
+import { expandRoles, rolesByOU } from "../rbac";
 
 type LoginStatus = "Ok" | "Bad" | "Expired";
 type ValidationKind = "TOKEN" | "PASSWORD" | "PASSWORDEXPIRED" | "NONE" | "ARCHIVED";
@@ -39,15 +40,6 @@ interface Account {
   domainUid: string;
   item: ItemValue<User>;
 }
-
-/**
- * Roles the domain `admin` role resolves to (directResolvedRoles); the list is what §1.2 names,
- * the real resolution holds more.
- */
-const ADMIN_IMPLIES = [
-  "manageMailshare", "manageMailshareSharings", "manageMailbox", "manageMailboxFilter", "manageMailboxIdentities",
-  "domainManager",
-];
 
 /** global.virt users resolve to `systemManagement` (+ selfChangePassword) in getRoles. */
 const ADMIN0_ROLES = ["systemManagement", "selfChangePassword"];
@@ -115,11 +107,16 @@ function ownSessionKey(ctx: Ctx, account: Account, password: string): Session | 
   return ctx.emu.sessions.sessionOf(account.uid, password);
 }
 
+/** The domain roles of the account resolved through the role tree (directResolvedRoles). */
 function rolesOf(ctx: Ctx, account: Account): string[] {
   if (account.uid === ADMIN0_UID) return [...ADMIN0_ROLES];
-  const roles = ctx.emu.sessions.rolesOf(account.uid, account.domainUid);
-  if (roles.has("admin")) ADMIN_IMPLIES.forEach((r) => roles.add(r));
-  return [...roles].sort();
+  return [...expandRoles(ctx.emu.sessions.rolesOf(account.uid, account.domainUid))].sort();
+}
+
+/** The org units the account administers, with the roles stored there (SecurityContext.rolesByOU). */
+function ouRolesOf(ctx: Ctx, account: Account): Record<string, string[]> {
+  const d = ctx.emu.store.state.domains[account.domainUid];
+  return account.uid === ADMIN0_UID || !d ? {} : rolesByOU(d, account.uid);
 }
 
 function authUser(ctx: Ctx, account: Account): AuthUser {
@@ -129,7 +126,7 @@ function authUser(ctx: Ctx, account: Account): AuthUser {
     displayName: account.item.displayName,
     value: { ...structuredClone(account.item.value), password: null },
     roles: rolesOf(ctx, account),
-    rolesByOU: {},
+    rolesByOU: ouRolesOf(ctx, account),
     settings: {},
   };
 }

@@ -4,10 +4,11 @@
 import type { Router } from "../router";
 import type { Ctx } from "../context";
 import type { Group, ItemValue, Member } from "../model";
-import { ServerFault, invalid, notFound, npe, parseError } from "../faults";
+import { ServerFault, denied, invalid, notFound, npe, parseError } from "../faults";
 import type { DomainState } from "../store";
 import { holdsAddress, requireAnyRole } from "./directory";
-import { directGroupsOf } from "./users";
+import { directGroupsOf, roleSet } from "./users";
+import { missingToAssign } from "../rbac";
 
 const MEMBER_TYPES: readonly Member["type"][] = ["user", "group", "external_user"];
 const READ_ROLES = ["domainManager", "manageGroup"];
@@ -233,6 +234,21 @@ export function register(r: Router): void {
     const d = domainOf(ctx);
     requireAnyRole(ctx, d.item.uid, ...READ_ROLES);
     return searchGroups(d, ctx.object());
+  });
+
+  // setRoles: manageGroup for the group; the caller check comes before the group lookup.
+  r.post(`${base}/{uid}/roles`, (ctx) => {
+    const d = domainOf(ctx);
+    const uid = ctx.params.uid;
+    const s = ctx.requireRole(d.item.uid, "manageGroup", { entry: uid });
+    const roles = roleSet(ctx);
+    const missing = missingToAssign(ctx.emu.store, s, d.item.uid, d.roles[uid] ?? [], roles);
+    if (missing.length > 0) {
+      throw denied(`cannot assign roles which current user doesnt have (needed roles {${missing.join(",")}} )`);
+    }
+    if (!d.groups[uid]) throw notFound(`group ${uid} not found`);
+    if (roles.length === 0) delete d.roles[uid];
+    else d.roles[uid] = [...new Set(roles)];
   });
 
   r.get(`${base}/{uid}/roles`, (ctx) => {

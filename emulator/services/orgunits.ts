@@ -5,7 +5,9 @@
 import type { Router } from "../router";
 import type { Ctx } from "../context";
 import type { DirKind, ItemValue, OrgUnit, OrgUnitPath } from "../model";
-import { alreadyExists, invalid, notFound, parseError } from "../faults";
+import { alreadyExists, denied, invalid, notFound, parseError } from "../faults";
+import { table } from "../table";
+import { adminRolesOn, can, canDelegateOnOrgUnit, ouAncestry } from "../rbac";
 import type { DomainState } from "../store";
 import { entriesOf, orgUnitPath } from "../entries";
 import { canManageKind, findDirEntry, ilike, javaSubList, primitive, requireDirectoryRead } from "./directory";
@@ -51,7 +53,8 @@ function existingOrgUnit(d: DomainState, uid: string): ItemValue<OrgUnit> {
 const alreadyThere = (ou: OrgUnit) => alreadyExists(`ou ${ou.parentUid}/ ${ou.name} already exists`);
 
 function create(ctx: Ctx, d: DomainState, uid: string, ou: OrgUnit): void {
-  ctx.requireRole(d.item.uid, "manageOU");
+  // Under a parent, manageOU delegated on the parent (or an ancestor) is enough.
+  ctx.requireRole(d.item.uid, "manageOU", ou.parentUid !== null ? { orgUnit: ou.parentUid } : null);
   if (ou.parentUid !== null && !d.orgUnits[ou.parentUid]) throw notFound(`ou ${ou.parentUid} not found`);
   if (pathExists(d, ou.name, ou.parentUid)) throw alreadyThere(ou);
   validateName(ou.name);
@@ -61,7 +64,7 @@ function create(ctx: Ctx, d: DomainState, uid: string, ou: OrgUnit): void {
 }
 
 function update(ctx: Ctx, d: DomainState, uid: string, ou: OrgUnit): void {
-  ctx.requireRole(d.item.uid, "manageOU");
+  ctx.requireRole(d.item.uid, "manageOU", { entry: uid });
   const item = existingOrgUnit(d, uid);
   const renamed = ou.name === null || item.value.name.toLowerCase() !== ou.name.toLowerCase();
   if (renamed && pathExists(d, ou.name, ou.parentUid)) throw alreadyThere(ou);
@@ -73,14 +76,15 @@ function update(ctx: Ctx, d: DomainState, uid: string, ou: OrgUnit): void {
 }
 
 function remove(ctx: Ctx, d: DomainState, uid: string): void {
-  ctx.requireRole(d.item.uid, "manageOU");
+  ctx.requireRole(d.item.uid, "manageOU", { entry: uid });
   const item = existingOrgUnit(d, uid);
   if (Object.values(d.orgUnits).some((ou) => ou.value.parentUid === uid)) {
     throw invalid(`ou ${item.value.name} has children`);
   }
   if (entriesOf(d).some((e) => e.item.value.orgUnitUid === uid)) throw invalid(`ou ${item.value.name} has members`);
-  // OU administrators are not stored by the emulator, so "has administrators" never applies.
+  if (Object.keys(d.ouAdmins[uid] ?? {}).length > 0) throw invalid(`ou ${item.value.name} has administrators`);
   delete d.orgUnits[uid];
+  delete d.ouAdmins[uid];
 }
 
 /**
@@ -155,11 +159,79 @@ export function register(r: Router): void {
   r.delete(`${base}/{uid}`, (ctx) => remove(ctx, domainOf(ctx), ctx.params.uid));
 
   // `hierarchical` is a primitive boolean: the call fails (500) without it, before any check.
+  // Needs showOU for the unit (manageOU grants it); hierarchical adds the ancestors' administrators.
   r.get(`${base}/{uid}/_administrators`, (ctx) => {
-    ctx.requiredQuery("hierarchical");
+    const hierarchical = ctx.requiredQuery("hierarchical").toLowerCase() === "true";
     const d = domainOf(ctx);
-    ctx.requireRole(d.item.uid, "manageOU");
-    existingOrgUnit(d, ctx.params.uid);
-    return [];
+    const uid = ctx.params.uid;
+    if (!can(ctx.emu.store, ctx.session, d.item.uid, ["showOU"], d.orgUnits[uid] ? { orgUnit: uid } : null)) {
+      throw denied(`${ctx.session?.userUid ?? "anonymous"}@${ctx.session?.domainUid ?? "global.virt"} Doesnt have role showOU`);
+    }
+    existingOrgUnit(d, uid);
+    const units = hierarchical ? ouAncestry(d, uid) ?? [] : [uid];
+    return [...new Set(units.flatMap((unit) => Object.keys(d.ouAdmins[unit] ?? {})))].sort();
   });
+
+  // setAdministratorRoles: the roles not already held there must all be roles the caller may
+  // delegate on that unit; an empty set removes the administrator.
+  r.post(`${base}/{uid}/{dirUid}/_set`, (ctx) => {
+    const d = domainOf(ctx);
+    const { uid, dirUid } = ctx.params;
+    const roles = stringList(ctx.list());
+    existingOrgUnit(d, uid);
+    const current = d.ouAdmins[uid]?.[dirUid] ?? [];
+    const toCheck = [...new Set(roles)].filter((r) => !current.includes(r));
+    if (!canDelegateOnOrgUnit(ctx.emu.store, ctx.session, d.item.uid, uid, toCheck)) {
+      throw denied(`not enough roles for setting roles [${toCheck.join(", ")}]`);
+    }
+    if (!findDirEntry(d, dirUid)) throw notFound("direntry not found ");
+    const admins = (d.ouAdmins[uid] ??= table());
+    if (roles.length === 0) delete admins[dirUid];
+    else admins[dirUid] = [...new Set(roles)];
+  });
+
+  // getAdministratorRoles(uid, dirUid, groups): manageOU for the unit, or the administrator itself
+  // (or a domainManager for it); the roles of one stored row among dirUid's and the groups'.
+  r.post(`${base}/{uid}/{dirUid}`, (ctx) => {
+    const d = domainOf(ctx);
+    const { uid, dirUid } = ctx.params;
+    const groups = stringList(ctx.list());
+    const s = ctx.session;
+    const self = !!s && !s.admin0 && s.domainUid === d.item.uid && s.userUid === dirUid;
+    if (!self && !can(ctx.emu.store, s, d.item.uid, ["manageOU"], { entry: uid }) &&
+      !can(ctx.emu.store, s, d.item.uid, ["domainManager"], { entry: dirUid })) {
+      throw denied(`Doesnt have roles to access adminstrator ${dirUid} of OrgUnit ${uid}`);
+    }
+    existingOrgUnit(d, uid);
+    if (![dirUid, ...groups].some((who) => findDirEntry(d, who))) throw notFound("direntry not found ");
+    return adminRolesOn(d, uid, dirUid, groups).sort();
+  });
+
+  // listByAdministrator: the units where the administrator or one of the groups has roles.
+  r.post(`${base}/_byAdmin`, (ctx) => {
+    const d = domainOf(ctx);
+    const administrator = ctx.query.get("administrator") ?? "";
+    const groups = stringList(ctx.list());
+    const s = ctx.session;
+    const self = !!s && !s.admin0 && s.domainUid === d.item.uid && s.userUid === administrator;
+    if (!self) ctx.requireRole(d.item.uid, "domainManager", { entry: administrator });
+    const who = [administrator, ...groups];
+    if (!who.some((x) => findDirEntry(d, x))) throw notFound("direntry not found ");
+    return Object.keys(d.ouAdmins)
+      .filter((ou) => d.orgUnits[ou] && who.some((x) => d.ouAdmins[ou][x]))
+      .map((ou) => orgUnitPath(d, ou) as OrgUnitPath);
+  });
+
+  // removeAdministrator: OrgUnits computes `can(admin)` and ignores the answer, so nothing is checked.
+  r.delete(`${base}/_deleteadmin`, (ctx) => {
+    const d = domainOf(ctx);
+    const administrator = ctx.query.get("administrator");
+    for (const admins of Object.values(d.ouAdmins)) if (administrator !== null) delete admins[administrator];
+  });
+}
+
+/** A `Set<String>` / `List<String>` body. */
+function stringList(raw: unknown[]): string[] {
+  if (raw.some((r) => typeof r !== "string")) throw parseError();
+  return raw as string[];
 }

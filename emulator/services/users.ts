@@ -5,7 +5,8 @@
 import type { Router } from "../router";
 import { PngResult, type Ctx } from "../context";
 import type { Group, ItemValue, User } from "../model";
-import { unknownFault, notFound } from "../faults";
+import { denied, forbidden, notFound, parseError, unknownFault } from "../faults";
+import { missingToAssign } from "../rbac";
 import type { DomainState } from "../store";
 import { holdsAddress, requireAnyRole, requireSelfOrRole, storedPhoto } from "./directory";
 
@@ -44,6 +45,14 @@ function allGroupsOf(d: DomainState, userUid: string): string[] {
 function groupUidsOf(d: DomainState, uid: string): string[] {
   if (!d.users[uid]) throw unknownFault(`Invalid user UID: ${uid}`);
   return directGroupsOf(d, "user", uid);
+}
+
+/** A `Set<String>` body; null is the empty set. */
+export function roleSet(ctx: Ctx): string[] {
+  const raw = ctx.json();
+  if (raw === null) return [];
+  if (!Array.isArray(raw) || raw.some((r) => typeof r !== "string")) throw parseError();
+  return raw as string[];
 }
 
 function userByEmail(d: DomainState, email: string): ItemValue<User> | undefined {
@@ -95,6 +104,23 @@ export function register(r: Router): void {
     const d = domainOf(ctx);
     requireAnyRole(ctx, d.item.uid, ...membershipRoles);
     return groupUidsOf(d, ctx.params.uid);
+  });
+
+  // setRoles: manageUser for the user; roles it does not have yet must be delegable or held by the caller.
+  r.post(`${base}/{uid}/roles`, (ctx) => {
+    const d = domainOf(ctx);
+    const uid = ctx.params.uid;
+    const s = ctx.requireRole(d.item.uid, "manageUser", { entry: uid });
+    const roles = roleSet(ctx);
+    const item = d.users[uid];
+    if (!item) throw notFound(`User ${uid} not found in domain ${d.item.value.name}`);
+    if (item.value.accountType === "SIMPLE") throw forbidden(`Cannot set role for user ${uid}`);
+    const missing = missingToAssign(ctx.emu.store, s, d.item.uid, d.roles[uid] ?? [], roles);
+    if (missing.length > 0) {
+      throw denied(`cannot assign roles which current user doesnt have (needed roles {${missing.join(",")}} )`);
+    }
+    if (roles.length === 0) delete d.roles[uid];
+    else d.roles[uid] = [...new Set(roles)];
   });
 
   r.get(`${base}/{uid}/roles`, (ctx) => {

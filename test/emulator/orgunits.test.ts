@@ -62,7 +62,8 @@ describe("IOrgUnits reads", () => {
     expect(missing.json.message).toBe('Error during parsing parameter "hierarchical"');
     const r = await emu.api("GET", `${base}/${ou("Europe")}/_administrators?hierarchical=true`);
     expect(r.status).toBe(200);
-    expect(r.json).toEqual([]);
+    expect(r.json).toEqual([stableUid("acme.test", "users", "paula")]); // the seed's delegated admin
+    expect((await emu.api("GET", `${base}/${ou("Americas")}/_administrators?hierarchical=true`)).json).toEqual([]);
     expect((await emu.api("GET", `${base}/nowhere/_administrators?hierarchical=false`)).status).toBe(404);
   });
 

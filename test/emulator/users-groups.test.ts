@@ -64,7 +64,7 @@ describe("IUser reads", () => {
     expect((await emu.api("GET", `${users}/byLogin/nobody`)).status).toBe(204);
     expect((await emu.api("GET", `${users}/byLogin/carol`, { key: bobKey })).status).toBe(403);
     const all = await emu.api("GET", `${users}/_alluids`);
-    expect(all.json.sort()).toEqual(["alice", "bob", "carol", "dave", "erin", "frank"].map(user).sort());
+    expect(all.json.sort()).toEqual(["alice", "bob", "carol", "dave", "erin", "frank", "paula"].map(user).sort());
   });
 
   it("lists the groups a user is a direct member of; an unknown user is a 500", async () => {
