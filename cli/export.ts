@@ -59,6 +59,20 @@ const photoFileOf = (name: string, taken: Set<string>) => {
 };
 
 
+/** Owner labels a file's `owner:` key accepts (the desired-state schema's pattern). */
+const OWNER_KEY = /^[A-Za-z0-9][A-Za-z0-9._@/-]{0,127}$/;
+
+/**
+ * The owner the exported file keeps: the one bmshare recorded on the exported mailshares, when they
+ * share one that an `owner:` key can hold (so a plan of the export does not move them to the new
+ * file's owner); none otherwise, and applying the file records its own.
+ */
+function commonOwner(live: readonly { owner: string | null }[]): string | undefined {
+  const owners = new Set(live.map((m) => m.owner).filter((o): o is string => o !== null));
+  const [only] = owners;
+  return owners.size === 1 && OWNER_KEY.test(only) ? only : undefined;
+}
+
 export async function runExportCommand(argv: string[], deps: ExportDependencies = {}): Promise<number> {
   return runServerCommand("export", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, out, err }) => {
     const args = parseExportArgs(values, positionals);
@@ -98,7 +112,7 @@ export async function runExportCommand(argv: string[], deps: ExportDependencies 
       ` Mailshares of ${domain} on ${safeUrl(connection.url)}, written by \`bmshare export\` in the`,
       " desired-state format (docs/desired-state.md): `bmshare plan -f` on this file shows no change.",
     ];
-    const text = exportYaml({ domain, mailshares, header, notes });
+    const text = exportYaml({ owner: commonOwner(live), domain, mailshares, header, notes });
 
     let shownAs = "(standard output)";
     let baseDir = process.cwd();

@@ -33,8 +33,8 @@ const OWNED = ["name", "displayName", "description", "email", "routing", "quota"
  */
 export type MailshareInputs = Props & Pick<CanonicalMailshare, (typeof OWNED)[number]> & { domain: string; owner: string | null };
 
-/** An owner label: what the files' `owner:` key accepts (desired-state schema). */
-const OWNER_RE = /^[A-Za-z0-9][A-Za-z0-9._@/-]{0,127}$/;
+/** An owner label: the files' `owner:` key, or by default a file's path (see desired/). */
+const isOwnerLabel = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 1024 && !/[\u0000-\u001f]/.test(v);
 
 export interface MailshareOutputs extends Props {
   /** The mailshare uid (deterministic from domain and name, or the adopted mailshare's). */
@@ -196,8 +196,8 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     const { value, failures } = validateSlice(domain, news, OWNED);
     if (failures.length > 0) return { inputs: news as MailshareInputs, failures };
     const owner = news.owner ?? null;
-    if (owner !== null && (typeof owner !== "string" || !OWNER_RE.test(owner))) {
-      return { inputs: news as MailshareInputs, failures: [{ property: "owner", reason: "expected an owner label (letters, digits, . _ @ / -, at most 128 characters)" }] };
+    if (owner !== null && !isOwnerLabel(owner)) {
+      return { inputs: news as MailshareInputs, failures: [{ property: "owner", reason: "expected an owner label: a text of at most 1024 characters, without control characters" }] };
     }
     const inputs: MailshareInputs = { domain, owner, ...(Object.fromEntries(OWNED.map((k) => [k, value[k]])) as any) };
     // Known before creation, so previews show it: derived from domain and name, or for an adopted
@@ -288,7 +288,9 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
       // behaves as retain.
       deletionPolicy: policy === "delete" ? "delete" : "retain",
       adopt: props.adopt ?? false,
-      owner: marks[OWNER_SETTING] || null,
+      // The owner recorded; when none is, the declared one — except for a mailshare marked for
+      // deletion, whose owner must be recorded before a run may delete it (so that shows as a change).
+      owner: marks[OWNER_SETTING] || (policy === "delete" ? null : props.owner ?? null),
     };
     return { inputs, outs: outputsOf(item) };
   },

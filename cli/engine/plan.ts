@@ -8,10 +8,11 @@
 //  3. per resource: `read` the live state and classify — create (absent), update (with the
 //     field-level changes), unchanged; identities bmshare created but no longer declared are
 //     deleted, other identities are left alone and listed;
-//  4. the managed domains' other mailshares are listed as unmanaged, except those bmshare marked
-//     `deletionPolicy: delete` when `--allow-delete` is given: those are deleted.
+//  4. the managed domains' other mailshares are listed as unmanaged, except those this run's owners
+//     declared before, marked `deletionPolicy: delete`, when `--allow-delete` is given: deleted.
 //
-// A read that fails is never taken for an absence (design.md rule 5): `plan` fails with it,
+// What the files do not declare is planned in undeclared.ts, and changes are put in a reviewer's
+// terms in changes.ts. A read that fails is never taken for an absence: `plan` fails with it,
 // `drift` records it as unreadable.
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { loadDesiredState } from "../../desired/load";
@@ -22,13 +23,14 @@ import type { DesiredMailshare } from "../../desired/model";
 import { declareMailshare, mailshareResourceName, type ResourceDeclaration } from "../../providers/declarations";
 import { PROVIDERS } from "../../providers/registry";
 import type { BmshareProvider, Props } from "../../providers/base";
-import type { Change, ListKeys } from "../../providers/diff";
+import type { Change } from "../../providers/diff";
 import { client } from "../../providers/connection";
-import { identityId, mailshareUid } from "../../providers/ids";
-import { managementMarks, type ManagementMarks } from "../../providers/support";
+import { mailshareUid } from "../../providers/ids";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
 import { runPool } from "./pool";
 import { textDiffs } from "./texts";
+import { explode, REFERENCE_KEYS, wholeResource } from "./changes";
+import { planUndeclared, undeclaredIdentities, type UndeclaredContext } from "./undeclared";
 import {
   PlanFailed, summarise, type MailsharePlan, type Plan, type ResourcePlan, type UnmanagedIdentity,
   type UnmanagedMailshare, type Unreadable,
@@ -65,43 +67,6 @@ interface Prepared {
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
-
-/** The parts of a sub-resource that say what it is rather than what it holds. */
-const REFERENCE_KEYS = new Set(["domain", "mailshare"]);
-
-/**
- * A change that adds or removes a whole object or list, as one change per field or item
- * (`autoReply.subject`, `shares[user:alice@acme.test]`), so that a person sees everything a create
- * or delete sets. List items are named by the provider's list keys (else by position).
- */
-function explode(change: Change, listKeys: ListKeys, pattern = change.path.replace(/\[[^\]]*\]/g, "")): Change[] {
-  const adding = change.old === null || change.old === undefined;
-  const removing = change.new === null || change.new === undefined;
-  // A list item stays whole: `shares[user:alice@acme.test]: {"user": …, "level": "read"}`.
-  if (adding === removing || change.path.endsWith("]")) return [change];
-  const value = adding ? change.new : change.old;
-  const child = (path: string, v: unknown, childPattern: string) =>
-    explode(adding ? { path, kind: "add", new: v } : { path, kind: "delete", old: v }, listKeys, childPattern);
-  if (Array.isArray(value) && value.length > 0) {
-    const keyOf = listKeys[pattern];
-    return value.map((item, i) => (adding ? { path: `${change.path}[${keyOf ? keyOf(item) : i}]`, kind: "add", new: item } as Change
-      : { path: `${change.path}[${keyOf ? keyOf(item) : i}]`, kind: "delete", old: item } as Change));
-  }
-  if (!isPlainObject(value)) return [change];
-  return Object.entries(value)
-    .filter(([, v]) => !isEmpty(v))
-    .flatMap(([k, v]) => child(`${change.path}.${k}`, v, `${pattern}.${k}`));
-}
-
-/** Every field a create sets (or a delete removes): what a person needs to review a new resource. */
-function wholeResource(provider: BmshareProvider, inputs: Props, kind: "add" | "delete"): Change[] {
-  const listKeys = provider.definition.listKeys ?? {};
-  return provider.definition.inputKeys
-    .filter((k) => !REFERENCE_KEYS.has(k) && !isEmpty(inputs[k]))
-    .flatMap((k) => explode(kind === "add" ? { path: k, kind, new: inputs[k] } : { path: k, kind, old: inputs[k] }, listKeys));
-}
 
 /** `file:line:col: mailshares[2].shares[0].user: reason`, from a provider's check failure. */
 function failureLine(m: DesiredMailshare, declaration: ResourceDeclaration, failure: CheckFailure, identityIndex: number): string {
@@ -335,117 +300,11 @@ async function planMailshare(p: Prepared, unreadable: Unreadable[], unmanagedIde
     }
   }
   try {
-    plan.resources.push(...await undeclaredIdentities(p, unmanagedIdentities));
+    const identities = new Set(p.resources.filter((r) => r.declaration.kind === "MailshareIdentity").map((r) => r.id));
+    plan.resources.push(...await undeclaredIdentities(m, p.uid, identities, unmanagedIdentities));
   } catch (err) {
     unreadableHere("MailshareIdentity", `identities of ${name}`, err);
   }
   plan.action = plan.resources.some((r) => r.action !== "unchanged") ? "update" : "unchanged";
   return plan;
-}
-
-/**
- * The live identities the files do not declare: deleted when bmshare created them (their id is the
- * one bmshare derives from the mailshare and their label), listed as unmanaged otherwise.
- */
-async function undeclaredIdentities(p: Prepared, unmanaged: UnmanagedIdentity[]): Promise<ResourcePlan[]> {
-  const m = p.mailshare;
-  const uid = p.uid as string;
-  const declared = new Set(p.resources.filter((r) => r.declaration.kind === "MailshareIdentity").map((r) => r.id));
-  const provider = PROVIDERS.MailshareIdentity;
-  const deletes: ResourcePlan[] = [];
-  const live = (await client().identities.getIdentities(m.domain, uid))
-    .filter((i) => i.id !== null && !declared.has(i.id))
-    .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || (a.id as string).localeCompare(b.id as string));
-  for (const identity of live) {
-    const id = identity.id as string;
-    const label = identity.name ?? "";
-    if (id !== identityId(uid, label)) {
-      unmanaged.push({
-        domain: m.domain, mailshare: m.name, mailshareUid: uid, id, name: label, email: identity.email,
-        note: "not created by bmshare (made in the console or by another tool): left alone",
-      });
-      continue;
-    }
-    const read = await provider.read!(id, { domain: m.domain, mailshare: uid, name: label });
-    if (!read.id) continue; // deleted meanwhile
-    const liveInputs = read.inputs ?? {};
-    const name = `${mailshareResourceName(m.domain, m.name)}/identity/${label}`;
-    deletes.push({
-      kind: "MailshareIdentity", name, id, action: "delete",
-      reason: "created by bmshare and no longer declared in the files",
-      changes: wholeResource(provider, liveInputs, "delete"),
-      diffs: textDiffs("MailshareIdentity", name, liveInputs, null),
-      inputs: read.props ?? liveInputs, live: read.props ?? liveInputs,
-    });
-  }
-  return deletes;
-}
-
-const RENAME_NOTE = " (if a mailshare declared as new replaces it, that is a rename: BlueMind keeps mailshare names fixed, so " +
-  "the new one is another mailbox; copy the mail over before this one goes)";
-
-interface UndeclaredContext {
-  allowDelete: boolean;
-  /** The owners of this run's files. */
-  owners: ReadonlySet<string>;
-  /** `domain\nowner` of the mailshares this plan creates (a rename in the files looks like one of them). */
-  creating: ReadonlySet<string>;
-  unreadable: Unreadable[];
-}
-
-/** Why an undeclared mailshare stays, from what bmshare recorded on it. */
-function undeclaredNote(marks: ManagementMarks, ours: boolean): string {
-  if (marks.deletionPolicy === null) return "not declared in the files: left alone";
-  if (!ours) {
-    return marks.owner === null
-      ? "not declared in the files; bmshare managed it, but no owner is recorded on it (applied before owners were recorded): " +
-        "left alone — apply the files that declare it once to record their owner"
-      : `declared by files of another owner (${marks.owner}), not given to this run: left alone`;
-  }
-  return marks.deletionPolicy === "delete"
-    ? "not declared in the files any more; bmshare marked it deletionPolicy: delete: give --allow-delete to delete it with its mail"
-    : "not declared in the files any more; bmshare managed it before (deletionPolicy: retain): kept on the server, no longer managed";
-}
-
-/**
- * An undeclared mailshare: a deletion when one of this run's owners declared it, bmshare marked it
- * `deletionPolicy: delete` and deleting is allowed; else an unmanaged entry saying why it stays.
- */
-async function planUndeclared(domain: string, item: ItemValue<WireMailshare>, c: UndeclaredContext): Promise<MailsharePlan | UnmanagedMailshare | null> {
-  const name = item.value.name;
-  const resourceName = mailshareResourceName(domain, name);
-  let marks: ManagementMarks;
-  try {
-    marks = await managementMarks(item.uid);
-  } catch (err) {
-    c.unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: `deletion policy of ${resourceName}`, error: messageOf(err) });
-    return null;
-  }
-  const ours = marks.owner !== null && c.owners.has(marks.owner);
-  const renamed = ours && c.creating.has(`${domain}\n${marks.owner}`) ? RENAME_NOTE : "";
-  if (ours && marks.deletionPolicy === "delete" && c.allowDelete) {
-    const provider = PROVIDERS.Mailshare;
-    let live: { id?: string; inputs?: Props; props?: Props };
-    try {
-      live = await provider.read!(item.uid, { domain, name, deletionPolicy: "delete", adopt: false });
-    } catch (err) {
-      c.unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: resourceName, error: messageOf(err) });
-      return null;
-    }
-    if (!live.id) return null;
-    const liveInputs = live.inputs ?? {};
-    return {
-      domain, name, uid: item.uid, declaredAt: null, adopted: false, action: "delete",
-      resources: [{
-        kind: "Mailshare", name: resourceName, id: item.uid, action: "delete",
-        reason: `no longer declared by its owner ${marks.owner}, created by bmshare with deletionPolicy: delete, and --allow-delete given: deleted with its mail${renamed}`,
-        changes: wholeResource(provider, liveInputs, "delete"), diffs: [],
-        inputs: { ...live.props, domain, name, deletionPolicy: "delete" }, live: live.props ?? liveInputs,
-      }],
-    };
-  }
-  return {
-    domain, name, uid: item.uid, hidden: item.value.hidden === true, deletionPolicy: marks.deletionPolicy, owner: marks.owner,
-    note: undeclaredNote(marks, ours) + renamed,
-  };
 }

@@ -6,7 +6,7 @@ import { client } from "../../providers/connection";
 import { PROVIDERS } from "../../providers/registry";
 import { declareMailshare, type ResourceDeclaration } from "../../providers/declarations";
 import { identityId, mailshareUid } from "../../providers/ids";
-import { managementMarks } from "../../providers/support";
+import { managementMarks, type ManagementMarks } from "../../providers/support";
 import type { BmshareProvider, Props } from "../../providers/base";
 import type { ResourceKind } from "../../providers/kinds";
 import { normaliseMailshare } from "../../desired/normalise";
@@ -28,6 +28,8 @@ export interface LiveMailshare {
   value: CanonicalMailshare;
   /** The server has a photo (the read only tells presence: BlueMind re-encodes photos). */
   hasPhoto: boolean;
+  /** The owner bmshare recorded on it, null when none. */
+  owner: string | null;
   /**
    * Identities stored under an id bmshare did not choose (made in the console or by another tool):
    * plan and apply leave them alone, so declaring one would make apply add a second, identical one.
@@ -41,13 +43,9 @@ export interface LiveMailshare {
  */
 function skeletonOf(domain: string, name: string, adopt: boolean, deletionPolicy: DeletionPolicy): DesiredMailshare {
   const { value } = normaliseMailshare({ name, adopt, deletionPolicy }, { baseDir: process.cwd() });
-  return { ...value, domain, owner: "(server)", declaredAt: { file: "(server)", line: 1, column: 1, path: name } };
+  return { ...value, domain, owner: "(export)", declaredAt: { file: "(server)", line: 1, column: 1, path: name } };
 }
 
-/** The deletion policy bmshare recorded on the mailshare when it last applied it (retain when none). */
-async function recordedDeletionPolicy(uid: string): Promise<DeletionPolicy> {
-  return (await managementMarks(uid)).deletionPolicy ?? "retain";
-}
 
 async function readDeclaration(d: ResourceDeclaration, id: string): Promise<Props> {
   const live = await providerOf(d.kind).read!(id, d.inputs);
@@ -66,7 +64,9 @@ const pick = <K extends string>(from: Props, keys: readonly K[]) =>
 export async function readLiveMailshare(domain: string, item: ItemValue<WireMailshare>): Promise<LiveMailshare> {
   const uid = item.uid;
   const name = item.value.name;
-  const skeleton = skeletonOf(domain, name, uid !== mailshareUid(domain, name), await recordedDeletionPolicy(uid));
+  // The deletion policy bmshare recorded when it last applied it (retain when none), and its owner.
+  const marks: ManagementMarks = await managementMarks(uid);
+  const skeleton = skeletonOf(domain, name, uid !== mailshareUid(domain, name), marks.deletionPolicy ?? "retain");
   const fields: Record<string, unknown> = { ...skeleton };
   const reads = await Promise.all(declareMailshare(skeleton, uid).map((d) =>
     readDeclaration(d, d.kind === "Mailshare" ? uid : providerOf(d.kind).definition.idOf(d.inputs))));
@@ -87,6 +87,7 @@ export async function readLiveMailshare(domain: string, item: ItemValue<WireMail
     uid,
     value,
     hasPhoto: value.information.photo !== null,
+    owner: marks.owner,
     foreignIdentities: found.filter((i) => !ours(i)).map((i) => ({ name: i.identity.name, email: i.identity.email, id: i.id })),
   };
 }

@@ -145,6 +145,8 @@ export function schemaComment(outputFile: string | null): string[] {
 }
 
 export interface YamlInput {
+  /** The file's `owner:` key, when one is written. */
+  owner?: string;
   domain: string;
   mailshares: RawMailshare[];
   header: string[];
@@ -152,8 +154,8 @@ export interface YamlInput {
   notes: Map<number, string[]>;
 }
 
-export function exportYaml({ domain, mailshares, header, notes }: YamlInput): string {
-  const doc = new Document({ domain, mailshares }, { aliasDuplicateObjects: false });
+export function exportYaml({ owner, domain, mailshares, header, notes }: YamlInput): string {
+  const doc = new Document(owner === undefined ? { domain, mailshares } : { owner, domain, mailshares }, { aliasDuplicateObjects: false });
   doc.commentBefore = header.join("\n");
   visit(doc, {
     Scalar(_key, node) {

@@ -115,7 +115,7 @@ describe("bmshare apply", () => {
       // The client's retries absorb most faults; what they cannot absorb fails the run, precisely.
       const r = await h.run(runApplyCommand, ["-f", EXAMPLE, "--yes"], { clientOptions: { retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 2 } } });
       statuses.push(r.status);
-      if (r.status !== 0) expect(r.stderr + r.stdout).toMatch(/\nApply incomplete: |^cannot (read|check) /m);
+      if (r.status !== 0) expect(r.stderr + r.stdout).toMatch(/\nApply incomplete: |^cannot (read|check) | could not be checked against the server: /m);
     }
     expect(statuses.at(-1)).toBe(0);
     expect(injected).toBeGreaterThan(50);

@@ -78,9 +78,13 @@ export function tempYaml(text: string, name = "mailshares.yaml"): string {
   return file;
 }
 
-/** A temporary copy of examples/mailshares.yaml with some text replaced (its photo still found). */
+/**
+ * A temporary copy of examples/mailshares.yaml with some text replaced (its photo still found), as
+ * the same owner: the example edited, not another team's file.
+ */
 export function editedExample(edits: [string, string][]): string {
-  let text = fs.readFileSync(EXAMPLE, "utf8").replace("./photos/", `${path.join(ROOT, "examples", "photos")}/`);
+  let text = fs.readFileSync(EXAMPLE, "utf8").replace("./photos/", `${path.join(ROOT, "examples", "photos")}/`)
+    .replace("\ndomain: acme.test\n", "\nowner: examples/mailshares.yaml\ndomain: acme.test\n");
   for (const [from, to] of edits) {
     if (!text.includes(from)) throw new Error(`examples/mailshares.yaml does not contain ${JSON.stringify(from)}`);
     text = text.replace(from, to);

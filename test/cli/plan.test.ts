@@ -1,5 +1,6 @@
 // `bmshare plan`: read-only, field-level, with unified diffs for long texts; the JSON validates
 // against schemas/plan.schema.json; bad input of every kind gives exit 1 and sends no write.
+import * as fs from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
 import schema from "../../schemas/plan.schema.json";
@@ -210,8 +211,9 @@ describe("a mailshare renamed in the files", () => {
     const before = tempYaml("domain: acme.test\nmailshares:\n  - name: old-name\n    email: old-name@acme.test\n");
     const applied = await h.run(runApplyCommand, ["-f", before, "--yes"]);
     expect(applied.status, applied.stderr).toBe(0);
-    const after = tempYaml("domain: acme.test\nmailshares:\n  - name: new-name\n    email: new-name@acme.test\n");
-    const r = await h.run(runPlanCommand, ["-f", after]);
+    // The same file, edited: its owner declared old-name.
+    fs.writeFileSync(before, "domain: acme.test\nmailshares:\n  - name: new-name\n    email: new-name@acme.test\n");
+    const r = await h.run(runPlanCommand, ["-f", before]);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain("acme.test/new-name  create");
     expect(r.stdout).toMatch(/acme\.test\/old-name.*kept on the server, no longer managed \(if a mailshare declared as new replaces it, that is a rename/);
