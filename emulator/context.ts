@@ -79,9 +79,7 @@ export class Ctx {
    */
   requireRole(domainUid: string, role: string, scope: Scope = null): Session {
     if (!this.session || !this.emu.sessions.hasRole(this.session, domainUid, role, scope)) {
-      const where = scope && "entry" in scope ? `dirEntry ${scope.entry}@${domainUid}`
-        : scope && "orgUnit" in scope && scope.orgUnit !== null ? `orgUnit ${scope.orgUnit}@${domainUid}` : domainUid;
-      throw denied(`${this.session ? this.session.login : "anonymous"} has no role ${role} on ${where}`);
+      throw denied(`${this.session ? this.session.login : "anonymous"} has no role ${role} on ${domainUid}`);
     }
     return this.session;
   }

@@ -274,7 +274,7 @@ export function register(r: Router): void {
     const uid = entry.item.uid;
     const denial = elevated(ctx, d, entry) || can(store, ctx.session, d.item.uid, ["manageMailbox"], { entry: uid })
       ? null
-      : `${ctx.session?.login ?? "anonymous"} has no role manageMailbox on dirEntry ${uid}@${d.item.uid}`;
+      : `${ctx.session?.login ?? "anonymous"} has no role manageMailbox on ${d.item.uid}`;
     // Deterministic id: a second repair of the same entry while one runs is refused by the runner.
     return ctx.emu.tasks.start(async (t) => {
       // Unknown identifiers are dropped silently (DirEntryRepairSupports.ops filters the known ones).
