@@ -4,9 +4,13 @@
 // device", "a symbolic link loop", "not a text file") and never echoes the content.
 import * as fs from "node:fs";
 
-/** The largest desired-state file read: far above any real file (1000 mailshares take about 600 KiB). */
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
-export const MAX_FILE_TEXT = "4 MiB";
+/**
+ * The largest desired-state file read: some 2000 mailshares with addresses, sharing, a filter and an
+ * identity each (a folder of files holds more). Parsing YAML with positions costs time and memory per
+ * byte; at this size the worst file still loads in a few seconds and well under 256 MB.
+ */
+export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_FILE_TEXT = "1 MiB";
 
 export type ReadResult = { text: string } | { error: string; line?: number };
 

@@ -177,19 +177,19 @@ export async function checkSources(sources: readonly Source[], options: LoadOpti
   const ownerOf = new Map<MailshareEntry, string>();
   for (const source of sources) {
     const checked = checkFile(source);
-    errors.push(...checked.errors);
-    entries.push(...checked.entries);
+    append(errors, checked.errors);
+    append(entries, checked.entries);
     if (checked.domain !== null) domains.add(checked.domain);
     owners.add(checked.owner);
     for (const entry of checked.entries) ownerOf.set(entry, checked.owner);
   }
-  errors.push(...checkAcross(entries));
+  append(errors, checkAcross(entries));
   let serverChecks: LoadResult["serverChecks"] = "skipped";
   const unverified: UnverifiedMailshare[] = [];
   const unverifiedEntries = new Set<MailshareEntry>();
   if (options.lookups) {
     const online = await checkOnline(entries, options.lookups);
-    errors.push(...online.errors);
+    append(errors, online.errors);
     for (const { entry, error } of online.unverified) {
       if (entry.domain === null || unverifiedEntries.has(entry)) continue;
       unverifiedEntries.add(entry);
@@ -212,9 +212,33 @@ export async function checkSources(sources: readonly Source[], options: LoadOpti
   // A last guard: no message echoes more than a line of the file, whatever produced it.
   const bounded = errors.map((e) => (e.message.length > MAX_MESSAGE_LENGTH ? { ...e, message: shorten(e.message, MAX_MESSAGE_LENGTH) } : e));
   return {
-    ok: errors.length === 0, mailshares, errors: sortErrors(bounded, files), files, domains: [...domains].sort(),
+    ok: errors.length === 0, mailshares, errors: atMostPerFile(sortErrors(bounded, files)), files, domains: [...domains].sort(),
     owners: [...owners].sort(), unverified, serverChecks,
   };
+}
+
+/** `target.push(...items)` without the engine's limit on arguments (a file may have many errors). */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+/** Errors reported per file: past that, one line says how many more there are. */
+export const MAX_ERRORS_PER_FILE = 1000;
+
+function atMostPerFile(sorted: DesiredStateError[]): DesiredStateError[] {
+  const counts = new Map<string, number>();
+  const out: DesiredStateError[] = [];
+  for (const error of sorted) {
+    const n = (counts.get(error.file) ?? 0) + 1;
+    counts.set(error.file, n);
+    if (n <= MAX_ERRORS_PER_FILE) out.push(error);
+  }
+  for (const [file, n] of counts) {
+    if (n <= MAX_ERRORS_PER_FILE) continue;
+    const last = out.filter((e) => e.file === file).pop() as DesiredStateError;
+    out.splice(out.indexOf(last) + 1, 0, { ...last, message: `${n - MAX_ERRORS_PER_FILE} more errors in this file are not shown: fix the ones above and run again` });
+  }
+  return out;
 }
 
 /** The longest message reported (every value in it is already shortened; this bounds their sum). */
@@ -271,7 +295,7 @@ function checkFile(source: Source): CheckedFile {
     const mailshare = withoutKeys(raw as RawMailshare, invalid);
     const normalised = normaliseMailshare({ ...mailshare, name: String((raw as RawMailshare).name) }, { baseDir });
     const issues = [...normalised.issues, ...checkMailshare(mailshare, normalised.value, invalid)];
-    errors.push(...issues.map((issue) => toError(parsed.map, issue, entryPath)));
+    append(errors, issues.map((issue) => toError(parsed.map, issue, entryPath)));
     if (!invalid.has("name")) {
       entries.push({ domain, raw: mailshare, value: normalised.value, file: source.file, path: entryPath, map: parsed.map });
     }

@@ -130,7 +130,7 @@ export async function checkOnline(
     }
     const names = new Set(declared.filter((d) => d.domain === entry.domain).map((d) => d.value.name));
     try {
-      errors.push(...await checkEntry(entry, domain, cached, names));
+      for (const error of await checkEntry(entry, domain, cached, names)) errors.push(error);
     } catch (err) {
       unverified.push({ entry, error: messageOf(err) });
     }

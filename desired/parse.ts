@@ -67,6 +67,32 @@ export const MAX_ALIAS_USES = 10_000;
 export const MAX_DEPTH = 64;
 /** Syntax errors reported per file: the first few say what is wrong, the rest follow from them. */
 export const MAX_SYNTAX_ERRORS = 10;
+/**
+ * How many values (keys, items, texts) a file may hold, counted before parsing from what can start
+ * one: a line with content, `,`, `[`, `{`, `: `, `- ` (an upper bound: a comma inside a text counts
+ * too). A mailshare with addresses, sharing, a filter and an identity takes about 40, so this is
+ * some 2500 of them; parsing costs memory per value, and this bounds it (and the errors a file can produce).
+ */
+export const MAX_VALUES = 100_000;
+
+/** The upper bound of the number of values of `text` described at `MAX_VALUES`, and where it passes `limit`. */
+export function countValueStarts(text: string, limit = MAX_VALUES): { count: number; overAt?: number } {
+  let count = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (lineStart) {
+      if (c === 0x20 || c === 0x09) continue; // indentation
+      lineStart = false;
+      if (c !== 0x0a && c !== 0x0d && c !== 0x23 /* # */) count++;
+    }
+    if (c === 0x0a) lineStart = true;
+    else if (c === 0x2c /* , */ || c === 0x5b /* [ */ || c === 0x7b /* { */) count++;
+    else if ((c === 0x3a /* : */ || c === 0x2d /* - */) && text.charCodeAt(i + 1) === 0x20) count++;
+    if (count > limit) return { count, overAt: i };
+  }
+  return { count };
+}
 
 /** What the YAML library says, in the words of this format (one document, no tabs). */
 function syntaxMessage(code: string, message: string, line: number): string {
@@ -84,12 +110,26 @@ export function parseYaml(file: string, text: string): ParsedFile {
   const lines = new LineCounter();
   const map = new SourceMap(file);
   const fail = (errors: DesiredStateError[]): ParsedFile => ({ file, data: undefined, map, errors });
+  const values = countValueStarts(text);
+  if (values.overAt !== undefined) {
+    let line = 1;
+    for (let i = 0; i < values.overAt; i++) if (text.charCodeAt(i) === 0x0a) line++;
+    return fail([{
+      file, line, column: 1, path: "(document)",
+      message: `the file holds more than ${MAX_VALUES} values (keys, list items, texts; the limit is passed at line ${line}), ` +
+        "the limit of a desired-state file: split it into several files (a folder of files works with -f)",
+    }]);
+  }
   let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   } catch (err) {
     // The library gives up on input such as thousands of nested brackets (its stack overflows).
-    return fail([{ file, line: 1, column: 1, path: "(document)", message: `cannot read the YAML: ${shorten((err as Error).message, 200)} (is it nested too deeply?)` }]);
+    const deep = /call stack/i.test((err as Error).message);
+    return fail([{
+      file, line: 1, column: 1, path: "(document)",
+      message: deep ? `values are nested too deeply to read (far more than the ${MAX_DEPTH} levels this format allows)` : `cannot read the YAML: ${shorten((err as Error).message, 200)}`,
+    }]);
   }
   const place = (node: Node | null | undefined): Place | undefined => {
     const range = node?.range;
@@ -99,6 +139,12 @@ export function parseYaml(file: string, text: string): ParsedFile {
   };
   const walked = new Walk(doc, map, place, file);
   walked.visit(doc.contents, [], 0, false);
+  const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+  if (overflow) {
+    // The library ran out of stack on deeply nested brackets and says so at many places: once is enough.
+    const { line, col } = lines.linePos(overflow.pos[0]);
+    return fail([{ file, line, column: col, path: "(document)", message: `values are nested too deeply to read (far more than the ${MAX_DEPTH} levels this format allows)` }]);
+  }
   if (doc.errors.length > 0) {
     const shown = doc.errors.slice(0, MAX_SYNTAX_ERRORS);
     const errors = shown.map((err): DesiredStateError => {
@@ -142,6 +188,7 @@ class Walk {
   private aliasUses = 0;
   /** The alias of the document (not inside an anchored block) being expanded. */
   private outerAlias: Node | undefined;
+  private outerPath: FieldPath = [];
 
   constructor(
     private readonly doc: Document, private readonly map: SourceMap,
@@ -156,7 +203,7 @@ class Walk {
   visit(node: unknown, path: FieldPath, depth: number, viaAlias: boolean): void {
     if (this.error) return;
     if (viaAlias && ++this.expanded > MAX_ALIAS_EXPANSION) {
-      this.stop(this.outerAlias, path, `YAML aliases here expand to more than ${MAX_ALIAS_EXPANSION} values, the limit of a file: ` +
+      this.stop(this.outerAlias, this.outerPath, `YAML aliases here expand to more than ${MAX_ALIAS_EXPANSION} values, the limit of a file: ` +
         "an alias of an alias multiplies its size (an alias bomb?); write the repeated blocks out, or reuse fewer");
       return;
     }
@@ -171,12 +218,15 @@ class Walk {
         return;
       }
       if (++this.aliasUses > MAX_ALIAS_USES) {
-        this.stop(this.outerAlias ?? node, path, `YAML aliases are followed more than ${MAX_ALIAS_USES} times, the limit of a file: ` +
+        this.stop(this.outerAlias ?? node, this.outerAlias ? this.outerPath : path, `YAML aliases are followed more than ${MAX_ALIAS_USES} times, the limit of a file: ` +
           "an alias of an alias multiplies the uses (an alias bomb?); write the repeated blocks out, or reuse fewer");
         return;
       }
       const outer = this.outerAlias === undefined;
-      if (outer) this.outerAlias = node;
+      if (outer) {
+        this.outerAlias = node;
+        this.outerPath = path;
+      }
       this.visit(target, path, depth + 1, true);
       if (outer) this.outerAlias = undefined;
       this.map.record(path, this.place(node));

@@ -18,25 +18,82 @@ type JsonSchema = { [keyword: string]: any };
 
 export const MAILSHARES_SCHEMA: JsonSchema = schemaJson;
 
-let compiled: ValidateFunction | undefined;
+interface Validators {
+  /** Stops at the first error: most files are valid, and this answers in linear time. */
+  first: ValidateFunction;
+  /** Every error of a file (its mailshares are checked one by one, see below). */
+  file: ValidateFunction;
+  /** Every error of one mailshare. */
+  mailshare: ValidateFunction;
+}
 
-function validator(): ValidateFunction {
+let compiled: Validators | undefined;
+
+function newAjv(allErrors: boolean) {
+  const ajv = new Ajv2020({ allErrors, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  for (const keyword of ["patternErrorMessage", "errorMessage", "defaultSnippets", "limitReason"]) ajv.addKeyword(keyword);
+  ajv.addSchema(MAILSHARES_SCHEMA, "mailshares");
+  return ajv;
+}
+
+function validators(): Validators {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    ajv.addKeyword("patternErrorMessage");
-    ajv.addKeyword("errorMessage");
-    ajv.addKeyword("defaultSnippets");
-    ajv.addKeyword("limitReason");
-    compiled = ajv.compile(MAILSHARES_SCHEMA);
+    const all = newAjv(true);
+    compiled = {
+      first: newAjv(false).getSchema("mailshares")!,
+      file: all.getSchema("mailshares")!,
+      mailshare: all.getSchema("mailshares#/$defs/mailshare")!,
+    };
   }
   return compiled;
 }
 
-/** Schema problems of a whole parsed file, paths from the top of the file. Empty when valid. */
+/** Items per list (aliases, shares, filters, identities, conditions...): bmshare's bound, BlueMind has none. */
+export const MAX_LIST_ITEMS = 1000;
+
+/**
+ * Schema problems of a whole parsed file, paths from the top of the file. Empty when valid.
+ *
+ * Bounded work: ajv's time grows with the square of the number of errors it collects in one call, so
+ * a file with errors is checked mailshare by mailshare, lists longer than `MAX_LIST_ITEMS` are
+ * reported and checked on their first items only, and checking stops after `MAX_SCHEMA_ISSUES`.
+ */
 export function validateAgainstSchema(data: unknown): Issue[] {
-  const validate = validator();
-  const issues = validate(data) ? [] : translateErrors(validate.errors ?? [], data);
-  return [...issues, ...nulCharacters(data)];
+  const { first, file, mailshare } = validators();
+  const lists: Issue[] = [];
+  const pruned = pruneLists(data, [], lists);
+  const nul = nulCharacters(data);
+  if (first(pruned)) return [...lists, ...nul];
+  const issues: Issue[] = [];
+  const shaped = pruned && typeof pruned === "object" && !Array.isArray(pruned) && Array.isArray((pruned as { mailshares?: unknown }).mailshares);
+  if (!shaped) {
+    if (!file(pruned)) issues.push(...translateErrors(file.errors ?? [], pruned));
+  } else {
+    const items = (pruned as { mailshares: unknown[] }).mailshares;
+    if (!file({ ...(pruned as object), mailshares: [] })) issues.push(...translateErrors(file.errors ?? [], pruned));
+    for (let i = 0; i < items.length; i++) {
+      if (issues.length >= MAX_SCHEMA_ISSUES) {
+        issues.push({ path: ["mailshares", i], message: `schema errors from here on are not shown (more than ${MAX_SCHEMA_ISSUES} in this file): fix the ones above and run again` });
+        break;
+      }
+      if (!mailshare(items[i])) issues.push(...translateErrors(mailshare.errors ?? [], items[i], ["mailshares", i]));
+    }
+  }
+  return [...issues, ...lists, ...nul];
+}
+
+/** A copy of `value` whose lists keep at most `MAX_LIST_ITEMS` items; each longer list is an issue. */
+function pruneLists(value: unknown, path: (string | number)[], issues: Issue[]): unknown {
+  if (Array.isArray(value)) {
+    if (value.length > MAX_LIST_ITEMS) {
+      issues.push({ path, message: `expected at most ${MAX_LIST_ITEMS} items (bmshare's bound for a list), found ${value.length}` });
+    }
+    return value.slice(0, MAX_LIST_ITEMS).map((v, i) => pruneLists(v, [...path, i], issues));
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pruneLists(v, [...path, k], issues)]));
+  }
+  return value;
 }
 
 /**
@@ -92,14 +149,21 @@ function pathOf(instancePath: string, data: unknown): (string | number)[] {
   return out;
 }
 
-function translateErrors(errors: ErrorObject[], data: unknown): Issue[] {
+/** Schema problems reported per file; the rest are counted in one last message (they are usually the same mistake). */
+export const MAX_SCHEMA_ISSUES = 200;
+
+function translateErrors(errors: ErrorObject[], data: unknown, prefix: (string | number)[] = []): Issue[] {
   // Errors that only restate others: the null branch of a nullable field, `if`, and the branch
-  // errors of exactly-one-key choices (re-stated by the oneOf message).
+  // errors of exactly-one-key choices (re-stated by the oneOf message, at the same instance path).
   const nullableAt = new Set<string>();
-  const oneKeyOfPaths: string[] = [];
+  const oneKeyOfAt = new Map<string, string[]>();
   for (const e of errors) {
     if (e.keyword === "anyOf" && isNullableAnyOf(e.parentSchema as JsonSchema)) nullableAt.add(`${e.instancePath}|${e.schemaPath}`);
-    if (e.keyword === "oneOf" && isOneKeyOf(e.parentSchema as JsonSchema)) oneKeyOfPaths.push(`${e.instancePath}|${e.schemaPath}/`);
+    if (e.keyword === "oneOf" && isOneKeyOf(e.parentSchema as JsonSchema)) {
+      const list = oneKeyOfAt.get(e.instancePath) ?? [];
+      list.push(`${e.schemaPath}/`);
+      oneKeyOfAt.set(e.instancePath, list);
+    }
   }
   const restates = (e: ErrorObject) => {
     if (e.keyword === "if") return true;
@@ -108,9 +172,20 @@ function translateErrors(errors: ErrorObject[], data: unknown): Issue[] {
       const anyOfPath = e.schemaPath.replace(/\/\d+\/type$/, "");
       if (nullableAt.has(`${e.instancePath}|${anyOfPath}`)) return true;
     }
-    return oneKeyOfPaths.some((p) => `${e.instancePath}|${e.schemaPath}`.startsWith(p));
+    return (oneKeyOfAt.get(e.instancePath) ?? []).some((p) => e.schemaPath.startsWith(p));
   };
-  return errors.filter((e) => !restates(e)).map((e) => translate(e, pathOf(e.instancePath, data)));
+  const issues: Issue[] = [];
+  let more = 0;
+  for (const e of errors) {
+    if (restates(e)) continue;
+    const path = () => [...prefix, ...pathOf(e.instancePath, data)];
+    if (issues.length < MAX_SCHEMA_ISSUES) issues.push(translate(e, path()));
+    else if (more++ === 0) issues.push({ ...translate(e, path()), message: "" });
+  }
+  if (more > 0) {
+    issues[issues.length - 1].message = `${more} more schema errors in this file are not shown: fix the ones above and run again`;
+  }
+  return issues;
 }
 
 const TYPE_NAMES: Record<string, string> = {

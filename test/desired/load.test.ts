@@ -202,3 +202,43 @@ mailshares:
     expect(result.mailshares[0].forwarding).toBeNull();
   });
 });
+
+describe("owner", () => {
+  it("is the file's owner key, else its path from the Git work tree's root, for every mailshare and in owners", async () => {
+    const repo = path.join(dir, "repo");
+    fs.mkdirSync(path.join(repo, ".git"), { recursive: true });
+    const a = write("repo/teams/a/mailshares.yaml", box("alpha"));
+    const b = write("repo/teams/b.yaml", `owner: team-b\n${box("bravo")}`);
+    const empty = write("repo/empty.yaml", "domain: acme.test\nmailshares: []\n");
+    const result = await loadDesiredState([a, b, empty]);
+    expect(result.ok).toBe(true);
+    expect(result.mailshares.map((m) => [m.name, m.owner])).toEqual([["alpha", "teams/a/mailshares.yaml"], ["bravo", "team-b"]]);
+    expect(result.owners).toEqual(["empty.yaml", "team-b", "teams/a/mailshares.yaml"]);
+  });
+
+  it("outside a Git work tree, is the path from the current folder; for given texts, source.owner or the file name", async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-owner-"));
+    try {
+      const file = path.join(outside, "x.yaml");
+      fs.writeFileSync(file, box("xray"));
+      const loaded = await loadDesiredState([file]);
+      expect(loaded.mailshares[0].owner).toBe(path.relative(process.cwd(), file).split(path.sep).join("/"));
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+    const given = await checkSources([
+      { file: "./teams//c.yaml", text: box("charlie") },
+      { file: "d.yaml", text: box("delta"), owner: "team-d" },
+      { file: "e.yaml", text: `owner: team-e\n${box("echo")}`, owner: "team-d" },
+    ]);
+    expect(given.mailshares.map((m) => m.owner)).toEqual(["teams/c.yaml", "team-d", "team-e"]);
+    expect(given.owners).toEqual(["team-d", "team-e", "teams/c.yaml"]);
+  });
+
+  it("must be a short label", async () => {
+    const result = await checkSources([{ file: "o.yaml", text: `owner: "-not ok"\n${box("x")}` }]);
+    expect(result.errors.map(formatError)).toEqual([
+      'o.yaml:1:8: owner: expected a short label: letters, digits and . _ @ / - (starting with a letter or digit), at most 128 characters, such as team-support, found "-not ok"',
+    ]);
+  });
+});
