@@ -82,7 +82,8 @@ describe("runValidateCommand (in process)", () => {
     };
     const ok = await run(["-f", "examples/mailshares.yaml", "--url", "https://bm.example", "--insecure"], { connect, env: { BLUEMIND_API_KEY: "K" } });
     expect(ok).toEqual({ status: 0, stderr: "", stdout: "valid: 5 mailshares in 1 file (acme.test); schema, cross-checks and server checks passed\n" });
-    expect(connections).toEqual([{ url: "https://bm.example", urlSource: "--url", apiKey: "K", insecure: true }]);
+    expect(connections).toHaveLength(1);
+    expect(connections[0]).toMatchObject({ url: "https://bm.example", apiKey: "K", insecure: true });
     const file = path.join(__dirname, "fixtures", "taken-name.yaml");
     const bad = await run(["-f", file], { connect, env: { BLUEMIND_URL: "https://bm.example" } });
     expect(bad.status).toBe(1);
