@@ -9,7 +9,7 @@ import { hasChanges, type Plan } from "./engine/model";
 import { applyAccount, planText } from "./engine/render";
 import { progressDisplay } from "./engine/progress";
 import { plural } from "./engine/format";
-import { setProgressSink } from "../providers/progress";
+import { setProgressSink } from "../providers/runtime";
 import { readSavedPlan, SavedPlanError } from "./engine/saved-plan";
 import { ReportedFailure } from "./command";
 

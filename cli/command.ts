@@ -3,9 +3,9 @@
 // input/output (in-process tests), and how failures are shown — one line per problem and exit 1,
 // a pointer to --help after a usage mistake, a stack trace only with --debug.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError, resolveConnection } from "./connection";
-import { setConnection, type Connection } from "../providers/connection";
-import { setProgressSink } from "../providers/progress";
+import { UsageError, resolveCliConnection } from "./connection";
+import type { Connection } from "../providers/connection";
+import { RUNTIME, setProgressSink, useSettings, type Runtime } from "../providers/runtime";
 import type { BlueMindClientOptions } from "../bluemind";
 
 export interface IoDependencies {
@@ -20,6 +20,8 @@ export interface ServerCommandContext {
   values: Record<string, any>;
   positionals: string[];
   connection: Connection;
+  /** The providers' runtime, connected: its client is the one every part of the command uses. */
+  rt: Runtime;
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
@@ -63,10 +65,10 @@ export async function runServerCommand(
       return 0;
     }
     check(values, parsed.positionals);
-    const connection = resolveConnection(values, env);
-    setConnection(connection, deps.clientOptions);
+    const connection = resolveCliConnection(values, env);
+    useSettings(connection, "flags", { env, clientOptions: deps.clientOptions });
     setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
-    return await body({ values, positionals: parsed.positionals, connection, out, err, env });
+    return await body({ values, positionals: parsed.positionals, connection, rt: RUNTIME, out, err, env });
   } catch (e) {
     if (e instanceof ReportedFailure) {
       for (const line of e.lines) err(`${line}\n`);

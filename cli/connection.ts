@@ -1,8 +1,8 @@
-// The connection options every server command shares (design.md §5): `--url` / `--api-key` or
-// BLUEMIND_URL / BLUEMIND_API_KEY, `--insecure` only when given explicitly, `--ca-file`, and the
-// default `--domain`. The key is never printed.
-import { checkServerUrl, client, parseLimit, setConnection, type Connection } from "../providers/connection";
-import type { BlueMindClient } from "../bluemind";
+// The connection options every server command shares: `--url` / `--api-key` or BLUEMIND_URL /
+// BLUEMIND_API_KEY, `--insecure` only when given explicitly, `--ca-file`, the default `--domain` and
+// the request limits. They are resolved by the providers' one connection resolver
+// (providers/connection.ts); the key is never printed.
+import { ConnectionError, resolveConnection, type Connection, type ConnectionSettings } from "../providers/connection";
 
 export const CONNECTION_OPTIONS = {
   url: { type: "string" },
@@ -38,42 +38,28 @@ export interface ConnectionValues {
 
 export class UsageError extends Error {}
 
-/** The effective connection from options then environment; fails with a message naming what is missing. */
-export function resolveConnection(values: ConnectionValues, env: NodeJS.ProcessEnv = process.env): Connection {
-  const url = values.url ?? env.BLUEMIND_URL;
-  const apiKey = values["api-key"] ?? env.BLUEMIND_API_KEY;
-  if (!url) throw new UsageError("no BlueMind server: give --url or set BLUEMIND_URL");
-  checkUrl(url, values.url !== undefined ? "--url" : "BLUEMIND_URL");
-  if (!apiKey) throw new UsageError("no API key: give --api-key or set BLUEMIND_API_KEY");
-  const limit = (value: string | undefined, name: string) => {
-    try {
-      return parseLimit(value, name);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  };
-  return {
-    url,
-    apiKey,
-    domain: values.domain ?? env.BLUEMIND_DOMAIN,
-    insecure: values.insecure === true,
-    caFile: values["ca-file"] ?? env.BLUEMIND_CA_FILE,
-    maxConcurrent: limit(values["max-concurrent"] ?? env.BLUEMIND_MAX_CONCURRENT, "--max-concurrent"),
-    maxRequestsPerSecond: limit(values["max-rps"] ?? env.BLUEMIND_MAX_RPS, "--max-rps"),
-  };
-}
+/** The connection settings the flags give (the resolver completes them from the environment). */
+export const settingsFromFlags = (values: ConnectionValues): ConnectionSettings => ({
+  url: values.url,
+  apiKey: values["api-key"],
+  domain: values.domain,
+  // Never from the environment: accepting an invalid certificate must be asked for on the command.
+  insecure: values.insecure === true,
+  caFile: values["ca-file"],
+  maxConcurrent: values["max-concurrent"],
+  maxRequestsPerSecond: values["max-rps"],
+});
 
-/** A server URL from `--url` or BLUEMIND_URL, refused without showing its value (it may be a key pasted in the wrong place). */
-export function checkUrl(url: string, source: "--url" | "BLUEMIND_URL"): void {
+/** A resolver refusal as a usage mistake of the command (the CLI then points at --help). */
+export function asUsageError<T>(resolve: () => T): T {
   try {
-    checkServerUrl(url, source);
+    return resolve();
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    if (err instanceof ConnectionError) throw new UsageError(err.message);
+    throw err;
   }
 }
 
-/** Makes `connection` the one the providers use in this process, and returns their shared client. */
-export function connect(connection: Connection): BlueMindClient {
-  setConnection(connection);
-  return client();
-}
+/** The effective connection of a command: its flags, then the environment. */
+export const resolveCliConnection = (values: ConnectionValues, env: NodeJS.ProcessEnv = process.env): Connection =>
+  asUsageError(() => resolveConnection(settingsFromFlags(values), "flags", env));

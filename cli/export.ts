@@ -10,7 +10,6 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
 import { runServerCommand, type IoDependencies } from "./command";
 import { domainNameOf, liveMailshareItems, readLiveMailshare, safeUrl } from "./export/live";
 import { exportYaml, inexpressible, rawMailshareOf, schemaComment, unsupportedMarkers } from "./export/write";
-import { client } from "../providers/connection";
 import { checkSources } from "../desired/load";
 import { plural } from "./engine/format";
 
@@ -74,11 +73,11 @@ function commonOwner(live: readonly { owner: string | null }[]): string | undefi
 }
 
 export async function runExportCommand(argv: string[], deps: ExportDependencies = {}): Promise<number> {
-  return runServerCommand("export", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, out, err }) => {
+  return runServerCommand("export", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, rt, out, err }) => {
     const args = parseExportArgs(values, positionals);
-    const domain = await domainNameOf(args.domain ?? connection.domain);
-    const items = await liveMailshareItems(domain, args.names);
-    const live = await Promise.all(items.map((item) => readLiveMailshare(domain, item)));
+    const domain = await domainNameOf(rt, args.domain ?? connection.domain);
+    const items = await liveMailshareItems(rt, domain, args.names);
+    const live = await Promise.all(items.map((item) => readLiveMailshare(rt, domain, item)));
 
     const warnings: string[] = [];
     const notes = new Map<number, string[]>();
@@ -121,7 +120,7 @@ export async function runExportCommand(argv: string[], deps: ExportDependencies 
       baseDir = path.dirname(path.resolve(args.output));
       fs.mkdirSync(baseDir, { recursive: true });
       if (photos.length > 0) fs.mkdirSync(path.join(baseDir, PHOTO_DIR), { recursive: true });
-      for (const p of photos) fs.writeFileSync(path.join(baseDir, PHOTO_DIR, p.file), await client().mailshares.getPhoto(domain, p.uid));
+      for (const p of photos) fs.writeFileSync(path.join(baseDir, PHOTO_DIR, p.file), await rt.client.mailshares.getPhoto(domain, p.uid));
       fs.writeFileSync(args.output, text);
     } else {
       out(text);

@@ -8,14 +8,15 @@ import { runStartCommand } from "./start";
 import { runExportCommand } from "./export";
 import { runReportCommand } from "./report";
 import { runMaintainCommand } from "./maintain";
-import { runValidateCommand, type ServerConnection } from "./validate";
-import { BlueMindClient } from "../bluemind";
+import { runValidateCommand } from "./validate";
 import { bluemindLookups } from "../desired/bluemind-lookups";
+import { RUNTIME, useSettings } from "../providers/runtime";
+import type { Connection } from "../providers/connection";
 
-/** The directory lookups of `validate`'s server cross-checks, over the REST client. */
-async function connectLookups(c: ServerConnection) {
-  if (!c.apiKey) throw new Error("no API key for the server cross-checks: give --api-key or BLUEMIND_API_KEY (or use --offline)");
-  return bluemindLookups(new BlueMindClient({ url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile }));
+/** The directory lookups of `validate`'s server cross-checks, over the providers' client (limits included). */
+async function connectLookups(connection: Connection) {
+  useSettings(connection, "flags");
+  return bluemindLookups(RUNTIME.client);
 }
 
 const USAGE = `usage: bmshare <command> [options]

@@ -10,7 +10,6 @@
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
 import { runServerCommand, type IoDependencies } from "./command";
 import { domainNameOf, liveMailshareItems } from "./export/live";
-import { client } from "../providers/connection";
 import { TaskTimeoutError, type TaskOutcome } from "../bluemind";
 import { startMaintenance } from "../providers/maintenance";
 import type { MaintenanceOperation } from "../desired/model";
@@ -82,20 +81,20 @@ const PROVIDER_OPERATION: Record<MaintainOperation, MaintenanceOperation> = {
 };
 
 export async function runMaintainCommand(argv: string[], deps: MaintainDependencies = {}): Promise<number> {
-  return runServerCommand("maintain", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, out, err }) => {
+  return runServerCommand("maintain", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, rt, out, err }) => {
     const args = parseMaintainArgs(values, positionals);
-    const domain = await domainNameOf(args.domain ?? connection.domain);
-    const [mailshare] = await liveMailshareItems(domain, [args.name]);
+    const domain = await domainNameOf(rt, args.domain ?? connection.domain);
+    const [mailshare] = await liveMailshareItems(rt, domain, [args.name]);
     const what = `${args.operation} of mailshare ${args.name} (${domain})`;
 
     const output: Output = { note: (text) => err(`${text}\n`), line: (text) => err(`  ${text}\n`), pollMs: deps.pollMs };
-    const ref = await startMaintenance(domain, mailshare.uid, PROVIDER_OPERATION[args.operation], {
+    const ref = await startMaintenance(rt, domain, mailshare.uid, PROVIDER_OPERATION[args.operation], {
       onNote: output.note, onLine: output.line, pollMs: output.pollMs, timeoutMs: args.timeoutMs,
     });
     err(`${DESCRIPTIONS[args.operation]}: mailshare ${args.name} of ${domain}, task ${ref.id}\n`);
     let outcome: TaskOutcome;
     try {
-      outcome = await client().followTask(ref, {
+      outcome = await rt.client.followTask(ref, {
         timeoutMs: args.timeoutMs,
         pollMs: deps.pollMs,
         rejectOnError: false,
@@ -110,7 +109,8 @@ export async function runMaintainCommand(argv: string[], deps: MaintainDependenc
     out(`${what}: task ${outcome.taskId}\n`);
     for (const line of outcome.logs) out(`  ${line}\n`);
     if (outcome.result !== null && outcome.result !== "" && outcome.result !== "\"\"") out(`result: ${outcome.result}\n`);
-    const last = outcome.status.lastLogEntry ?? outcome.logs[outcome.logs.length - 1];
+    // BlueMind's last log line may be empty: the last one that says something.
+    const last = [outcome.status.lastLogEntry ?? "", ...[...outcome.logs].reverse()].find((l) => l.trim() !== "");
     out(outcome.state === "Success" ? "outcome: Success\n" : `outcome: InError${last ? `: ${last}` : ""}\n`);
     return outcome.state === "Success" ? 0 : 1;
   }, (values, positionals) => void parseMaintainArgs(values, positionals));

@@ -73,12 +73,13 @@ function parseReportArgs(values: Record<string, any>, positionals: string[]): Re
 }
 
 export async function runReportCommand(argv: string[], deps: ReportDependencies = {}): Promise<number> {
-  return runServerCommand("report", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, out, err }) => {
+  return runServerCommand("report", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, rt, out, err }) => {
     const args = parseReportArgs(values, positionals);
-    const domain = await domainNameOf(args.domain ?? connection.domain);
+    const domain = await domainNameOf(rt, args.domain ?? connection.domain);
     const report = await accessReport({
+      rt,
       domain,
-      mailshares: await liveMailshareItems(domain, args.names),
+      mailshares: await liveMailshareItems(rt, domain, args.names),
       expandGroups: args.expandGroups,
       acl: providerOf("MailshareAcl"),
       server: safeUrl(connection.url),

@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { startEmulator, type RunningEmulator } from "../emulator/emulator";
-import { setConnection } from "../providers/connection";
-import { setProgressSink } from "../providers/progress";
+import { resolveConnection } from "../providers/connection";
+import { RUNTIME as rt, setProgressSink, useSettings } from "../providers/runtime";
 import { applyWithProgress } from "./apply";
 import { computePlan } from "./engine/plan";
 import { hasChanges, PlanFailed, summaryLine } from "./engine/model";
@@ -102,14 +102,15 @@ export async function runStartCommand(argv: string[], deps: StartDependencies = 
   try {
     emulator = await startEmulator({ port, apiKey });
     // The emulator runs in this process and is ours alone: no need to spare it like a real server.
-    setConnection({ url: emulator.url, apiKey, domain: "acme.test", insecure: false }, { limits: { maxConcurrent: 8, requestsPerSecond: 0 } });
+    const connection = resolveConnection({ url: emulator.url, apiKey, domain: "acme.test", insecure: false }, "flags", {});
+    useSettings(connection, "flags", { env: {}, clientOptions: { limits: { maxConcurrent: 8, requestsPerSecond: 0 } } });
     setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
     const live = process.stdout.isTTY === true && !env.CI;
     const paths = [path.join(ROOT, EXAMPLE)];
     const relative = (p: string) => path.relative(ROOT, p);
 
     out(`BlueMind emulator started at ${emulator.url} with the ACME organisation (emulator/seeds/default.yaml).\n\n`);
-    const plan = await computePlan({ paths, onUnreadable: "fail" });
+    const plan = await computePlan({ rt, paths, onUnreadable: "fail" });
     plan.files = plan.files.map(relative);
     for (const m of plan.mailshares) if (m.declaredAt) m.declaredAt = { ...m.declaredAt, file: relative(m.declaredAt.file) };
     out(`The plan for ${EXAMPLE}:\n\n${planText(plan)}`);
@@ -119,7 +120,7 @@ export async function runStartCommand(argv: string[], deps: StartDependencies = 
       return 1;
     }
 
-    const second = await computePlan({ paths, onUnreadable: "fail" });
+    const second = await computePlan({ rt, paths, onUnreadable: "fail" });
     out(`\nA second plan, now that the server matches the file: ${summaryLine(second.summary)}.\n`);
     out(unmanagedText(second));
     if (hasChanges(second.summary)) {

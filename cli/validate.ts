@@ -1,11 +1,13 @@
 // `bmshare validate -f FILE... [--offline]`: schema and cross-checks of desired-state files. Exit 0 with a
 // one-line summary when valid; exit 1 with every error, one per line (`file:line:col: path: message`).
+// The connection options and their resolution are every server command's (cli/connection.ts).
 import { parseArgs } from "node:util";
 import { loadDesiredState } from "../desired/load";
 import { formatError } from "../desired/errors";
 import type { DirectoryLookups } from "../desired/online";
 import { plural } from "./engine/format";
-import { checkUrl } from "./connection";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, asUsageError, resolveCliConnection, settingsFromFlags, type ConnectionValues } from "./connection";
+import { givenUrl, type Connection } from "../providers/connection";
 
 const HELP = `usage: bmshare validate -f FILE|FOLDER [-f ...] [options]
 
@@ -15,26 +17,13 @@ A folder stands for its *.yaml / *.yml files.
 
   -f, --file PATH     a file or folder (repeat for several; further paths may follow)
   --offline           skip the server cross-checks
-  --url URL           BlueMind server (default: $BLUEMIND_URL)
-  --api-key KEY       API key (default: $BLUEMIND_API_KEY)
-  --insecure          accept an invalid TLS certificate
-  --ca-file FILE      trust the CA certificates in FILE (PEM; default: $BLUEMIND_CA_FILE)
-  --debug             show stack traces of errors
   -h, --help          this help
-`;
 
-export interface ServerConnection {
-  url: string;
-  /** Where `url` came from, to name it (never its value) when it is not a URL. */
-  urlSource: "--url" | "BLUEMIND_URL";
-  apiKey: string | undefined;
-  insecure: boolean;
-  caFile?: string;
-}
+${CONNECTION_HELP}`;
 
 export interface ValidateDependencies {
   /** Opens the directory lookups of a server; without it, server cross-checks are skipped with a note. */
-  connect?: (connection: ServerConnection) => Promise<DirectoryLookups>;
+  connect?: (connection: Connection) => Promise<DirectoryLookups>;
   env?: NodeJS.ProcessEnv;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -43,48 +32,29 @@ export interface ValidateDependencies {
 interface ValidateArgs {
   paths: string[];
   offline: boolean;
-  connection: ServerConnection | undefined;
+  values: ConnectionValues;
   debug: boolean;
 }
 
-function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv): ValidateArgs | "help" {
+function parseValidateArgs(argv: string[]): ValidateArgs | "help" {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: {
-      file: { type: "string", short: "f", multiple: true },
-      offline: { type: "boolean" },
-      url: { type: "string" },
-      "api-key": { type: "string" },
-      insecure: { type: "boolean" },
-      "ca-file": { type: "string" },
-      debug: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: { file: { type: "string", short: "f", multiple: true }, offline: { type: "boolean" }, help: { type: "boolean", short: "h" }, ...CONNECTION_OPTIONS },
     allowPositionals: true,
     strict: true,
   });
   if (values.help) return "help";
   const files = values.file ?? [];
   if (files.length === 0) throw new Error("give at least one file or folder with -f");
-  const url = values.url ?? env.BLUEMIND_URL;
-  return {
-    paths: [...files, ...positionals],
-    offline: values.offline ?? false,
-    connection: url ? {
-      url, urlSource: values.url !== undefined ? "--url" : "BLUEMIND_URL", apiKey: values["api-key"] ?? env.BLUEMIND_API_KEY, insecure: values.insecure ?? false,
-      caFile: values["ca-file"] ?? env.BLUEMIND_CA_FILE,
-    } : undefined,
-    debug: values.debug ?? false,
-  };
+  return { paths: [...files, ...positionals], offline: values.offline ?? false, values, debug: values.debug ?? false };
 }
-
 
 export async function runValidateCommand(argv: string[], deps: ValidateDependencies = {}): Promise<number> {
   const out = deps.stdout ?? ((t: string) => process.stdout.write(t));
   const err = deps.stderr ?? ((t: string) => process.stderr.write(t));
   let args: ValidateArgs | "help";
   try {
-    args = parseValidateArgs(argv, deps.env ?? process.env);
+    args = parseValidateArgs(argv);
   } catch (e) {
     err(`bmshare validate: ${(e as Error).message}\n${HELP}`);
     return 1;
@@ -93,17 +63,17 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
     out(HELP);
     return 0;
   }
+  const env = deps.env ?? process.env;
   let lookups: DirectoryLookups | undefined;
   let skipped: string | undefined;
-  if (args.offline) skipped = "--offline";
-  else if (!args.connection) skipped = "no server connection configured (--url or BLUEMIND_URL)";
-  else if (!deps.connect) skipped = "this build has no BlueMind client for them";
   let result: Awaited<ReturnType<typeof loadDesiredState>>;
   try {
-    if (!skipped && args.connection && deps.connect) {
-      checkUrl(args.connection.url, args.connection.urlSource);
-      lookups = await deps.connect(args.connection);
-    }
+    // The same resolver as every command; only without any server URL are the server checks skipped.
+    const settings = settingsFromFlags(args.values);
+    if (args.offline) skipped = "--offline";
+    else if (asUsageError(() => givenUrl(settings, "flags", env)) === null) skipped = "no server connection configured (--url or BLUEMIND_URL)";
+    else if (!deps.connect) skipped = "this build has no BlueMind client for them";
+    else lookups = await deps.connect(resolveCliConnection(args.values, env));
     result = await loadDesiredState(args.paths, { lookups });
   } catch (e) {
     // The server could not answer a cross-check: never mistaken for "does not exist" (design rule 5).

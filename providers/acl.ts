@@ -11,9 +11,7 @@
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
-import { client } from "./connection";
-import { withMailshareLock } from "./lock";
-import { report } from "./progress";
+import type { Runtime } from "./runtime";
 import { isUnreachable, requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
@@ -126,8 +124,8 @@ const sorted = (shares: readonly AclShare[]): AclShare[] => normaliseShares({ sh
 
 
 /** The uid of a user (by login or address) or group (by name or address); null when unknown. */
-async function uidOf(domain: string, s: Subject): Promise<string | null> {
-  const found = s.kind === "user" ? await client().resolve.user(domain, s.ref) : await client().resolve.group(domain, s.ref);
+async function uidOf(rt: Runtime, domain: string, s: Subject): Promise<string | null> {
+  const found = s.kind === "user" ? await rt.client.resolve.user(domain, s.ref) : await rt.client.resolve.group(domain, s.ref);
   return found?.uid ?? null;
 }
 
@@ -138,14 +136,14 @@ async function uidOf(domain: string, s: Subject): Promise<string | null> {
  * and `alice@acme.test`). Read-only lookups, skipped when the server cannot be reached so that a
  * preview works offline (create then reports an unknown subject).
  */
-async function subjectFailures(domain: string, shares: readonly RawShare[]): Promise<CheckFailure[]> {
+async function subjectFailures(rt: Runtime, domain: string, shares: readonly RawShare[]): Promise<CheckFailure[]> {
   const subjects = shares.map(subjectOf);
   let uids: (string | null)[];
   try {
-    uids = await Promise.all(subjects.map((s) => uidOf(domain, s)));
+    uids = await Promise.all(subjects.map((s) => uidOf(rt, domain, s)));
   } catch (err) {
     if (!isUnreachable(err)) throw err;
-    report("info", `shares: users and groups not checked against the server (${(err as Error).message})`);
+    rt.report("info", `shares: users and groups not checked against the server (${(err as Error).message})`);
     return [];
   }
   const failures: CheckFailure[] = [];
@@ -165,10 +163,10 @@ async function subjectFailures(domain: string, shares: readonly RawShare[]): Pro
 }
 
 /** The uid of every share's subject, by share key; an unknown subject is an error naming it. */
-async function subjectUids(domain: string, shares: readonly AclShare[]): Promise<Record<string, string>> {
+async function subjectUids(rt: Runtime, domain: string, shares: readonly AclShare[]): Promise<Record<string, string>> {
   const pairs = await Promise.all(shares.map(async (share) => {
     const s = subjectOf(share);
-    const uid = await uidOf(domain, s);
+    const uid = await uidOf(rt, domain, s);
     if (!uid) throw new Error(`shares: ${s.kind} ${s.ref} does not exist in ${domain} (expected the ${HOW_NAMED[s.kind]} of a ${s.kind})`);
     return [keyOf(s), uid] as const;
   }));
@@ -197,14 +195,14 @@ function sameAcl(a: readonly AccessControlEntry[], b: readonly AccessControlEntr
  * Gives the mailshare exactly the ACL of `m`: subjects resolved first (reads), then, under the lock,
  * a fresh read and a full replace only when it differs (a re-run after a failure midway is harmless).
  */
-async function setShares(m: MailshareAclInputs): Promise<MailshareAclOutputs> {
-  const subjects = await subjectUids(m.domain, m.shares);
+async function setShares(rt: Runtime, m: MailshareAclInputs): Promise<MailshareAclOutputs> {
+  const subjects = await subjectUids(rt, m.domain, m.shares);
   const wanted = aclOf(m.shares, subjects);
   const container = mailboxAclContainerUid(m.mailshare);
-  await withMailshareLock(m.domain, m.mailshare, async () => {
-    await requireMailshare(m.domain, m.mailshare);
-    if (sameAcl(await client().containers.getAccessControlList(container), wanted)) return;
-    await client().containers.setAccessControlList(container, wanted);
+  await rt.lock(m.domain, m.mailshare, async () => {
+    await requireMailshare(rt, m.domain, m.mailshare);
+    if (sameAcl(await rt.client.containers.getAccessControlList(container), wanted)) return;
+    await rt.client.containers.setAccessControlList(container, wanted);
   });
   return { subjects };
 }
@@ -214,9 +212,9 @@ async function setShares(m: MailshareAclInputs): Promise<MailshareAclOutputs> {
  * (its directory entry's display name); anything else (a deleted entry, another kind) by uid, so
  * that it still shows as drift and `up` removes it.
  */
-async function nameOfEntry(domain: string, uid: string, entry: DirEntry | null): Promise<Subject> {
+async function nameOfEntry(rt: Runtime, domain: string, uid: string, entry: DirEntry | null): Promise<Subject> {
   if (entry?.kind === "USER") {
-    const login = entry.email ? null : (await client().users.getComplete(domain, uid))?.value.login;
+    const login = entry.email ? null : (await rt.client.users.getComplete(domain, uid))?.value.login;
     return { kind: "user", ref: entry.email ?? login ?? uid };
   }
   if (entry?.kind === "GROUP" && entry.displayName) return { kind: "group", ref: entry.displayName };
@@ -228,19 +226,19 @@ async function nameOfEntry(domain: string, uid: string, entry: DirEntry | null):
  * inputs resolved again when it is missing, e.g. a CLI read from inputs), else looked up: the uids
  * nobody named are read in one `_mget`.
  */
-async function namesOf(domain: string, uids: readonly string[], props: Partial<MailshareAclInputs & MailshareAclOutputs>): Promise<Map<string, Subject>> {
+async function namesOf(rt: Runtime, domain: string, uids: readonly string[], props: Partial<MailshareAclInputs & MailshareAclOutputs>): Promise<Map<string, Subject>> {
   const recorded = props.subjects ?? {};
   const names = new Map<string, Subject>();
   for (const share of props.shares ?? []) {
     const s = subjectOf(share);
-    const uid = recorded[keyOf(s)] ?? (await uidOf(domain, s));
+    const uid = recorded[keyOf(s)] ?? (await uidOf(rt, domain, s));
     if (uid && !names.has(uid)) names.set(uid, s);
   }
   for (const [key, uid] of Object.entries(recorded)) if (!names.has(uid)) names.set(uid, subjectOfKey(key));
   const unnamed = uids.filter((uid) => !names.has(uid));
   if (unnamed.length > 0) {
-    const entries = await client().resolve.entries(domain, unnamed);
-    for (const uid of unnamed) names.set(uid, await nameOfEntry(domain, uid, entries.get(uid) ?? null));
+    const entries = await rt.client.resolve.entries(domain, unnamed);
+    for (const uid of unnamed) names.set(uid, await nameOfEntry(rt, domain, uid, entries.get(uid) ?? null));
   }
   return names;
 }
@@ -250,47 +248,44 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
   inputKeys: ["domain", "mailshare", "shares"],
   listKeys: { shares: (s: AclShare) => keyOf(subjectOf(s)) },
 
-  async check(news) {
-    const resolved = resolveDomain(news.domain);
-    if ("failure" in resolved) return { inputs: news as MailshareAclInputs, failures: [resolved.failure] };
-    const { domain } = resolved;
+  async check(news, _olds, rt) {
+    const { domain } = news;
     const { value, failures } = validateSlice(domain, news, OWNED);
-    failures.push(...mailshareRefFailures(news.mailshare));
-    if (failures.length === 0) failures.push(...await subjectFailures(domain, (news.shares ?? []) as RawShare[]));
+    if (failures.length === 0) failures.push(...await subjectFailures(rt, domain, (news.shares ?? []) as RawShare[]));
     if (failures.length > 0) return { inputs: news as MailshareAclInputs, failures };
     return { inputs: { domain: domain, mailshare: news.mailshare as string, shares: value.shares }, failures: [] };
   },
 
   idOf: (m) => `${m.mailshare}${ID_SUFFIX}`,
 
-  async create(m) {
-    return { id: `${m.mailshare}${ID_SUFFIX}`, outs: await setShares(m) };
+  async create(m, rt) {
+    return { id: `${m.mailshare}${ID_SUFFIX}`, outs: await setShares(rt, m) };
   },
 
-  async read(id, props) {
+  async read(id, props, rt) {
     const mailshare = props.mailshare;
-    const c = client();
+    const c = rt.client;
     if (!(await c.mailshares.getComplete(props.domain, mailshare))) return null;
     const live = verbsBySubject(await c.containers.getAccessControlList(mailboxAclContainerUid(mailshare)));
-    const names = await namesOf(props.domain, [...live.keys()], props);
+    const names = await namesOf(rt, props.domain, [...live.keys()], props);
     const shares = sorted([...live].map(([uid, verbs]) => shareOf(names.get(uid)!, levelOf(verbs))));
     const subjects = Object.fromEntries([...live.keys()].map((uid) => [keyOf(names.get(uid)!), uid]));
     return { inputs: { domain: props.domain, mailshare, shares }, outs: { subjects } };
   },
 
-  async update(id, _olds, news) {
-    return setShares(news);
+  async update(id, _olds, news, rt) {
+    return setShares(rt, news);
   },
 
   // Only reached when the sharing list is removed while the mailshare stays (with the mailshare,
   // `deletedWith` skips it): nobody keeps access.
-  async delete(id, props) {
+  async delete(id, props, rt) {
     const mailshare = props.mailshare;
     const container = mailboxAclContainerUid(mailshare);
-    await withMailshareLock(props.domain, mailshare, async () => {
-      if (!(await client().mailshares.getComplete(props.domain, mailshare))) return;
-      if ((await client().containers.getAccessControlList(container)).length === 0) return;
-      await client().containers.setAccessControlList(container, []);
+    await rt.lock(props.domain, mailshare, async () => {
+      if (!(await rt.client.mailshares.getComplete(props.domain, mailshare))) return;
+      if ((await rt.client.containers.getAccessControlList(container)).length === 0) return;
+      await rt.client.containers.setAccessControlList(container, []);
     });
   },
 });

@@ -8,9 +8,8 @@
 // from a read made inside the lock, that keeps the default address and every other field as read.
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
-import { client } from "./connection";
+import type { Runtime } from "./runtime";
 import { deepEqual } from "./diff";
-import { withMailshareLock } from "./lock";
 import { requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
@@ -48,11 +47,11 @@ function withAliases(live: WireMailshare, aliases: readonly Address[]): Mailshar
  * when they already are (so a re-run after a failure midway is harmless). A refusal by the server
  * (an address used by another mailbox: 500 ALREADY_EXISTS) surfaces with BlueMind's message.
  */
-async function setAliases(domain: string, mailshare: string, aliases: readonly Address[]): Promise<void> {
-  await withMailshareLock(domain, mailshare, async () => {
-    const live = await requireMailshare(domain, mailshare);
+async function setAliases(rt: Runtime, domain: string, mailshare: string, aliases: readonly Address[]): Promise<void> {
+  await rt.lock(domain, mailshare, async () => {
+    const live = await requireMailshare(rt, domain, mailshare);
     if (deepEqual(aliasesOf(live), sortAliases(aliases))) return;
-    await client().mailshares.update(domain, mailshare, withAliases(live.value, aliases));
+    await rt.client.mailshares.update(domain, mailshare, withAliases(live.value, aliases));
   });
 }
 
@@ -61,45 +60,42 @@ export const mailshareAliasesProvider = defineProvider<MailshareAliasesInputs, P
   inputKeys: ["domain", "mailshare", "aliases"],
   listKeys: { aliases: (a: Address) => a.address },
 
-  async check(news) {
-    const resolved = resolveDomain(news.domain);
-    if ("failure" in resolved) return { inputs: news as MailshareAliasesInputs, failures: [resolved.failure] };
-    const { domain } = resolved;
+  async check(news, _olds, rt) {
+    const { domain } = news;
     // Only `aliases` is owned: the rule "aliases need a primary address" reads `email`, which
     // belongs to Mailshare, so validateSlice skips it (the YAML loader checks whole mailshares).
     const { value, failures } = validateSlice(domain, news, OWNED);
-    failures.push(...mailshareRefFailures(news.mailshare));
     if (failures.length > 0) return { inputs: news as MailshareAliasesInputs, failures };
     return { inputs: { domain: domain, mailshare: news.mailshare as string, aliases: value.aliases }, failures: [] };
   },
 
   idOf: (m) => `${m.mailshare}${ID_SUFFIX}`,
 
-  async create(m) {
-    await setAliases(m.domain, m.mailshare, m.aliases);
+  async create(m, rt) {
+    await setAliases(rt, m.domain, m.mailshare, m.aliases);
     return { id: `${m.mailshare}${ID_SUFFIX}`, outs: {} };
   },
 
-  async read(id, props) {
+  async read(id, props, rt) {
     const mailshare = props.mailshare;
-    const item = await client().mailshares.getComplete(props.domain, mailshare);
+    const item = await rt.client.mailshares.getComplete(props.domain, mailshare);
     if (!item) return null;
     return { inputs: { domain: props.domain, mailshare, aliases: aliasesOf(item) }, outs: {} };
   },
 
-  async update(id, _olds, news) {
-    await setAliases(news.domain, news.mailshare, news.aliases);
+  async update(id, _olds, news, rt) {
+    await setAliases(rt, news.domain, news.mailshare, news.aliases);
     return {};
   },
 
   // Only reached when the alias set is removed while the mailshare stays (with the mailshare,
   // `deletedWith` skips it): the mailshare keeps its default address only.
-  async delete(id, props) {
+  async delete(id, props, rt) {
     const mailshare = props.mailshare;
-    await withMailshareLock(props.domain, mailshare, async () => {
-      const live = await client().mailshares.getComplete(props.domain, mailshare);
+    await rt.lock(props.domain, mailshare, async () => {
+      const live = await rt.client.mailshares.getComplete(props.domain, mailshare);
       if (!live || aliasesOf(live).length === 0) return;
-      await client().mailshares.update(props.domain, mailshare, withAliases(live.value, []));
+      await rt.client.mailshares.update(props.domain, mailshare, withAliases(live.value, []));
     });
   },
 });

@@ -16,8 +16,7 @@
 // nothing either way, so that is not drift (the text stays until the next write).
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
-import { client, domainOf } from "./connection";
-import { withMailshareLock } from "./lock";
+import type { Runtime } from "./runtime";
 import { requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
@@ -62,51 +61,48 @@ export function autoReplyOf(v: Vacation): AutoReply | null {
 }
 
 
-async function save(domain: string, mailshare: string, reply: AutoReply | null): Promise<void> {
-  await withMailshareLock(domain, mailshare, () => client().mailboxes.setMailboxVacation(domain, mailshare, vacationOf(reply)));
+async function save(rt: Runtime, domain: string, mailshare: string, reply: AutoReply | null): Promise<void> {
+  await rt.lock(domain, mailshare, () => rt.client.mailboxes.setMailboxVacation(domain, mailshare, vacationOf(reply)));
 }
 
 export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInputs, Props>({
   kind: "MailshareAutoReply",
   inputKeys: ["domain", "mailshare", ...OWNED],
 
-  async check(news) {
-    const resolved = resolveDomain(news.domain);
-    if ("failure" in resolved) return { inputs: news as MailshareAutoReplyInputs, failures: [resolved.failure] };
-    const { domain } = resolved;
+  async check(news, _olds, rt) {
+    const { domain } = news;
     const { value, failures } = validateSlice(domain, news, OWNED);
-    failures.push(...mailshareRefFailures(news.mailshare));
     if (failures.length > 0) return { inputs: news as MailshareAutoReplyInputs, failures };
     return { inputs: { domain: domain, mailshare: news.mailshare as string, autoReply: value.autoReply }, failures: [] };
   },
 
   idOf,
 
-  async create(m) {
-    await requireMailshare(m.domain, m.mailshare);
-    await save(m.domain, m.mailshare, m.autoReply);
+  async create(m, rt) {
+    await requireMailshare(rt, m.domain, m.mailshare);
+    await save(rt, m.domain, m.mailshare, m.autoReply);
     return { id: idOf(m), outs: {} };
   },
 
-  async read(_id, props) {
-    const domain = domainOf(props.domain);
-    const c = client();
+  async read(_id, props, rt) {
+    const domain = props.domain || rt.defaultDomain as string;
+    const c = rt.client;
     if (!(await c.mailshares.getComplete(domain, props.mailshare))) return null;
     let autoReply = autoReplyOf(await c.mailboxes.getMailboxVacation(domain, props.mailshare));
     if (props.autoReply === null && autoReply !== null && !autoReply.enabled) autoReply = null;
     return { inputs: { domain, mailshare: props.mailshare, autoReply }, outs: {} };
   },
 
-  async update(_id, _olds, news) {
-    await requireMailshare(news.domain, news.mailshare);
-    await save(news.domain, news.mailshare, news.autoReply);
+  async update(_id, _olds, news, rt) {
+    await requireMailshare(rt, news.domain, news.mailshare);
+    await save(rt, news.domain, news.mailshare, news.autoReply);
     return {};
   },
 
-  async delete(_id, props) {
-    const domain = domainOf(props.domain);
-    if (!(await client().mailshares.getComplete(domain, props.mailshare))) return;
-    await save(domain, props.mailshare, null);
+  async delete(_id, props, rt) {
+    const domain = props.domain || rt.defaultDomain as string;
+    if (!(await rt.client.mailshares.getComplete(domain, props.mailshare))) return;
+    await save(rt, domain, props.mailshare, null);
   },
 });
 

@@ -3,9 +3,10 @@
 // delete), so a resource's semantics exist once.
 import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure, DiffResult } from "@pulumi/pulumi/dynamic";
-import { configureFromPulumi } from "./connection";
+import { settingsFromPulumiConfig } from "./connection";
+import { RUNTIME, useSettings, type Runtime } from "./runtime";
 import { detailedDiff, diffValues, type Change, type ListKeys } from "./diff";
-import { clean } from "./validate";
+import { clean, mailshareRefFailures, resolveDomain } from "./validate";
 import { KINDS, type ResourceKind } from "./kinds";
 
 export type Props = Record<string, unknown>;
@@ -20,9 +21,10 @@ export interface KindDefinition<I extends Props, O extends Props = Props> {
   comparable?: (inputs: Props) => Props;
   /**
    * Validates and normalises raw inputs. Never writes to the server (preview is read-only). `olds`
-   * are the previous inputs (undefined on create).
+   * are the previous inputs (undefined on create). The domain is resolved already (its own, else
+   * the default), and a part's `mailshare` reference checked (defineProvider does both for all kinds).
    */
-  check(news: Props, olds: I | undefined): Promise<{ inputs: I; failures: CheckFailure[] }>;
+  check(news: Props & { domain: string }, olds: I | undefined, rt: Runtime): Promise<{ inputs: I; failures: CheckFailure[] }>;
   /**
    * The id a resource created from `inputs` gets, derived from them alone (deterministic ids make
    * every operation idempotent, and let the CLI find live objects without a state file). For an
@@ -31,14 +33,14 @@ export interface KindDefinition<I extends Props, O extends Props = Props> {
   idOf(inputs: I): string;
   /** Refusals that depend on the previous state (e.g. a rename), as check failures. */
   checkTransition?(olds: I, news: I): CheckFailure[];
-  create(inputs: I): Promise<{ id: string; outs: O }>;
+  create(inputs: I, rt: Runtime): Promise<{ id: string; outs: O }>;
   /**
    * The live state in the same normalised shape as the inputs (so a refresh shows real drift and
    * nothing cosmetic), or null when the server says the object is gone. Failing to read throws.
    */
-  read(id: string, props: I & Partial<O>): Promise<{ inputs: I; outs: O } | null>;
-  update(id: string, olds: I & Partial<O>, news: I): Promise<O>;
-  delete(id: string, props: I & Partial<O>): Promise<void>;
+  read(id: string, props: I & Partial<O>, rt: Runtime): Promise<{ inputs: I; outs: O } | null>;
+  update(id: string, olds: I & Partial<O>, news: I, rt: Runtime): Promise<O>;
+  delete(id: string, props: I & Partial<O>, rt: Runtime): Promise<void>;
 }
 
 /** A provider that also exposes field-level changes and its definition (for the CLI's plan). */
@@ -59,7 +61,11 @@ const withoutProvider = (p: Props): Props => {
   return rest;
 };
 
-export function defineProvider<I extends Props, O extends Props>(def: KindDefinition<I, O>): BmshareProvider<I, O> {
+/**
+ * The Pulumi dynamic provider (and the CLI's provider object) of a kind. Every call gets `rt`: the
+ * process's runtime by default (runtime.ts says why there is one), another one in tests.
+ */
+export function defineProvider<I extends Props, O extends Props>(def: KindDefinition<I, O>, rt: Runtime = RUNTIME): BmshareProvider<I, O> {
   const compared = (p: Props) => {
     const picked = Object.fromEntries(def.inputKeys.map((k) => [k, p[k] ?? null]));
     return def.comparable ? def.comparable(picked) : picked;
@@ -69,15 +75,20 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
     definition: def,
     changes,
     async configure(req) {
-      configureFromPulumi(req.config);
+      useSettings(settingsFromPulumiConfig(req.config), "stack config");
     },
     async check(olds, news) {
       // During a preview some inputs may be unknown (e.g. an adopted mailshare's uid): nothing can be
       // validated against them yet; the engine checks again with the real values before creating.
       if (hasUnknown(withoutProvider(news))) return { inputs: withoutProvider(news), failures: [] };
       const previous = olds && Object.keys(withoutProvider(olds)).length > 0 ? (withoutProvider(olds) as I) : undefined;
-      const { inputs, failures } = await def.check(withoutProvider(news), previous);
-      const all = [...failures];
+      const raw = withoutProvider(news);
+      const resolved = resolveDomain(raw.domain, rt.defaultDomain);
+      if ("failure" in resolved) return { inputs: clean(raw), failures: [resolved.failure] };
+      // Every problem at once: a part's reference, then the kind's own checks.
+      const reference = KINDS[def.kind].lifetime === "root" ? [] : mailshareRefFailures(raw.mailshare);
+      const { inputs, failures } = await def.check({ ...raw, domain: resolved.domain }, previous, rt);
+      const all = [...reference, ...failures];
       if (previous && failures.length === 0 && def.checkTransition) all.push(...def.checkTransition(previous, inputs));
       return { inputs: all.length > 0 ? clean(withoutProvider(news)) : clean(inputs), failures: all };
     },
@@ -94,20 +105,20 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
       };
     },
     async create(inputs) {
-      const { id, outs } = await def.create(withoutProvider(inputs) as I);
+      const { id, outs } = await def.create(withoutProvider(inputs) as I, rt);
       return { id, outs: clean({ ...withoutProvider(inputs), ...outs }) };
     },
     async read(id, props) {
-      const live = await def.read(id, withoutProvider(props ?? {}) as I & Partial<O>);
+      const live = await def.read(id, withoutProvider(props ?? {}) as I & Partial<O>, rt);
       if (!live) return { id: "" };
       return { id, props: clean({ ...live.inputs, ...live.outs }), inputs: clean(live.inputs) };
     },
     async update(id, olds, news) {
-      const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I);
+      const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I, rt);
       return { outs: clean({ ...withoutProvider(news), ...outs }) };
     },
     async delete(id, props) {
-      await def.delete(id, withoutProvider(props) as I & Partial<O>);
+      await def.delete(id, withoutProvider(props) as I & Partial<O>, rt);
     },
   };
 }

@@ -1,10 +1,11 @@
-// Where the providers get their BlueMind connection: the stack config passed to the provider's
-// `configure` (`pulumi config set url …`, `pulumi config set --secret apiKey …`) or, when absent,
-// the environment (BLUEMIND_URL, BLUEMIND_API_KEY, BLUEMIND_DOMAIN, BLUEMIND_INSECURE,
-// BLUEMIND_CA_FILE). Read at run time only and kept on globalThis, never captured in the
-// serialized provider nor written to inputs or outputs (design.md rule 6).
+// The one connection resolver: what the CLI's flags or the stack config give, completed from the
+// environment (BLUEMIND_URL, BLUEMIND_API_KEY, BLUEMIND_DOMAIN, BLUEMIND_INSECURE, BLUEMIND_CA_FILE,
+// BLUEMIND_MAX_CONCURRENT, BLUEMIND_MAX_RPS), checked, with messages that name where a value came
+// from (`--url`, the stack config `url`, BLUEMIND_URL) and never show a value that may be a secret.
+// Every entry point resolves through it: the commands (cli/command.ts, validate, start) and the
+// provider host's `configure` (base.ts). The result goes to the runtime (runtime.ts) and nowhere
+// else: never into inputs, outputs, state or the serialized provider.
 import type * as pulumi from "@pulumi/pulumi";
-import { BlueMindClient, type BlueMindClientOptions } from "../bluemind";
 
 export interface Connection {
   url: string;
@@ -18,56 +19,45 @@ export interface Connection {
   maxRequestsPerSecond?: number;
 }
 
-/** A limit from config, environment or options: a non-negative number, else undefined (the default). */
-export function parseLimit(value: string | number | undefined, name: string): number | undefined {
+/** What flags or stack config give; anything absent comes from the environment. */
+export interface ConnectionSettings {
+  url?: string;
+  apiKey?: string;
+  domain?: string;
+  insecure?: boolean;
+  caFile?: string;
+  maxConcurrent?: string | number;
+  maxRequestsPerSecond?: string | number;
+}
+
+/** Where the settings came from: names the places in messages. */
+export type SettingsOrigin = "flags" | "stack config";
+
+export class ConnectionError extends Error {}
+
+const NAMES: Record<SettingsOrigin, Record<"url" | "maxConcurrent" | "maxRequestsPerSecond", string> & { giveUrl: string; giveKey: string }> = {
+  flags: {
+    url: "--url", maxConcurrent: "--max-concurrent", maxRequestsPerSecond: "--max-rps",
+    giveUrl: "give --url or set BLUEMIND_URL", giveKey: "give --api-key or set BLUEMIND_API_KEY",
+  },
+  "stack config": {
+    url: "the BlueMind URL (stack config url)", maxConcurrent: "maxConcurrent", maxRequestsPerSecond: "maxRequestsPerSecond",
+    giveUrl: "set `pulumi config set url https://…` or BLUEMIND_URL", giveKey: "set `pulumi config set --secret apiKey …` or BLUEMIND_API_KEY",
+  },
+};
+
+/** A limit: a non-negative number, else undefined (the default). */
+function parseLimit(value: string | number | undefined, name: string): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new ConnectionError(`${name} must be a non-negative number, found ${JSON.stringify(value)}`);
   return n;
 }
 
-interface ProcessState {
-  configured?: Partial<Connection>;
-  clients: Map<string, BlueMindClient>;
-  /** Extra client options (tests and the CLI: logger, limits, retry tuning). */
-  clientOptions?: Partial<BlueMindClientOptions>;
-}
-
-function processState(): ProcessState {
-  const g = globalThis as Record<string, any>;
-  g.__bmshareConnection ??= { clients: new Map() } satisfies ProcessState;
-  return g.__bmshareConnection;
-}
-
-/** Records the stack config given to a provider's `configure`. */
-export function configureFromPulumi(config: pulumi.dynamic.Config): void {
-  const get = (k: string) => {
-    const v = config.get(k);
-    return v === undefined || v === "" ? undefined : v;
-  };
-  const insecure = get("insecure");
-  processState().configured = {
-    url: get("url"), apiKey: get("apiKey"), domain: get("domain"), caFile: get("caFile"),
-    insecure: insecure === undefined ? undefined : insecure === "true",
-    maxConcurrent: parseLimit(get("maxConcurrent"), "maxConcurrent"),
-    maxRequestsPerSecond: parseLimit(get("maxRequestsPerSecond"), "maxRequestsPerSecond"),
-  };
-}
-
-/** Sets the connection explicitly (the CLI, tests). */
-export function setConnection(connection: Partial<Connection>, clientOptions?: Partial<BlueMindClientOptions>): void {
-  const state = processState();
-  state.configured = connection;
-  state.clientOptions = clientOptions;
-  state.clients.clear();
-}
-
-export class ConnectionError extends Error {}
-
 /**
- * Refuses a server URL that is not an http(s) URL, naming where it came from (`BLUEMIND_URL`, `--url`,
- * the stack config `url`) but never its value: a value that is not a URL is often a secret pasted into
- * the wrong variable (an API key), and must not end up in a terminal, a CI log or an error report.
+ * Refuses a server URL that is not an http(s) URL, naming where it came from but never its value:
+ * a value that is not a URL is often a secret pasted into the wrong variable (an API key), and must
+ * not end up in a terminal, a CI log or an error report.
  */
 export function checkServerUrl(url: string, source: string): void {
   let parsed: URL | undefined;
@@ -83,50 +73,51 @@ export function checkServerUrl(url: string, source: string): void {
   }
 }
 
-/** The effective connection: configured values first, then the environment. */
-export function connection(): Connection {
-  const c = processState().configured ?? {};
-  const env = process.env;
-  const url = c.url ?? env.BLUEMIND_URL;
-  const apiKey = c.apiKey ?? env.BLUEMIND_API_KEY;
-  if (!url) throw new ConnectionError("no BlueMind URL: set `pulumi config set url https://…` or BLUEMIND_URL");
-  checkServerUrl(url, c.url !== undefined ? "the BlueMind URL (stack config url)" : "BLUEMIND_URL");
-  if (!apiKey) throw new ConnectionError("no BlueMind API key: set `pulumi config set --secret apiKey …` or BLUEMIND_API_KEY");
+/** The server URL given, or null when there is none (a command that can work without one asks). */
+export function givenUrl(given: ConnectionSettings, origin: SettingsOrigin, env: NodeJS.ProcessEnv = process.env): string | null {
+  const url = given.url ?? env.BLUEMIND_URL;
+  if (!url) return null;
+  checkServerUrl(url, given.url !== undefined ? NAMES[origin].url : "BLUEMIND_URL");
+  return url;
+}
+
+/** The effective connection: what was given, then the environment; a ConnectionError says what is missing or wrong. */
+export function resolveConnection(given: ConnectionSettings, origin: SettingsOrigin, env: NodeJS.ProcessEnv = process.env): Connection {
+  const names = NAMES[origin];
+  const url = givenUrl(given, origin, env);
+  if (url === null) throw new ConnectionError(`no BlueMind server: ${names.giveUrl}`);
+  const apiKey = given.apiKey ?? env.BLUEMIND_API_KEY;
+  if (!apiKey) throw new ConnectionError(`no API key: ${names.giveKey}`);
+  const limit = (key: "maxConcurrent" | "maxRequestsPerSecond", variable: string) =>
+    given[key] !== undefined ? parseLimit(given[key], names[key]) : parseLimit(env[variable], variable);
   return {
     url,
     apiKey,
-    domain: c.domain ?? env.BLUEMIND_DOMAIN ?? undefined,
-    insecure: c.insecure ?? env.BLUEMIND_INSECURE === "true",
-    caFile: c.caFile ?? env.BLUEMIND_CA_FILE ?? undefined,
-    maxConcurrent: c.maxConcurrent ?? parseLimit(env.BLUEMIND_MAX_CONCURRENT, "BLUEMIND_MAX_CONCURRENT"),
-    maxRequestsPerSecond: c.maxRequestsPerSecond ?? parseLimit(env.BLUEMIND_MAX_RPS, "BLUEMIND_MAX_RPS"),
+    domain: defaultDomain(given, env),
+    insecure: given.insecure ?? env.BLUEMIND_INSECURE === "true",
+    caFile: given.caFile ?? (env.BLUEMIND_CA_FILE || undefined),
+    maxConcurrent: limit("maxConcurrent", "BLUEMIND_MAX_CONCURRENT"),
+    maxRequestsPerSecond: limit("maxRequestsPerSecond", "BLUEMIND_MAX_RPS"),
   };
 }
 
-/** The domain of a resource: its own, else the configured default (no URL or key needed for that). */
-export function domainOf(domain: unknown): string {
-  if (typeof domain === "string" && domain !== "") return domain;
-  const fallback = processState().configured?.domain ?? process.env.BLUEMIND_DOMAIN;
-  if (!fallback) throw new ConnectionError("no domain: give `domain` or set `pulumi config set domain …` / BLUEMIND_DOMAIN");
-  return fallback;
-}
+/** The default domain (no URL or key needed for it). */
+export const defaultDomain = (given: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): string | undefined =>
+  given.domain ?? (env.BLUEMIND_DOMAIN || undefined);
 
-/** One client per URL and key in the process, so that the run cache and limiter are shared. */
-export function client(): BlueMindClient {
-  const c = connection();
-  const state = processState();
-  const id = `${c.url}\n${c.apiKey}\n${c.insecure}\n${c.caFile ?? ""}`;
-  let existing = state.clients.get(id);
-  if (!existing) {
-    const limits = {
-      ...(c.maxConcurrent !== undefined ? { maxConcurrent: c.maxConcurrent } : {}),
-      ...(c.maxRequestsPerSecond !== undefined ? { requestsPerSecond: c.maxRequestsPerSecond } : {}),
-      ...state.clientOptions?.limits,
-    };
-    existing = new BlueMindClient({
-      ...state.clientOptions, url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile, limits,
-    });
-    state.clients.set(id, existing);
-  }
-  return existing;
+/** The settings in a provider's stack config (`pulumi config set url …`, secret `apiKey`, …); limits checked now. */
+export function settingsFromPulumiConfig(config: pulumi.dynamic.Config): ConnectionSettings {
+  const get = (k: string) => {
+    const v = config.get(k);
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const insecure = get("insecure");
+  const settings: ConnectionSettings = {
+    url: get("url"), apiKey: get("apiKey"), domain: get("domain"), caFile: get("caFile"),
+    insecure: insecure === undefined ? undefined : insecure === "true",
+    maxConcurrent: get("maxConcurrent"), maxRequestsPerSecond: get("maxRequestsPerSecond"),
+  };
+  parseLimit(settings.maxConcurrent, NAMES["stack config"].maxConcurrent);
+  parseLimit(settings.maxRequestsPerSecond, NAMES["stack config"].maxRequestsPerSecond);
+  return settings;
 }

@@ -13,9 +13,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
-import { client, domainOf } from "./connection";
+import type { Runtime } from "./runtime";
 import { filterToRule, forwardingOf, forwardingToWire, rulesToFilters } from "./filter-rules";
-import { withMailshareLock } from "./lock";
 import { requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
@@ -64,9 +63,9 @@ function forwardingFailures(news: Props, value: CanonicalMailshare): CheckFailur
  * Replaces the rules and the forwarding, keeping the vacation exactly as the fresh read inside the
  * lock returned it (MailshareAutoReply writes it through `_vacation` under the same lock).
  */
-async function save(m: MailshareFiltersInputs): Promise<void> {
-  const c = client();
-  await withMailshareLock(m.domain, m.mailshare, async () => {
+async function save(rt: Runtime, m: MailshareFiltersInputs): Promise<void> {
+  const c = rt.client;
+  await rt.lock(m.domain, m.mailshare, async () => {
     const live = await c.mailboxes.getMailboxFilter(m.domain, m.mailshare);
     await c.mailboxes.setMailboxFilter(m.domain, m.mailshare, {
       rules: m.filters.map(filterToRule),
@@ -90,12 +89,9 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
   // Names are unique per mailshare (checked), and read results get distinct ones (filter-rules.ts).
   listKeys: { filters: (f: Filter) => f.name },
 
-  async check(news) {
-    const resolved = resolveDomain(news.domain);
-    if ("failure" in resolved) return { inputs: news as MailshareFiltersInputs, failures: [resolved.failure] };
-    const { domain } = resolved;
+  async check(news, _olds, rt) {
+    const { domain } = news;
     const { value, failures } = validateSlice(domain, news, OWNED);
-    failures.push(...mailshareRefFailures(news.mailshare));
     if (failures.length === 0) failures.push(...forwardingFailures(news, value));
     if (failures.length > 0) return { inputs: news as MailshareFiltersInputs, failures };
     const inputs: MailshareFiltersInputs = {
@@ -106,15 +102,15 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
 
   idOf,
 
-  async create(m) {
-    await requireMailshare(m.domain, m.mailshare);
-    await save(m);
+  async create(m, rt) {
+    await requireMailshare(rt, m.domain, m.mailshare);
+    await save(rt, m);
     return { id: idOf(m), outs: {} };
   },
 
-  async read(_id, props) {
-    const domain = domainOf(props.domain);
-    const c = client();
+  async read(_id, props, rt) {
+    const domain = props.domain || rt.defaultDomain as string;
+    const c = rt.client;
     if (!(await c.mailshares.getComplete(domain, props.mailshare))) return null;
     const live = await c.mailboxes.getMailboxFilter(domain, props.mailshare);
     const inputs: MailshareFiltersInputs = {
@@ -127,16 +123,16 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
     return { inputs, outs: {} };
   },
 
-  async update(_id, _olds, news) {
-    await requireMailshare(news.domain, news.mailshare);
-    await save(news);
+  async update(_id, _olds, news, rt) {
+    await requireMailshare(rt, news.domain, news.mailshare);
+    await save(rt, news);
     return {};
   },
 
-  async delete(_id, props) {
-    const domain = domainOf(props.domain);
-    if (!(await client().mailshares.getComplete(domain, props.mailshare))) return;
-    await save({ domain, mailshare: props.mailshare, filters: [], forwarding: null });
+  async delete(_id, props, rt) {
+    const domain = props.domain || rt.defaultDomain as string;
+    if (!(await rt.client.mailshares.getComplete(domain, props.mailshare))) return;
+    await save(rt, { domain, mailshare: props.mailshare, filters: [], forwarding: null });
   },
 });
 

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
-import { client } from "./connection";
+import type { Runtime } from "./runtime";
 import { identityId } from "./ids";
 import { requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
@@ -93,13 +93,13 @@ function explained(err: unknown, m: MailshareIdentityInputs): unknown {
 }
 
 /** Whether the mailshare is gone: then so are its identities (BlueMind deletes them with it). */
-async function mailshareGone(domain: string, mailshare: string): Promise<boolean> {
-  return (await client().mailshares.getComplete(domain, mailshare)) === null;
+async function mailshareGone(rt: Runtime, domain: string, mailshare: string): Promise<boolean> {
+  return (await rt.client.mailshares.getComplete(domain, mailshare)) === null;
 }
 
 /** Creates the identity, or converges it when the id already exists (a re-run after a failure). */
-async function createOrConverge(id: string, m: MailshareIdentityInputs): Promise<void> {
-  const c = client();
+async function createOrConverge(rt: Runtime, id: string, m: MailshareIdentityInputs): Promise<void> {
+  const c = rt.client;
   const wire = toWire(m);
   if (await c.identities.get(m.domain, m.mailshare, id)) {
     await c.identities.update(m.domain, m.mailshare, id, wire);
@@ -119,11 +119,9 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
   kind: "MailshareIdentity",
   inputKeys: ["domain", "mailshare", ...IDENTITY_KEYS],
 
-  async check(news) {
-    const resolved = resolveDomain(news.domain);
-    if ("failure" in resolved) return { inputs: news as MailshareIdentityInputs, failures: [resolved.failure] };
-    const { domain } = resolved;
-    const failures: CheckFailure[] = mailshareRefFailures(news.mailshare);
+  async check(news, _olds, rt) {
+    const { domain } = news;
+    const failures: CheckFailure[] = [];
     const raw = Object.fromEntries(IDENTITY_KEYS.filter((k) => news[k] !== undefined).map((k) => [k, news[k]]));
     // The "email is one of the mailshare's addresses" cross-check reads email and aliases, which
     // this resource does not own: it is skipped here, and BlueMind enforces it on create/update.
@@ -138,41 +136,41 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
 
   idOf: (m) => identityId(m.mailshare, m.name),
 
-  async create(m) {
+  async create(m, rt) {
     const id = identityId(m.mailshare, m.name);
-    await requireMailshare(m.domain, m.mailshare);
+    await requireMailshare(rt, m.domain, m.mailshare);
     try {
-      await createOrConverge(id, m);
+      await createOrConverge(rt, id, m);
     } catch (err) {
       throw explained(err, m);
     }
     return { id, outs: { identityId: id } };
   },
 
-  async read(id, props) {
+  async read(id, props, rt) {
     const { domain, mailshare } = props;
     let stored: WireIdentity | null;
     try {
-      stored = await client().identities.get(domain, mailshare, id);
+      stored = await rt.client.identities.get(domain, mailshare, id);
     } catch (err) {
       // No ACL container: gone only when the server says the mailshare itself is gone.
-      if (isMissingContainer(err) && (await mailshareGone(domain, mailshare))) return null;
+      if (isMissingContainer(err) && (await mailshareGone(rt, domain, mailshare))) return null;
       throw explained(err, props);
     }
     if (!stored) return null;
     return { inputs: fromWire(domain, mailshare, stored), outs: { identityId: id } };
   },
 
-  async update(id, _olds, news) {
-    const c = client();
+  async update(id, _olds, news, rt) {
+    const c = rt.client;
     try {
       await c.identities.update(news.domain, news.mailshare, id, toWire(news));
     } catch (err) {
       // Deleted in the console since the last run: create it again under the same id.
       if (!isNotFound(err)) throw explained(err, news);
-      await requireMailshare(news.domain, news.mailshare);
+      await requireMailshare(rt, news.domain, news.mailshare);
       try {
-        await createOrConverge(id, news);
+        await createOrConverge(rt, id, news);
       } catch (again) {
         throw explained(again, news);
       }
@@ -180,12 +178,12 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
     return { identityId: id };
   },
 
-  async delete(id, props) {
+  async delete(id, props, rt) {
     try {
-      await client().identities.delete(props.domain, props.mailshare, id);
+      await rt.client.identities.delete(props.domain, props.mailshare, id);
     } catch (err) {
       if (isNotFound(err)) return; // already gone
-      if (isMissingContainer(err) && (await mailshareGone(props.domain, props.mailshare))) return;
+      if (isMissingContainer(err) && (await mailshareGone(rt, props.domain, props.mailshare))) return;
       throw explained(err, props);
     }
   },

@@ -9,10 +9,8 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
-import { client } from "./connection";
+import type { Runtime } from "./runtime";
 import { mailshareUid } from "./ids";
-import { withMailshareLock } from "./lock";
-import { report } from "./progress";
 import {
   DELETION_POLICY_SETTING, OWNER_SETTING, PHOTO_SETTING, defaultQuota, followTask, isUnreachable, mailshareSettings, patchMailshareSettings,
 } from "./support";
@@ -107,16 +105,16 @@ function wireValue(m: MailshareInputs, existing: WireMailshare | null, orgUnitUi
   };
 }
 
-async function resolveOrgUnit(domain: string, ref: string | null): Promise<string | null> {
+async function resolveOrgUnit(rt: Runtime, domain: string, ref: string | null): Promise<string | null> {
   if (ref === null) return null;
-  const ou = await client().resolve.orgUnit(domain, ref);
+  const ou = await rt.client.resolve.orgUnit(domain, ref);
   if (!ou) throw new Error(`delegation: org unit ${ref} does not exist in ${domain}`);
   return ou.uid;
 }
 
-async function resolveServer(ref: string | null): Promise<string | null> {
+async function resolveServer(rt: Runtime, ref: string | null): Promise<string | null> {
   if (ref === null) return null;
-  const server = await client().resolve.server(ref);
+  const server = await rt.client.resolve.server(ref);
   if (!server) throw new Error(`storageServer: server ${ref} does not exist`);
   return server.uid;
 }
@@ -126,14 +124,14 @@ async function resolveServer(ref: string | null): Promise<string | null> {
  * (deletion policy, owner). BlueMind re-encodes photos, so the server's bytes say nothing about which
  * file they came from: the SHA-256 of the file uploaded is recorded with the marks and compared instead.
  */
-async function syncPhotoAndMarks(domain: string, uid: string, m: MailshareInputs, hasPhoto: boolean): Promise<void> {
+async function syncPhotoAndMarks(rt: Runtime, domain: string, uid: string, m: MailshareInputs, hasPhoto: boolean): Promise<void> {
   const wanted = m.information.photo;
   if (wanted === null) {
-    if (hasPhoto) await client().mailshares.deletePhoto(domain, uid);
-  } else if (!hasPhoto || (await mailshareSettings(uid))?.[PHOTO_SETTING] !== wanted.sha256) {
-    await client().mailshares.setPhoto(domain, uid, fs.readFileSync(wanted.path));
+    if (hasPhoto) await rt.client.mailshares.deletePhoto(domain, uid);
+  } else if (!hasPhoto || (await mailshareSettings(rt, uid))?.[PHOTO_SETTING] !== wanted.sha256) {
+    await rt.client.mailshares.setPhoto(domain, uid, fs.readFileSync(wanted.path));
   }
-  await patchMailshareSettings(uid, {
+  await patchMailshareSettings(rt, uid, {
     [DELETION_POLICY_SETTING]: m.deletionPolicy, [OWNER_SETTING]: m.owner ?? "", [PHOTO_SETTING]: wanted?.sha256 ?? "",
   });
 }
@@ -150,28 +148,28 @@ function outputsOf(item: ItemValue<WireMailshare>): MailshareOutputs {
  * Brings the existing mailshare `uid` to `m`: a move first when the storage server changes, then
  * one full-replace update built from a fresh read, under the per-mailshare lock.
  */
-async function converge(domain: string, uid: string, m: MailshareInputs): Promise<MailshareOutputs> {
-  const c = client();
-  const [orgUnitUid, server] = await Promise.all([resolveOrgUnit(domain, m.delegation), resolveServer(m.storageServer)]);
-  return withMailshareLock(domain, uid, async () => {
+async function converge(rt: Runtime, domain: string, uid: string, m: MailshareInputs): Promise<MailshareOutputs> {
+  const c = rt.client;
+  const [orgUnitUid, server] = await Promise.all([resolveOrgUnit(rt, domain, m.delegation), resolveServer(rt, m.storageServer)]);
+  return rt.lock(domain, uid, async () => {
     let live = await c.mailshares.getComplete(domain, uid);
     if (!live) throw new Error(`mailshare ${m.name} (${uid}) no longer exists in ${domain}`);
     if (server && live.value.dataLocation !== server) {
-      await followTask(await c.directory.xfer(domain, uid, server), `moving mailshare ${m.name} to ${m.storageServer}`);
+      await followTask(rt, await c.directory.xfer(domain, uid, server), `moving mailshare ${m.name} to ${m.storageServer}`);
       live = (await c.mailshares.getComplete(domain, uid)) ?? live;
     }
     await c.mailshares.update(domain, uid, wireValue(m, live.value, orgUnitUid, live.value.dataLocation));
-    await syncPhotoAndMarks(domain, uid, m, live.value.card?.identification?.photo === true);
+    await syncPhotoAndMarks(rt, domain, uid, m, live.value.card?.identification?.photo === true);
     const after = await c.mailshares.getComplete(domain, uid);
     return outputsOf(after ?? live);
   });
 }
 
-async function previewUid(m: MailshareInputs): Promise<string> {
+async function previewUid(rt: Runtime, m: MailshareInputs): Promise<string> {
   const derived = mailshareUid(m.domain, m.name);
   if (!m.adopt) return derived;
   try {
-    return (await client().mailshares.findByName(m.domain, m.name))?.uid ?? derived;
+    return (await rt.client.mailshares.findByName(m.domain, m.name))?.uid ?? derived;
   } catch (err) {
     if (isUnreachable(err)) return derived;
     throw err;
@@ -189,10 +187,8 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     return photo ? { ...m, information: { ...information, photo: { sha256: photo.sha256 } } } : m;
   },
 
-  async check(news) {
-    const resolved = resolveDomain(news.domain);
-    if ("failure" in resolved) return { inputs: news as MailshareInputs, failures: [resolved.failure] };
-    const { domain } = resolved;
+  async check(news, _olds, rt) {
+    const { domain } = news;
     const { value, failures } = validateSlice(domain, news, OWNED);
     if (failures.length > 0) return { inputs: news as MailshareInputs, failures };
     const owner = news.owner ?? null;
@@ -202,7 +198,7 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     const inputs: MailshareInputs = { domain, owner, ...(Object.fromEntries(OWNED.map((k) => [k, value[k]])) as any) };
     // Known before creation, so previews show it: derived from domain and name, or for an adopted
     // mailshare the live one's (looked up when the server can be reached).
-    return { inputs: { ...inputs, uid: await previewUid(inputs) }, failures: [] };
+    return { inputs: { ...inputs, uid: await previewUid(rt, inputs) }, failures: [] };
   },
 
   idOf: (m) => mailshareUid(m.domain, m.name),
@@ -217,8 +213,8 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     return [];
   },
 
-  async create(m) {
-    const c = client();
+  async create(m, rt) {
+    const c = rt.client;
     const uid = mailshareUid(m.domain, m.name);
     const own = await c.mailshares.getComplete(m.domain, uid);
     const sameName = own?.value.name === m.name ? own : await c.mailshares.findByName(m.domain, m.name, { fresh: true });
@@ -227,22 +223,22 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
       if (sameName.uid !== uid && !m.adopt) {
         throw new Error(`a mailshare named ${m.name} already exists in ${m.domain} (uid ${sameName.uid}): set adopt: true to take it over`);
       }
-      if (sameName.uid !== uid) report("info", `adopting existing mailshare ${m.name} (${sameName.uid})`);
-      const outs = await converge(m.domain, sameName.uid, m);
+      if (sameName.uid !== uid) rt.report("info", `adopting existing mailshare ${m.name} (${sameName.uid})`);
+      const outs = await converge(rt, m.domain, sameName.uid, m);
       return { id: sameName.uid, outs };
     }
-    const [orgUnitUid, dataLocation] = await Promise.all([resolveOrgUnit(m.domain, m.delegation), resolveServer(m.storageServer)]);
-    await withMailshareLock(m.domain, uid, async () => {
+    const [orgUnitUid, dataLocation] = await Promise.all([resolveOrgUnit(rt, m.domain, m.delegation), resolveServer(rt, m.storageServer)]);
+    await rt.lock(m.domain, uid, async () => {
       await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation));
-      await syncPhotoAndMarks(m.domain, uid, m, false);
+      await syncPhotoAndMarks(rt, m.domain, uid, m, false);
     });
     const created = await c.mailshares.getComplete(m.domain, uid);
     if (!created) throw new Error(`mailshare ${m.name} was created but cannot be read back`);
     return { id: uid, outs: outputsOf(created) };
   },
 
-  async read(id, props) {
-    const c = client();
+  async read(id, props, rt) {
+    const c = rt.client;
     const domain = props.domain;
     const item = await c.mailshares.getComplete(domain, id);
     if (!item) return null;
@@ -250,7 +246,7 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     const card = (v.card ?? {}) as VCard;
     const def = v.emails.find((e) => e.isDefault);
     let quota = v.quota ?? null;
-    if (props.quota == null && quota !== null && quota === (await defaultQuota(domain))) quota = null;
+    if (props.quota == null && quota !== null && quota === (await defaultQuota(rt, domain))) quota = null;
     let delegation: string | null = null;
     if (v.orgUnitUid) {
       // The user's own form (path in any case, or uid) when it names the live org unit.
@@ -265,7 +261,7 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
       storageServer = names.some((n) => n?.toLowerCase() === props.storageServer!.toLowerCase()) ? props.storageServer : (s?.value.name ?? v.dataLocation);
     }
     const hasPhoto = card.identification?.photo === true;
-    const marks = (await mailshareSettings(id)) ?? {};
+    const marks = (await mailshareSettings(rt, id)) ?? {};
     const policy = marks[DELETION_POLICY_SETTING];
     const inputs: MailshareInputs = {
       domain,
@@ -295,18 +291,18 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     return { inputs, outs: outputsOf(item) };
   },
 
-  async update(id, _olds, news) {
-    return converge(news.domain, id, news);
+  async update(id, _olds, news, rt) {
+    return converge(rt, news.domain, id, news);
   },
 
-  async delete(id, props) {
+  async delete(id, props, rt) {
     if (props.deletionPolicy !== "delete") {
-      report("warn", `mailshare ${props.name} (${id}) is retained on the server with its mail, sharing, filters and identities (deletionPolicy: retain); bmshare no longer manages it`);
+      rt.report("warn", `mailshare ${props.name} (${id}) is retained on the server with its mail, sharing, filters and identities (deletionPolicy: retain); bmshare no longer manages it`);
       return;
     }
-    const c = client();
+    const c = rt.client;
     if (!(await c.mailshares.getComplete(props.domain, id))) return;
-    await followTask(await c.mailshares.delete(props.domain, id), `deleting mailshare ${props.name}`);
+    await followTask(rt, await c.mailshares.delete(props.domain, id), `deleting mailshare ${props.name}`);
   },
 });
 

@@ -13,9 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
-import { client } from "./connection";
-import { withMailshareLock } from "./lock";
-import { report } from "./progress";
+import type { Runtime } from "./runtime";
 import { followTask, requireMailshare } from "./support";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
@@ -73,13 +71,13 @@ const settingKey = (operation: MaintenanceOperation, field: keyof RunRecord) => 
 const what = (m: MailshareMaintenanceInputs) => `${DESCRIPTIONS[m.operation]} of mailshare ${m.mailshare}`;
 
 /** The recorded last run, or null (never ran, or the ACL container holding the record is missing). */
-async function readRecord(m: MailshareMaintenanceInputs): Promise<RunRecord | null> {
+async function readRecord(rt: Runtime, m: MailshareMaintenanceInputs): Promise<RunRecord | null> {
   let settings: Record<string, string>;
   try {
-    settings = await client().containers.getSettings(mailboxAclContainerUid(m.mailshare));
+    settings = await rt.client.containers.getSettings(mailboxAclContainerUid(m.mailshare));
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    report("warn", `mailshare ${m.mailshare} has no ACL container, so no record of its earlier ${m.operation} runs: a repair re-creates it`);
+    rt.report("warn", `mailshare ${m.mailshare} has no ACL container, so no record of its earlier ${m.operation} runs: a repair re-creates it`);
     return null;
   }
   const trigger = settings[settingKey(m.operation, "trigger")];
@@ -97,11 +95,11 @@ async function readRecord(m: MailshareMaintenanceInputs): Promise<RunRecord | nu
  * and written under the mailshare's lock (the other operations record there too), keeping keys
  * set by anyone else.
  */
-async function writeRecord(m: MailshareMaintenanceInputs, record: RunRecord): Promise<void> {
-  const c = client();
+async function writeRecord(rt: Runtime, m: MailshareMaintenanceInputs, record: RunRecord): Promise<void> {
+  const c = rt.client;
   const container = mailboxAclContainerUid(m.mailshare);
   try {
-    await withMailshareLock(m.domain, m.mailshare, async () => {
+    await rt.lock(m.domain, m.mailshare, async () => {
       const settings = await c.containers.getSettings(container);
       await c.containers.setSettings(container, {
         ...settings,
@@ -112,7 +110,7 @@ async function writeRecord(m: MailshareMaintenanceInputs, record: RunRecord): Pr
     });
   } catch (err) {
     if (isNotFound(err)) {
-      report("warn", `${what(m)} succeeded but could not be recorded: the mailshare has no ACL container (a repair re-creates it). The next plan will propose running it again`);
+      rt.report("warn", `${what(m)} succeeded but could not be recorded: the mailshare has no ACL container (a repair re-creates it). The next plan will propose running it again`);
       return;
     }
     throw new Error(`${what(m)} succeeded but recording it on the server failed (a re-run will run it again): ${(err as Error).message}`);
@@ -120,9 +118,9 @@ async function writeRecord(m: MailshareMaintenanceInputs, record: RunRecord): Pr
 }
 
 /** Whether the entry's repair task (deterministic id) is running now. */
-async function repairRunning(taskId: string): Promise<boolean> {
+async function repairRunning(rt: Runtime, taskId: string): Promise<boolean> {
   try {
-    const { state } = await client().tasks.status(taskId);
+    const { state } = await rt.client.tasks.status(taskId);
     return state === "NotStarted" || state === "InProgress";
   } catch (err) {
     if (isNotFound(err)) return false;
@@ -149,12 +147,12 @@ export interface StartOptions {
  * repair nothing — then ours starts. Serialised per mailshare in the process, so that a check and a
  * repair declared together do not find each other's task.
  */
-export async function startMaintenance(domain: string, uid: string, operation: MaintenanceOperation, o: StartOptions = {}): Promise<TaskRef> {
-  const c = client();
+export async function startMaintenance(rt: Runtime, domain: string, uid: string, operation: MaintenanceOperation, o: StartOptions = {}): Promise<TaskRef> {
+  const c = rt.client;
   if (operation === "consolidateIndex") return c.mgmt.consolidateMailbox(domain, uid);
-  return withMailshareLock(domain, `${uid}#repair-task`, async () => {
+  return rt.lock(domain, `${uid}#repair-task`, async () => {
     const taskId = repairTaskId(domain, uid);
-    if (await repairRunning(taskId)) {
+    if (await repairRunning(rt, taskId)) {
       o.onNote?.(`a check or repair of this mailshare is already running (task ${taskId}): following it to its end first`);
       const earlier = await c.followTask({ id: taskId }, {
         pollMs: o.pollMs, timeoutMs: o.timeoutMs, rejectOnError: false, onProgress: (p) => p.newLogs.forEach((l) => o.onLine?.(l)),
@@ -167,9 +165,9 @@ export async function startMaintenance(domain: string, uid: string, operation: M
 }
 
 /** Runs the operation and follows its task; a task ending InError throws with its last log line. */
-async function execute(m: MailshareMaintenanceInputs): Promise<TaskOutcome> {
-  const note = (text: string) => report("info", `${what(m)}: ${text}`);
-  return followTask(await startMaintenance(m.domain, m.mailshare, m.operation, { onNote: note, onLine: note }), what(m));
+async function execute(rt: Runtime, m: MailshareMaintenanceInputs): Promise<TaskOutcome> {
+  const note = (text: string) => rt.report("info", `${what(m)}: ${text}`);
+  return followTask(rt, await startMaintenance(rt, m.domain, m.mailshare, m.operation, { onNote: note, onLine: note }), what(m));
 }
 
 function outputsOfRecord(record: RunRecord | null, previous: Partial<MailshareMaintenanceOutputs> = {}): MailshareMaintenanceOutputs {
@@ -191,26 +189,26 @@ function outputsOfRecord(record: RunRecord | null, previous: Partial<MailshareMa
  * would start a second task), the run is recorded with state Unknown, so that the next plan does not
  * start it again; `bmshare maintain` runs it by hand.
  */
-async function runFor(m: MailshareMaintenanceInputs): Promise<MailshareMaintenanceOutputs> {
-  await requireMailshare(m.domain, m.mailshare);
-  const recorded = await readRecord(m);
+async function runFor(rt: Runtime, m: MailshareMaintenanceInputs): Promise<MailshareMaintenanceOutputs> {
+  await requireMailshare(rt, m.domain, m.mailshare);
+  const recorded = await readRecord(rt, m);
   if (recorded && recorded.trigger === m.trigger && (recorded.state === "Success" || recorded.state === "Unknown")) {
-    report("info", `${what(m)}: already ran for trigger ${JSON.stringify(m.trigger)} (at ${recorded.ranAt}${recorded.state === "Unknown" ? ", outcome unknown" : ""}), not run again`);
+    rt.report("info", `${what(m)}: already ran for trigger ${JSON.stringify(m.trigger)} (at ${recorded.ranAt}${recorded.state === "Unknown" ? ", outcome unknown" : ""}), not run again`);
     return outputsOfRecord(recorded);
   }
   let outcome: TaskOutcome;
   try {
-    outcome = await execute(m);
+    outcome = await execute(rt, m);
   } catch (err) {
     if (!isOutcomeUnknown(err)) throw err;
     const record: RunRecord = { trigger: m.trigger as string, ranAt: new Date().toISOString(), state: "Unknown" };
-    await writeRecord(m, record);
-    report("warn", `${what(m)}: the server's answer was lost, so whether it started is not known; recorded as run for trigger ` +
+    await writeRecord(rt, m, record);
+    rt.report("warn", `${what(m)}: the server's answer was lost, so whether it started is not known; recorded as run for trigger ` +
       `${JSON.stringify(m.trigger)} so that it is not started twice (run \`bmshare maintain\` to run it by hand)`);
     return { state: "Unknown", result: null, logSummary: null, ranAt: record.ranAt, lastTrigger: record.trigger };
   }
   const record: RunRecord = { trigger: m.trigger as string, ranAt: new Date().toISOString(), state: outcome.state };
-  await writeRecord(m, record);
+  await writeRecord(rt, m, record);
   return {
     state: outcome.state,
     result: outcome.result,
@@ -226,11 +224,9 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
   kind: "MailshareMaintenance",
   inputKeys: ["domain", "mailshare", "operation", "trigger"],
 
-  async check(news) {
-    const resolved = resolveDomain(news.domain);
-    if ("failure" in resolved) return { inputs: news as MailshareMaintenanceInputs, failures: [resolved.failure] };
-    const { domain } = resolved;
-    const failures: CheckFailure[] = mailshareRefFailures(news.mailshare);
+  async check(news, _olds, rt) {
+    const { domain } = news;
+    const failures: CheckFailure[] = [];
     if (!isOperation(news.operation)) {
       failures.push({ property: "operation", reason: `expected one of ${MAINTENANCE_OPERATIONS.join(", ")}, found ${JSON.stringify(news.operation ?? null)}` });
       return { inputs: news as MailshareMaintenanceInputs, failures };
@@ -252,21 +248,21 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
 
   idOf: (m) => `${m.mailshare}/maintenance/${m.operation}`,
 
-  async create(m) {
-    const outs = await runFor(m);
+  async create(m, rt) {
+    const outs = await runFor(rt, m);
     return { id: `${m.mailshare}/maintenance/${m.operation}`, outs };
   },
 
-  async read(_id, props) {
-    if ((await client().mailshares.getComplete(props.domain, props.mailshare)) === null) return null;
-    const record = await readRecord(props);
+  async read(_id, props, rt) {
+    if ((await rt.client.mailshares.getComplete(props.domain, props.mailshare)) === null) return null;
+    const record = await readRecord(rt, props);
     const inputs: MailshareMaintenanceInputs = {
       domain: props.domain, mailshare: props.mailshare, operation: props.operation, trigger: record?.trigger ?? null,
     };
     return { inputs, outs: outputsOfRecord(record, props) };
   },
 
-  async update(_id, olds, news) {
+  async update(_id, olds, news, rt) {
     if (olds.trigger === news.trigger) {
       // Only something else changed: the operation does not run again.
       return {
@@ -274,11 +270,11 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
         ranAt: olds.ranAt ?? null, lastTrigger: olds.lastTrigger ?? null,
       };
     }
-    return runFor(news);
+    return runFor(rt, news);
   },
 
-  async delete(id) {
-    report("info", `maintenance ${id}: an action, nothing to undo; the record of its last run stays on the mailshare, so declaring the same trigger again does not run it again`);
+  async delete(id, _props, rt) {
+    rt.report("info", `maintenance ${id}: an action, nothing to undo; the record of its last run stays on the mailshare, so declaring the same trigger again does not run it again`);
   },
 });
 

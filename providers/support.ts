@@ -1,37 +1,38 @@
 // Helpers shared by the resource kinds: reading the mailshare a sub-resource belongs to, following
 // tasks with progress, and the domain's default quota.
-import { client } from "./connection";
-import { report } from "./progress";
 import type { ItemValue, Mailshare, TaskRef } from "../bluemind/types";
 import { isNotFound, isServerUnreachable, mailboxAclContainerUid, type TaskOutcome } from "../bluemind";
 import { ConnectionError } from "./connection";
+import type { Runtime } from "./runtime";
 
 /** The mailshare `uid` of `domain`; fails with a clear message when it is not there. */
-export async function requireMailshare(domain: string, uid: string): Promise<ItemValue<Mailshare>> {
-  const item = await client().mailshares.getComplete(domain, uid);
+export async function requireMailshare(rt: Runtime, domain: string, uid: string): Promise<ItemValue<Mailshare>> {
+  const item = await rt.client.mailshares.getComplete(domain, uid);
   if (!item) throw new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
   return item;
 }
 
 /** Follows a task to its end, reporting each new log line; throws when it ends InError. */
-export async function followTask(ref: TaskRef, what: string): Promise<TaskOutcome> {
-  report("info", `${what}: task ${ref.id} started`);
-  const outcome = await client().followTask(ref, {
+export async function followTask(rt: Runtime, ref: TaskRef, what: string): Promise<TaskOutcome> {
+  rt.report("info", `${what}: task ${ref.id} started`);
+  const outcome = await rt.client.followTask(ref, {
     onProgress: (p) => {
-      for (const line of p.newLogs) report("info", `${what}: ${line} (${p.progress}/${p.steps})`);
+      for (const line of p.newLogs) rt.report("info", `${what}: ${line} (${p.progress}/${p.steps})`);
     },
     rejectOnError: false,
   });
   if (outcome.state === "InError") {
-    throw new Error(`${what} failed: ${outcome.status.lastLogEntry ?? "task ended in error"}`);
+    // BlueMind's last log line of a failed task may be empty: say the last one that says something.
+    const said = [outcome.status.lastLogEntry ?? "", ...[...outcome.logs].reverse()].find((l) => l.trim() !== "");
+    throw new Error(`${what} failed: ${said ?? "task ended in error"}`);
   }
-  report("info", `${what}: done`);
+  rt.report("info", `${what}: done`);
   return outcome;
 }
 
 /** The quota BlueMind gives a mailshare created without one (KiB), or null. */
-export async function defaultQuota(domain: string): Promise<number | null> {
-  const settings = await client().domains.getSettings(domain);
+export async function defaultQuota(rt: Runtime, domain: string): Promise<number | null> {
+  const settings = await rt.client.domains.getSettings(domain);
   const value = (key: string) => Number(settings[key] ?? 0) || 0;
   return value("mailbox_default_publicfolder_quota") || value("mailbox_max_publicfolder_quota") || null;
 }
@@ -41,21 +42,21 @@ export async function defaultQuota(domain: string): Promise<number | null> {
  * remember without a state file (deletion policy, last maintenance triggers). A full-replace map:
  * call it while holding the mailshare's lock. Writes only when something changes.
  */
-export async function patchMailshareSettings(uid: string, patch: Record<string, string>): Promise<void> {
+export async function patchMailshareSettings(rt: Runtime, uid: string, patch: Record<string, string>): Promise<void> {
   const containerUid = mailboxAclContainerUid(uid);
-  const current = await mailshareSettings(uid);
+  const current = await mailshareSettings(rt, uid);
   if (current === null) {
-    report("warn", `mailshare ${uid} has no ACL container: bmshare cannot record ${Object.keys(patch).join(", ")} (a repair re-creates it)`);
+    rt.report("warn", `mailshare ${uid} has no ACL container: bmshare cannot record ${Object.keys(patch).join(", ")} (a repair re-creates it)`);
     return;
   }
   if (Object.entries(patch).every(([k, v]) => current[k] === v)) return;
-  await client().containers.setSettings(containerUid, { ...current, ...patch });
+  await rt.client.containers.setSettings(containerUid, { ...current, ...patch });
 }
 
 /** What bmshare recorded on the mailshare; null when its ACL container is missing (a broken mailshare). */
-export async function mailshareSettings(uid: string): Promise<Record<string, string> | null> {
+export async function mailshareSettings(rt: Runtime, uid: string): Promise<Record<string, string> | null> {
   try {
-    return await client().containers.getSettings(mailboxAclContainerUid(uid));
+    return await rt.client.containers.getSettings(mailboxAclContainerUid(uid));
   } catch (err) {
     if (isNotFound(err)) return null;
     throw err;
@@ -76,8 +77,8 @@ export interface ManagementMarks {
 }
 
 /** What bmshare recorded about managing a mailshare; both null when nothing (or no ACL container). */
-export async function managementMarks(uid: string): Promise<ManagementMarks> {
-  const settings = (await mailshareSettings(uid)) ?? {};
+export async function managementMarks(rt: Runtime, uid: string): Promise<ManagementMarks> {
+  const settings = (await mailshareSettings(rt, uid)) ?? {};
   const policy = settings[DELETION_POLICY_SETTING];
   return {
     deletionPolicy: policy === "delete" || policy === "retain" ? policy : null,

@@ -7,7 +7,6 @@ import { normaliseMailshare } from "../desired/normalise";
 import { checkMailshare } from "../desired/crosscheck";
 import { formatPath, type Issue } from "../desired/errors";
 import { SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type RawMailshare } from "../desired/model";
-import { domainOf } from "./connection";
 
 /** A domain name as the schema and BlueMind accept it. */
 const DOMAIN_RE = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
@@ -50,12 +49,10 @@ export function clean<T>(value: T): T {
 }
 
 /** The domain of a resource (its own, else the configured default), or the check failure saying why not. */
-export function resolveDomain(domain: unknown): { domain: string } | { failure: CheckFailure } {
-  try {
-    return { domain: domainOf(domain) };
-  } catch (err) {
-    return { failure: { property: "domain", reason: (err as Error).message } };
-  }
+export function resolveDomain(domain: unknown, defaultDomain: string | undefined): { domain: string } | { failure: CheckFailure } {
+  if (typeof domain === "string" && domain !== "") return { domain };
+  if (defaultDomain) return { domain: defaultDomain };
+  return { failure: { property: "domain", reason: "no domain: give `domain` or set `pulumi config set domain …` / BLUEMIND_DOMAIN" } };
 }
 
 /** A part of a mailshare names it by uid (a Mailshare's `uid` output). */

@@ -41,7 +41,7 @@ export interface CommandContext<V> {
   connection: Connection;
   deps: CommandDependencies;
   /** Computes the plan of the files against the connected server. */
-  plan(options: Omit<PlanOptions, "paths" | "parallel" | "lookups">): Promise<Awaited<ReturnType<typeof computePlan>>>;
+  plan(options: Omit<PlanOptions, "paths" | "parallel" | "lookups" | "rt">): Promise<Awaited<ReturnType<typeof computePlan>>>;
 }
 
 function parallelOf(value: string | undefined): number {
@@ -69,7 +69,7 @@ export async function runCommand<O extends ParseArgsConfig["options"]>(
     const paths = pathsOf(c.values, c.positionals);
     return body({
       values: c.values, paths, parallel: parallelOf(c.values.parallel), out: c.out, err: c.err, env: c.env, connection: c.connection, deps,
-      plan: (o) => computePlan({ ...o, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups }),
+      plan: (o) => computePlan({ ...o, rt: c.rt, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups }),
     });
   }, (values, positionals) => {
     const given = pathsOf(values, positionals).length > 0;

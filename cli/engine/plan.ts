@@ -24,7 +24,7 @@ import { declareMailshare, mailshareResourceName, type ResourceDeclaration } fro
 import { PROVIDERS } from "../../providers/registry";
 import type { BmshareProvider, Props } from "../../providers/base";
 import type { Change } from "../../providers/diff";
-import { client } from "../../providers/connection";
+import type { Runtime } from "../../providers/runtime";
 import { mailshareUid } from "../../providers/ids";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
 import { runPool } from "./pool";
@@ -38,6 +38,8 @@ import {
 import { plural } from "./format";
 
 export interface PlanOptions {
+  /** The providers' runtime: its client reads the domains' mailshares and answers the lookups. */
+  rt: Runtime;
   /** Files and folders, as given to `-f`. */
   paths: readonly string[];
   /** Directory lookups of the server cross-checks (default: over the providers' client). */
@@ -86,7 +88,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   let loaded: Awaited<ReturnType<typeof loadDesiredState>>;
   try {
     loaded = await loadDesiredState(options.paths, {
-      lookups: options.lookups ?? bluemindLookups(client()),
+      lookups: options.lookups ?? bluemindLookups(options.rt.client),
       // Drift classifies a mailshare whose server cross-checks could not be made as unreadable and
       // goes on with the others; plan and apply stop (nothing may be written unchecked).
       unverifiedAs: options.onUnreadable === "record" ? "report" : "error",
@@ -109,7 +111,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   const listed = new Map<string, ItemValue<WireMailshare>[]>();
   for (const domain of domains) {
     try {
-      listed.set(domain, await client().mailshares.allComplete(domain));
+      listed.set(domain, await options.rt.client.mailshares.allComplete(domain));
     } catch (err) {
       unreadable.push({ domain, mailshare: null, kind: null, name: `mailshares of ${domain}`, error: messageOf(err) });
     }
@@ -139,7 +141,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   const mailshares: MailsharePlan[] = [];
   const unmanagedIdentities: UnmanagedIdentity[] = [];
   await runPool(prepared, parallel, async (p) => {
-    const planned = await planMailshare(p, unreadable, unmanagedIdentities);
+    const planned = await planMailshare(options.rt, p, unreadable, unmanagedIdentities);
     if (planned) mailshares.push(planned);
   });
 
@@ -153,7 +155,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   // A managed mailshare dropped from the files while another of the same owner is new may be a rename.
   const ownerOf = new Map(prepared.map((p) => [`${p.mailshare.domain}\n${p.mailshare.name}`, p.mailshare.owner]));
   const creating = new Set(mailshares.filter((m) => m.action === "create").map((m) => `${m.domain}\n${ownerOf.get(`${m.domain}\n${m.name}`)}`));
-  const context: UndeclaredContext = { allowDelete: options.allowDelete === true, owners: new Set(loaded.owners), creating, unreadable };
+  const context: UndeclaredContext = { rt: options.rt, allowDelete: options.allowDelete === true, owners: new Set(loaded.owners), creating, unreadable };
   for (const [domain, items] of listed) {
     const undeclared = items.filter((i) => !declared.has(i.uid) && !declared.has(`${domain}\n${i.value.name}`));
     await runPool(undeclared, parallel, async (item) => {
@@ -264,7 +266,7 @@ function updateReason(r: Checked, live: Props, changes: Change[]): string {
   return `the server differs from the files in ${fields.join(", ")}`;
 }
 
-async function planMailshare(p: Prepared, unreadable: Unreadable[], unmanagedIdentities: UnmanagedIdentity[]): Promise<MailsharePlan | null> {
+async function planMailshare(rt: Runtime, p: Prepared, unreadable: Unreadable[], unmanagedIdentities: UnmanagedIdentity[]): Promise<MailsharePlan | null> {
   const m = p.mailshare;
   const name = mailshareResourceName(m.domain, m.name);
   const unreadableHere = (kind: Unreadable["kind"], what: string, err: unknown) =>
@@ -301,7 +303,7 @@ async function planMailshare(p: Prepared, unreadable: Unreadable[], unmanagedIde
   }
   try {
     const identities = new Set(p.resources.filter((r) => r.declaration.kind === "MailshareIdentity").map((r) => r.id));
-    plan.resources.push(...await undeclaredIdentities(m, p.uid, identities, unmanagedIdentities));
+    plan.resources.push(...await undeclaredIdentities(rt, m, p.uid, identities, unmanagedIdentities));
   } catch (err) {
     unreadableHere("MailshareIdentity", `identities of ${name}`, err);
   }

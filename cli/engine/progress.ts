@@ -2,7 +2,7 @@
 // is redrawn in place (`[3/12] acme.test/support: MailshareAcl, …`). In CI (the CI variable) or
 // when the output is not a terminal: plain lines only, one per finished operation and per provider
 // message (task progress), which logs keep readable.
-import type { Level } from "../../providers/progress";
+import type { Level } from "../../providers/runtime";
 import type { Operation, OperationResult } from "./apply";
 import { resultLine } from "./render";
 

@@ -6,7 +6,7 @@ import type { DesiredMailshare } from "../../desired/model";
 import { mailshareResourceName } from "../../providers/declarations";
 import { PROVIDERS } from "../../providers/registry";
 import type { Props } from "../../providers/base";
-import { client } from "../../providers/connection";
+import type { Runtime } from "../../providers/runtime";
 import { identityId } from "../../providers/ids";
 import { managementMarks, type ManagementMarks } from "../../providers/support";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
@@ -21,11 +21,11 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
  * one bmshare derives from the mailshare and their label), listed as unmanaged otherwise.
  */
 export async function undeclaredIdentities(
-  m: DesiredMailshare, uid: string, declared: ReadonlySet<string>, unmanaged: UnmanagedIdentity[],
+  rt: Runtime, m: DesiredMailshare, uid: string, declared: ReadonlySet<string>, unmanaged: UnmanagedIdentity[],
 ): Promise<ResourcePlan[]> {
   const provider = PROVIDERS.MailshareIdentity;
   const deletes: ResourcePlan[] = [];
-  const live = (await client().identities.getIdentities(m.domain, uid))
+  const live = (await rt.client.identities.getIdentities(m.domain, uid))
     .filter((i) => i.id !== null && !declared.has(i.id))
     .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || (a.id as string).localeCompare(b.id as string));
   for (const identity of live) {
@@ -57,6 +57,7 @@ const RENAME_NOTE = " (if a mailshare declared as new replaces it, that is a ren
   "the new one is another mailbox; copy the mail over before this one goes)";
 
 export interface UndeclaredContext {
+  rt: Runtime;
   allowDelete: boolean;
   /** The owners of this run's files. */
   owners: ReadonlySet<string>;
@@ -88,7 +89,7 @@ export async function planUndeclared(domain: string, item: ItemValue<WireMailsha
   const resourceName = mailshareResourceName(domain, name);
   let marks: ManagementMarks;
   try {
-    marks = await managementMarks(item.uid);
+    marks = await managementMarks(c.rt, item.uid);
   } catch (err) {
     c.unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: `deletion policy of ${resourceName}`, error: messageOf(err) });
     return null;

@@ -2,7 +2,7 @@
 // (`declareMailshare`, the list plan and apply use) read with minimal props by each kind's own `read`
 // — the one mapping from BlueMind to the desired-state form — plus its stored identities. Used by
 // `export`, `report` and `maintain` to find mailshares by name.
-import { client } from "../../providers/connection";
+import type { Runtime } from "../../providers/runtime";
 import { PROVIDERS } from "../../providers/registry";
 import { declareMailshare, type ResourceDeclaration } from "../../providers/declarations";
 import { identityId, mailshareUid } from "../../providers/ids";
@@ -61,11 +61,11 @@ const pick = <K extends string>(from: Props, keys: readonly K[]) =>
  * its provider, plus every stored identity through the identity provider. A mailshare whose uid is
  * not bmshare's deterministic one was made elsewhere: it gets `adopt: true`, so apply takes it over.
  */
-export async function readLiveMailshare(domain: string, item: ItemValue<WireMailshare>): Promise<LiveMailshare> {
+export async function readLiveMailshare(rt: Runtime, domain: string, item: ItemValue<WireMailshare>): Promise<LiveMailshare> {
   const uid = item.uid;
   const name = item.value.name;
   // The deletion policy bmshare recorded when it last applied it (retain when none), and its owner.
-  const marks: ManagementMarks = await managementMarks(uid);
+  const marks: ManagementMarks = await managementMarks(rt, uid);
   const skeleton = skeletonOf(domain, name, uid !== mailshareUid(domain, name), marks.deletionPolicy ?? "retain");
   const fields: Record<string, unknown> = { ...skeleton };
   const reads = await Promise.all(declareMailshare(skeleton, uid).map((d) =>
@@ -73,7 +73,7 @@ export async function readLiveMailshare(domain: string, item: ItemValue<WireMail
   for (const live of reads) Object.assign(fields, pick(live, SCHEMA_OBJECT_KEYS.mailshare));
 
   const identityProvider = providerOf("MailshareIdentity");
-  const stored = (await client().identities.getIdentities(domain, uid)).filter((d) => d.id !== null);
+  const stored = (await rt.client.identities.getIdentities(domain, uid)).filter((d) => d.id !== null);
   const identities = await Promise.all(stored.map(async (description) => {
     const live = await identityProvider.read!(description.id!, { domain, mailshare: uid });
     return live.id ? { id: description.id!, identity: pick(live.inputs ?? {}, SCHEMA_OBJECT_KEYS.identity) as unknown as Identity } : null;
@@ -93,8 +93,8 @@ export async function readLiveMailshare(domain: string, item: ItemValue<WireMail
 }
 
 /** The mailshares of the domain named `names` (all when empty), by name; unknown names are an error. */
-export async function liveMailshareItems(domain: string, names: readonly string[]): Promise<ItemValue<WireMailshare>[]> {
-  const all = (await client().mailshares.allComplete(domain, { fresh: true }))
+export async function liveMailshareItems(rt: Runtime, domain: string, names: readonly string[]): Promise<ItemValue<WireMailshare>[]> {
+  const all = (await rt.client.mailshares.allComplete(domain, { fresh: true }))
     .sort((a, b) => (a.value.name < b.value.name ? -1 : a.value.name > b.value.name ? 1 : 0));
   const unknown = names.filter((n) => !all.some((m) => m.value.name === n));
   if (unknown.length > 0) {
@@ -106,9 +106,9 @@ export async function liveMailshareItems(domain: string, names: readonly string[
 }
 
 /** The domain's name (what files name) from its name or an alias; an unknown domain is an error. */
-export async function domainNameOf(ref: string | undefined): Promise<string> {
+export async function domainNameOf(rt: Runtime, ref: string | undefined): Promise<string> {
   if (!ref) throw new UsageError("no domain: give --domain or set BLUEMIND_DOMAIN");
-  const domain = await client().resolve.domain(ref);
+  const domain = await rt.client.resolve.domain(ref);
   if (!domain) throw new Error(`domain ${ref} does not exist on the server`);
   return domain.value.name;
 }

@@ -15,7 +15,7 @@
 // `via` is "direct" (the subject is in the mailshare's ACL) or `{ group }` (a member of that group,
 // with --expand-groups). `level` is the highest level of the grants, or a `custom(...)` level when
 // only custom grants exist; mailshares a subject cannot use are absent from its `access`.
-import { client } from "../../providers/connection";
+import type { Runtime } from "../../providers/runtime";
 import type { BmshareProvider, Props } from "../../providers/base";
 import type { AclLevel, AclShare } from "../../providers/acl";
 import { SHARE_LEVELS, type ShareLevel } from "../../desired/model";
@@ -105,16 +105,17 @@ async function sharesOf(acl: BmshareProvider, domain: string, uid: string): Prom
 }
 
 /** Directory names of users: the address files use, else the login (as the ACL provider names them). */
-async function userNames(domain: string, uids: string[], entries: Map<string, DirEntry | null>): Promise<Map<string, string>> {
+async function userNames(rt: Runtime, domain: string, uids: string[], entries: Map<string, DirEntry | null>): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   await Promise.all(uids.map(async (uid) => {
     const email = entries.get(uid)?.email;
-    names.set(uid, email ?? (await client().users.getComplete(domain, uid))?.value.login ?? uid);
+    names.set(uid, email ?? (await rt.client.users.getComplete(domain, uid))?.value.login ?? uid);
   }));
   return names;
 }
 
 export interface AccessOptions {
+  rt: Runtime;
   domain: string;
   mailshares: ItemValue<WireMailshare>[];
   expandGroups: boolean;
@@ -125,7 +126,7 @@ export interface AccessOptions {
 
 export async function accessReport(o: AccessOptions): Promise<AccessReport> {
   const perMailshare = await Promise.all(o.mailshares.map(async (m) => ({ m, shares: await sharesOf(o.acl, o.domain, m.uid) })));
-  const c = client();
+  const c = o.rt.client;
 
   // Group members, when expanding (each group once, however many mailshares it is on).
   const groupUids = o.expandGroups ? [...new Set(perMailshare.flatMap((p) => p.shares.filter((s) => s.kind === "group").map((s) => s.uid)))] : [];
@@ -137,7 +138,7 @@ export async function accessReport(o: AccessOptions): Promise<AccessReport> {
 
   const allUids = [...new Set([...perMailshare.flatMap((p) => p.shares.map((s) => s.uid)), ...[...members.values()].flat()])];
   const entries = await c.resolve.entries(o.domain, allUids);
-  const memberNames = await userNames(o.domain, [...new Set([...members.values()].flat())], entries);
+  const memberNames = await userNames(o.rt, o.domain, [...new Set([...members.values()].flat())], entries);
 
   const rows = new Map<string, SubjectRow & { grants: Map<string, Grant[]> }>();
   const rowOf = (uid: string, kind: SubjectKind, name: string) => {

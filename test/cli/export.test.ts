@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
 import { runExportCommand } from "../../cli/export";
-import { setConnection } from "../../providers/connection";
+import { RUNTIME, useSettings } from "../../providers/runtime";
 import { PROVIDERS } from "../../providers/registry";
 import { declareMailshare } from "../../providers/declarations";
 import { mailshareUid } from "../../providers/ids";
@@ -24,7 +24,7 @@ let tmp: string;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  useSettings({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" }, "flags");
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-export-"));
 }, 30_000);
 afterAll(async () => {
@@ -102,7 +102,7 @@ describe("export after applying examples/mailshares.yaml", () => {
 
   it("re-reads as unchanged: plan on the export has nothing to do", async () => {
     expect(await changesAgainstServer(await loadOk(file))).toEqual({});
-    const plan = await computePlan({ paths: [file], onUnreadable: "fail" });
+    const plan = await computePlan({ rt: RUNTIME, paths: [file], onUnreadable: "fail" });
     expect(plan.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
     expect(plan.unmanaged).toEqual({ mailshares: [], identities: [] });
   });
@@ -236,7 +236,7 @@ describe("export of state made by hand (the console, raw API calls)", () => {
     const saved = path.join(tmp, "desk.yaml");
     fs.writeFileSync(saved, stdout);
     expect(await changesAgainstServer(await loadOk(saved))).toEqual({});
-    const plan = await computePlan({ paths: [saved], onUnreadable: "fail" });
+    const plan = await computePlan({ rt: RUNTIME, paths: [saved], onUnreadable: "fail" });
     expect(plan.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
     expect(plan.unmanaged.identities.map((i) => [i.mailshare, i.name, i.id])).toEqual([["desk", "Front", "console-1"]]);
   });

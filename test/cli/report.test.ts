@@ -10,7 +10,7 @@ import { startTestEmulator, TEST_KEY, type TestEmulator } from "../support/emula
 import { runReportCommand } from "../../cli/report";
 import { renderHtml, COLUMNS_PER_TABLE } from "../../cli/report/html";
 import { LEVEL_MEANINGS, type AccessReport } from "../../cli/report/access";
-import { setConnection } from "../../providers/connection";
+import { useSettings } from "../../providers/runtime";
 import { PROVIDERS } from "../../providers/registry";
 import { declareMailshare } from "../../providers/declarations";
 import { mailshareUid } from "../../providers/ids";
@@ -24,7 +24,7 @@ let tmp: string;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  useSettings({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" }, "flags");
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-report-"));
   // The mailshares and sharing lists of the examples, through the providers.
   const loaded = await loadDesiredState([path.join(ROOT, "examples", "mailshares.yaml")]);

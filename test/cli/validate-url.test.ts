@@ -2,7 +2,7 @@
 // command without its value ever being printed: `validate` and the connection of the other commands.
 import { describe, it, expect } from "vitest";
 import { runValidateCommand } from "../../cli/validate";
-import { resolveConnection, UsageError } from "../../cli/connection";
+import { resolveCliConnection, UsageError } from "../../cli/connection";
 import { seedDirectory } from "../desired/fake-directory";
 
 const SECRET = "bmk_5e0c7d1a9b2f4e68";
@@ -37,9 +37,9 @@ describe("a server URL that is not a URL", () => {
   });
 
   it("the other commands' connection refuses it the same way", () => {
-    const refusal = (values: Parameters<typeof resolveConnection>[0], env: NodeJS.ProcessEnv) => {
+    const refusal = (values: Parameters<typeof resolveCliConnection>[0], env: NodeJS.ProcessEnv) => {
       try {
-        resolveConnection(values, env);
+        resolveCliConnection(values, env);
       } catch (e) {
         return e as Error;
       }
@@ -51,6 +51,6 @@ describe("a server URL that is not a URL", () => {
     const fromOption = refusal({ url: `ftp://${SECRET}` }, { BLUEMIND_API_KEY: "k" });
     expect(fromOption.message).toBe(`--url is not an http(s) URL (expected https://host…); ${HIDDEN}`);
     for (const e of [fromEnv, fromOption]) expect(e.message).not.toContain(SECRET);
-    expect(resolveConnection({ url: "https://bm.example" }, { BLUEMIND_API_KEY: "k" }).url).toBe("https://bm.example");
+    expect(resolveCliConnection({ url: "https://bm.example" }, { BLUEMIND_API_KEY: "k" }).url).toBe("https://bm.example");
   });
 });

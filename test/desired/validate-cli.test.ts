@@ -85,7 +85,7 @@ describe("runValidateCommand (in process)", () => {
     expect(connections).toHaveLength(1);
     expect(connections[0]).toMatchObject({ url: "https://bm.example", apiKey: "K", insecure: true });
     const file = path.join(__dirname, "fixtures", "taken-name.yaml");
-    const bad = await run(["-f", file], { connect, env: { BLUEMIND_URL: "https://bm.example" } });
+    const bad = await run(["-f", file], { connect, env: { BLUEMIND_URL: "https://bm.example", BLUEMIND_API_KEY: "K" } });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(
       `${file}:4:11: mailshares[0].name: name "sales" is already used by group sales: mailbox names are unique across users, groups and mailshares\n1 error in 1 file\n`);

@@ -10,7 +10,7 @@ let expected: { kind: string; name: string; inputs: Record<string, unknown> }[];
 beforeAll(async () => {
   delete process.env.BLUEMIND_URL; // offline: check validates and normalises without server lookups
   records = installMocks();
-  requireProjectModule("providers/progress.ts").setProgressSink(() => {}); // offline-check notices
+  requireProjectModule("providers/runtime.ts").setProgressSink(() => {}); // offline-check notices
   const { loadDesiredStateOrThrow } = requireProjectModule("desired/load.ts");
   const { declareMailshare } = requireProjectModule("providers/declarations.ts");
   expected = (await loadDesiredStateOrThrow(["examples/mailshares.yaml"])).flatMap((m: any) => declareMailshare(m));

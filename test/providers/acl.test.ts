@@ -7,7 +7,7 @@ import { startTestEmulator, TEST_KEY, type TestEmulator, seedWithDelegatedBob, c
 import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { mailshareAclProvider } from "../../providers/acl";
-import { setConnection } from "../../providers/connection";
+import { useSettings } from "../../providers/runtime";
 
 let emu: TestEmulator;
 let host: ProviderHost;
@@ -171,7 +171,7 @@ describe("MailshareAcl through the host", () => {
     delete process.env.BLUEMIND_URL;
     try {
       for (const url of ["http://127.0.0.1:1", undefined]) {
-        setConnection({ url, apiKey: "unused", domain: "acme.test" }, noRetry);
+        useSettings({ url, apiKey: "unused", domain: "acme.test" }, "flags", { clientOptions: noRetry });
         // Offline rules still apply; the unknown user is left to create.
         expect(((await mailshareAclProvider.check!({}, news)).failures ?? []).map((f) => f.property)).toEqual(["shares[1].level"]);
         const checked = await mailshareAclProvider.check!({}, { ...news, shares: [news.shares[0]] });
@@ -180,7 +180,7 @@ describe("MailshareAcl through the host", () => {
       }
     } finally {
       if (savedUrl !== undefined) process.env.BLUEMIND_URL = savedUrl;
-      setConnection({});
+      useSettings({}, "flags");
     }
   });
 

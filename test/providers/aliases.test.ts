@@ -5,7 +5,7 @@ import type { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
-import { setConnection } from "../../providers/connection";
+import { useSettings } from "../../providers/runtime";
 import { mailshareProvider } from "../../providers/mailshare";
 import { mailshareAliasesProvider } from "../../providers/aliases";
 
@@ -147,7 +147,7 @@ describe("MailshareAliases through the host", () => {
   });
 
   it("loses no update when the Mailshare and its aliases are written at the same time (per-mailshare lock)", async () => {
-    setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+    useSettings({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" }, "flags");
     try {
       const mailshare = (await mailshareProvider.check!({}, { name: "together", email: "together@acme.test" })).inputs;
       const created = await mailshareProvider.create(mailshare);
@@ -165,7 +165,7 @@ describe("MailshareAliases through the host", () => {
         expect((await emu.api("GET", `/api/mailshares/acme.test/${created.id}/complete`)).json.displayName).toBe(displayName);
       }
     } finally {
-      setConnection({});
+      useSettings({}, "flags");
     }
   });
 });

@@ -7,7 +7,7 @@ import { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, TEST_KEY, type TestEmulator, seedWithDelegatedBob, createRawMailshare } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
-import { setConnection } from "../../providers/connection";
+import { RUNTIME, useSettings } from "../../providers/runtime";
 import { mailshareAutoReplyProvider, autoReplyOf } from "../../providers/autoreply";
 import { validateSlice } from "../../providers/validate";
 
@@ -21,7 +21,7 @@ const JAN_2 = Date.UTC(2027, 0, 2);
 beforeAll(async () => {
   emu = await startTestEmulator({ seed: seedWithDelegatedBob() });
   host = await startHostFor("MailshareAutoReply", emu.url, TEST_KEY);
-  setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  useSettings({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" }, "flags");
 }, 30_000);
 afterAll(async () => {
   await host?.stop();
@@ -178,9 +178,9 @@ describe("MailshareAutoReply in process", () => {
     });
     const p = mailshareAutoReplyProvider.definition;
     const id = `${uid}/auto-reply`;
-    const againstNone = await p.read(id, { domain: "acme.test", mailshare: uid, autoReply: null });
+    const againstNone = await p.read(id, { domain: "acme.test", mailshare: uid, autoReply: null }, RUNTIME);
     expect(againstNone!.inputs.autoReply).toBeNull();
-    const asIs = await p.read(id, { domain: "acme.test", mailshare: uid } as any);
+    const asIs = await p.read(id, { domain: "acme.test", mailshare: uid } as any, RUNTIME);
     expect(asIs!.inputs.autoReply).toEqual({ enabled: false, start: null, end: null, subject: "Away", message: "Gone fishing", html: null });
   });
 
@@ -215,8 +215,8 @@ describe("MailshareAutoReply in process", () => {
 
     const p = mailshareAutoReplyProvider.definition;
     const inputs = { domain: "acme.test", mailshare: uid, autoReply: { enabled: true, start: null, end: JAN_2, subject: "Closed", message: "Back soon", html: null } };
-    const { id } = await p.create(inputs);
-    await p.update(id, inputs, { ...inputs, autoReply: { ...inputs.autoReply, message: "Back on January 2" } });
+    const { id } = await p.create(inputs, RUNTIME);
+    await p.update(id, inputs, { ...inputs, autoReply: { ...inputs.autoReply, message: "Back on January 2" } }, RUNTIME);
 
     const after = (await emu.api("GET", `/api/mailboxes/acme.test/${uid}/_filter`)).json;
     expect(after.rules).toEqual(before.rules);

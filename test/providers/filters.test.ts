@@ -8,7 +8,7 @@ import type { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, TEST_KEY, type TestEmulator, createRawMailshare } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
-import { setConnection } from "../../providers/connection";
+import { RUNTIME, useSettings } from "../../providers/runtime";
 import { mailshareFiltersProvider, type MailshareFiltersInputs } from "../../providers/filters";
 import { mailshareAutoReplyProvider } from "../../providers/autoreply";
 import { filterToRule, ruleToFilter, rulesToFilters, unsupportedParts, type LiveFilter } from "../../providers/filter-rules";
@@ -22,7 +22,7 @@ let host: ProviderHost;
 beforeAll(async () => {
   emu = await startTestEmulator();
   host = await startHostFor("MailshareFilters", emu.url, TEST_KEY);
-  setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" });
+  useSettings({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test" }, "flags");
 }, 30_000);
 afterAll(async () => {
   await host?.stop();
@@ -304,8 +304,8 @@ describe("Filter ↔ BlueMind rule mapping", () => {
     const uid = await createMailshare("everything");
     const p = mailshareFiltersProvider.definition;
     const inputs: MailshareFiltersInputs = { domain: "acme.test", mailshare: uid, filters: everyFilter(), forwarding: { enabled: false, to: ["dave@acme.test"], localCopy: false } };
-    const { id } = await p.create(inputs);
-    const read = await p.read(id, inputs);
+    const { id } = await p.create(inputs, RUNTIME);
+    const read = await p.read(id, inputs, RUNTIME);
     expect(read!.inputs).toEqual(inputs);
     expect(mailshareFiltersProvider.changes(read!.inputs, inputs)).toEqual([]);
   });
@@ -316,8 +316,8 @@ describe("MailshareFilters in process", () => {
     const uid = await createMailshare("parked");
     await emu.api("POST", filterPath(uid), { body: { rules: [], forwarding: { enabled: false, localCopy: true, emails: ["Dave@acme.test"] } } });
     const p = mailshareFiltersProvider.definition;
-    expect((await p.read(`${uid}/filters`, { domain: "acme.test", mailshare: uid, filters: [], forwarding: null }))!.inputs.forwarding).toBeNull();
-    expect((await p.read(`${uid}/filters`, { domain: "acme.test", mailshare: uid } as any))!.inputs.forwarding)
+    expect((await p.read(`${uid}/filters`, { domain: "acme.test", mailshare: uid, filters: [], forwarding: null }, RUNTIME))!.inputs.forwarding).toBeNull();
+    expect((await p.read(`${uid}/filters`, { domain: "acme.test", mailshare: uid } as any, RUNTIME))!.inputs.forwarding)
       .toEqual({ enabled: false, to: ["dave@acme.test"], localCopy: true });
   });
 
@@ -327,7 +327,7 @@ describe("MailshareFilters in process", () => {
     for (let i = 0; i < 100 && (await emu.api("GET", `/api/mailshares/acme.test/${uid}/complete`)).status !== 204; i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    expect(await mailshareFiltersProvider.definition.read(`${uid}/filters`, { domain: "acme.test", mailshare: uid, filters: [], forwarding: null })).toBeNull();
+    expect(await mailshareFiltersProvider.definition.read(`${uid}/filters`, { domain: "acme.test", mailshare: uid, filters: [], forwarding: null }, RUNTIME)).toBeNull();
   });
 
   it("loses no update when the filters and the auto-reply of one mailshare are saved in parallel", async () => {
@@ -342,13 +342,13 @@ describe("MailshareFilters in process", () => {
       domain: "acme.test", mailshare: uid,
       autoReply: { enabled: true, start: null, end: null, subject: "Closed", message: `round ${i}`, html: null },
     });
-    await Promise.all([filters.create(filtersOf(0)), autoReply.create(replyOf(0))]);
+    await Promise.all([filters.create(filtersOf(0), RUNTIME), autoReply.create(replyOf(0), RUNTIME)]);
     // Latency widens the window between the filter's read and its write.
     emu.emulator.setFaults({ latencyMs: 15 });
     for (let i = 1; i <= 6; i++) {
       await Promise.all([
-        filters.update(`${uid}/filters`, filtersOf(i - 1), filtersOf(i)),
-        autoReply.update(`${uid}/auto-reply`, replyOf(i - 1), replyOf(i)),
+        filters.update(`${uid}/filters`, filtersOf(i - 1), filtersOf(i), RUNTIME),
+        autoReply.update(`${uid}/auto-reply`, replyOf(i - 1), replyOf(i), RUNTIME),
       ]);
       const live = await liveFilter(uid);
       expect([live.rules.map((r: any) => r.name), live.vacation.text]).toEqual([[`round ${i}`], `round ${i}`]);

@@ -3,8 +3,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as path from "node:path";
 import { startTestEmulator, TEST_KEY, type TestEmulator } from "../support/emulator";
-import { setConnection } from "../../providers/connection";
-import { setProgressSink } from "../../providers/progress";
+import { useSettings } from "../../providers/runtime";
+import { setProgressSink } from "../../providers/runtime";
 import { mailshareProvider, type MailshareInputs } from "../../providers/mailshare";
 import { mailshareUid } from "../../providers/ids";
 import { stableUid } from "../../emulator/seed";
@@ -16,7 +16,7 @@ const p = mailshareProvider;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  setConnection({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", insecure: false });
+  useSettings({ url: emu.url, apiKey: TEST_KEY, domain: "acme.test", insecure: false }, "flags");
   setProgressSink((level, message) => messages.push(`${level}: ${message}`));
 });
 afterAll(async () => {
