@@ -12,6 +12,7 @@ import type { AclContainer, DomainState } from "../store";
 import { findEntry, type AnyEntry } from "../entries";
 import { aclUidOf, callerVerbs, findAclContainer } from "./acl";
 import { mailboxOf, type Mailbox } from "./mailboxes";
+import { jStr } from "../codec";
 
 interface Target {
   d: DomainState;
@@ -66,13 +67,6 @@ function identities(ctx: Ctx, mboxUid: string): Table<Identity> {
   return (ctx.emu.store.state.identities[mboxUid] ??= table());
 }
 
-function str(v: unknown): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  throw parseError();
-}
-
 /** Identity as the JSON codec builds it: `format` defaults to HTML, `isDefault` to false. */
 function parseIdentity(raw: unknown): Identity | null {
   if (raw === null) return null;
@@ -90,8 +84,8 @@ function parseIdentity(raw: unknown): Identity | null {
     isDefault = o.isDefault;
   }
   return {
-    email: str(o.email) as string, format: format as Identity["format"], signature: str(o.signature) as string,
-    displayname: str(o.displayname), name: str(o.name) as string, isDefault, sentFolder: str(o.sentFolder),
+    email: jStr(o.email) as string, format: format as Identity["format"], signature: jStr(o.signature) as string,
+    displayname: jStr(o.displayname), name: jStr(o.name) as string, isDefault, sentFolder: jStr(o.sentFolder),
   };
 }
 

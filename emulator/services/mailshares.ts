@@ -12,6 +12,7 @@ import { checkEmailsFree, checkMailboxName, checkOwnEmails, findEntry } from "..
 import { storedCard, cardDisplayName } from "../vcard";
 import { BLANK_PNG, imageFormat, reencodePng } from "../png";
 import type { Session } from "../sessions";
+import { jBoolOrDefault, jStrStrict } from "../codec";
 
 const MAX_PHOTO = 1024 * 1024;
 
@@ -29,17 +30,6 @@ export interface MailshareInput {
   card: VCard | null;
 }
 
-function bool(v: unknown, dflt: boolean): boolean {
-  if (v === undefined || v === null) return dflt;
-  if (typeof v !== "boolean") throw parseError();
-  return v;
-}
-
-function str(v: unknown): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string") throw parseError();
-  return v;
-}
 
 export function parseMailshare(raw: Record<string, any>): MailshareInput {
   const routing = raw.routing ?? null;
@@ -52,14 +42,14 @@ export function parseMailshare(raw: Record<string, any>): MailshareInput {
     if (!Array.isArray(raw.emails)) throw parseError();
     emails = raw.emails.map((e: any) => {
       if (!e || typeof e !== "object") throw parseError();
-      return { address: str(e.address) as string, allAliases: bool(e.allAliases, false), isDefault: bool(e.isDefault, false) };
+      return { address: jStrStrict(e.address) as string, allAliases: jBoolOrDefault(e.allAliases, false), isDefault: jBoolOrDefault(e.isDefault, false) };
     });
   }
   if (raw.card !== undefined && raw.card !== null && typeof raw.card !== "object") throw parseError();
   return {
-    name: str(raw.name), routing, quota, emails,
-    hidden: bool(raw.hidden, false), archived: bool(raw.archived, false), system: bool(raw.system, false),
-    orgUnitUid: str(raw.orgUnitUid), dataLocation: str(raw.dataLocation), card: raw.card ?? null,
+    name: jStrStrict(raw.name), routing, quota, emails,
+    hidden: jBoolOrDefault(raw.hidden, false), archived: jBoolOrDefault(raw.archived, false), system: jBoolOrDefault(raw.system, false),
+    orgUnitUid: jStrStrict(raw.orgUnitUid), dataLocation: jStrStrict(raw.dataLocation), card: raw.card ?? null,
   };
 }
 
