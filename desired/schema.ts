@@ -48,6 +48,38 @@ function validators(): Validators {
   return compiled;
 }
 
+const fieldValidators = new Map<string, ValidateFunction>();
+
+/** The schema of one mailshare field (`aliases`, `shares`…), compiled once. */
+function fieldValidator(key: string): ValidateFunction | undefined {
+  if (!fieldValidators.has(key)) {
+    const ajv = newAjv(true);
+    const v = ajv.getSchema(`mailshares#/$defs/mailshare/properties/${key}`);
+    if (v) fieldValidators.set(key, v);
+  }
+  return fieldValidators.get(key);
+}
+
+/**
+ * Schema problems of some fields of one mailshare (what one provider resource owns), paths relative
+ * to the mailshare (`aliases[1]`). Keys the mailshare schema does not have are problems too.
+ */
+export function validateMailshareFields(fields: Record<string, unknown>): Issue[] {
+  const issues: Issue[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    const validate = fieldValidator(key);
+    if (!validate) {
+      issues.push({ path: [key], atKey: true, message: `unknown field ${key}` });
+      continue;
+    }
+    const lists: Issue[] = [];
+    const pruned = pruneLists(value, [key], lists);
+    if (!validate(pruned)) issues.push(...translateErrors(validate.errors ?? [], pruned, [key]));
+    issues.push(...lists, ...nulCharacters(value).map((i) => ({ ...i, path: [key, ...i.path] })));
+  }
+  return issues;
+}
+
 /** Items per list (aliases, shares, filters, identities, conditions...): bmshare's bound, BlueMind has none. */
 export const MAX_LIST_ITEMS = 1000;
 

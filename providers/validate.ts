@@ -2,7 +2,7 @@
 // on the slice of a mailshare a resource owns, so TypeScript users get the same validation and
 // the same canonical values as YAML users (design.md: one implementation of each rule).
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { validateAgainstSchema } from "../desired/schema";
+import { validateMailshareFields } from "../desired/schema";
 import { normaliseMailshare } from "../desired/normalise";
 import { checkMailshare } from "../desired/crosscheck";
 import { formatPath, type Issue } from "../desired/errors";
@@ -26,20 +26,20 @@ export function validateSlice(domain: unknown, raw: Record<string, unknown>, own
   if (typeof domain !== "string" || !DOMAIN_RE.test(domain)) {
     failures.push({ property: "domain", reason: `expected a lower-case domain name such as acme.test, found ${JSON.stringify(domain ?? null)}` });
   }
-  const slice: Record<string, unknown> = { name: "placeholder" };
-  for (const key of owned) if (raw[key] !== undefined) slice[key] = raw[key];
-  const file = { domain: typeof domain === "string" ? domain : "invalid.domain", mailshares: [slice] };
-  const schemaIssues = validateAgainstSchema(file).filter((i) => i.path[0] === "mailshares");
+  const fields: Record<string, unknown> = {};
+  for (const key of owned) if (raw[key] !== undefined) fields[key] = raw[key];
+  // desired/ checks the fields directly: its paths are mailshare field paths, the providers' properties.
   const toFailure = (i: Issue): CheckFailure => ({ property: formatPath(i.path), reason: i.message });
-  failures.push(...schemaIssues.map((i) => toFailure({ ...i, path: i.path.slice(2) })));
-  const notOwned = SCHEMA_OBJECT_KEYS.mailshare.filter((k) => !owned.includes(k));
-  const invalid = new Set([...notOwned, ...schemaIssues.map((i) => String(i.path[2] ?? ""))]);
-  const mailshare = slice as unknown as RawMailshare;
+  const schemaIssues = validateMailshareFields(fields);
+  failures.push(...schemaIssues.map(toFailure));
   // Normalising needs schema-valid input for the fields it reads: skip it when the slice is invalid.
   if (schemaIssues.length > 0) return { value: undefined as unknown as CanonicalMailshare, failures };
+  const notOwned = new Set(SCHEMA_OBJECT_KEYS.mailshare.filter((k) => !owned.includes(k)));
+  // A part's fields alone, with the name normalising needs (a part owns no name: nothing reads it).
+  const mailshare = { name: typeof raw.name === "string" ? raw.name : "", ...fields } as unknown as RawMailshare;
   const { value, issues } = normaliseMailshare(mailshare, { baseDir: process.cwd() });
   failures.push(...issues.map(toFailure));
-  failures.push(...checkMailshare(mailshare, value, invalid).map(toFailure));
+  failures.push(...checkMailshare(mailshare, value, notOwned).map(toFailure));
   return { value, failures };
 }
 
