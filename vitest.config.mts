@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // Forks, not threads: Pulumi's closure serializer needs every builtin, trace_events included,
-// which worker threads lack (shared/pulumi-notes.md §2).
+// which worker threads lack (docs/pulumi.md §2, pitfall 3).
 export default defineConfig({
   test: {
     pool: "forks",

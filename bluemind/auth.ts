@@ -1,4 +1,4 @@
-// IAuthentication — /api/auth, and IAPIKeys — /api/auth/keys (bluemind-api.md §2.1). The client's
+// IAuthentication — /api/auth, and IAPIKeys — /api/auth/keys (docs/bluemind-api.md §2.1). The client's
 // own login and logout (options `login`/`password`, `close()`) go through credentials.ts; these are
 // the raw calls.
 import type { Transport } from "./transport";

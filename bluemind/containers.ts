@@ -1,6 +1,6 @@
 // IContainerManagement (ACL, descriptor and settings of a container) and IMailboxAclUids.
 // A mailshare's sharing list lives on the container `mailbox:acls-<mailshareUid>`; reads return
-// the *expanded* ACL (every implied verb), so compare ACLs after compaction (bluemind-api.md §2.4).
+// the *expanded* ACL (every implied verb), so compare ACLs after compaction (docs/bluemind-api.md §2.4).
 import type { Transport } from "./transport";
 import type { AccessControlEntry, ContainerDescriptor, Verb } from "./types";
 

@@ -37,7 +37,7 @@ export interface CredentialOptions {
   origin: string;
 }
 
-/** `POST /api/auth/login`: the password as a JSON string literal (bluemind-api.md §1.2). */
+/** `POST /api/auth/login`: the password as a JSON string literal (docs/bluemind-api.md §1.2). */
 export function loginRequest(t: Transport, login: string, password: string, origin: string): Promise<LoginResponse> {
   return t.required<LoginResponse>({
     endpoint: "IAuthentication.login",

@@ -1,6 +1,6 @@
 // IDirectory — /api/directory/{domain}: entry lookups, search, batch get, cards, mailbox moves and
 // deletes by entry uid; plus the IUser and IGroup lookups used to resolve ACL subjects
-// (bluemind-api.md §2.6). The domain parameter accepts the domain uid or an alias.
+// (docs/bluemind-api.md §2.6). The domain parameter accepts the domain uid or an alias.
 import type { Transport } from "./transport";
 import type { TaskService } from "./tasks";
 import type {

@@ -1,5 +1,5 @@
 // IDomains — /api/domains, and IDomainSettings — /api/domains/{containerUid}/_settings
-// (bluemind-api.md §2.7). A domain's uid is its name; `defaultAlias` is the name or an alias.
+// (docs/bluemind-api.md §2.7). A domain's uid is its name; `defaultAlias` is the name or an alias.
 import type { Transport } from "./transport";
 import type { Domain, DomainSettings, ItemValue } from "./types";
 

@@ -1,7 +1,7 @@
 // Every BlueMind endpoint this client calls, by its `IService.method` name, with its HTTP method,
-// path template and query parameters exactly as in `bluemind/endpoints.tsv` — a verbatim copy of
-// the contract's endpoint list (shared/bluemind-endpoints.tsv, kept byte-identical; it is the
-// vendored contract). test/bluemind/endpoints.test.ts checks this table against that file, and
+// path template and query parameters exactly as in `bluemind/endpoints.tsv` — the project's table of
+// BlueMind's REST endpoints, generated from the JAX-RS annotations of BlueMind's interfaces (described
+// in docs/bluemind-api.md). test/bluemind/endpoints.test.ts checks this table against that file, and
 // every test run checks the requests actually sent against it.
 //
 // Path parameters are filled by name from the `{…}` segments, so the parameter names of a call are

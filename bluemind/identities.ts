@@ -1,6 +1,6 @@
 // IMailboxIdentity — /api/mailboxes/{domainUid}/identity/{mboxUid}: the identities stored on a
 // mailshare's own mailbox, with client-chosen ids. The domain must be the exact domain uid (no
-// alias, bluemind-api.md §1.1).
+// alias, docs/bluemind-api.md §1.1).
 import type { Transport } from "./transport";
 import type { Identity, IdentityDescription } from "./types";
 

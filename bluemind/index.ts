@@ -3,7 +3,7 @@
 // task follower, the resolution helpers and the run cache. See transport.ts for the wire
 // conventions, retry.ts for what is retried, limiter.ts for the process-wide limits.
 //
-// Safe to create inside Pulumi dynamic-provider methods (shared/pulumi-notes.md §1–§2): nothing is
+// Safe to create inside Pulumi dynamic-provider methods (docs/pulumi.md §1–§2): nothing is
 // created at module load, got is imported dynamically on first request, no `#private` fields, no
 // arrow-function class properties, credentials only from the options given at run time.
 import { RunCache } from "./cache";

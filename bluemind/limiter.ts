@@ -5,7 +5,7 @@
 // It lives on `globalThis` under `Symbol.for("bmshare.limiter")`, created on first use. It must
 // not be module-level state: Pulumi serializes the provider's functions with their captured
 // variables *by value*, so a module-level limiter would be copied into every serialized
-// function and stop being shared (shared/pulumi-notes.md §2, pitfall 7).
+// function and stop being shared (docs/pulumi.md §2, pitfall 7).
 
 export interface LimiterConfig {
   /** Requests in flight at once (default 4). */

@@ -1,5 +1,5 @@
 // IMailshare — /api/mailshares/{domainUid} (+ the photo endpoints of IDirEntryPhotoSupport).
-// The domain parameter accepts the domain uid or any alias (bluemind-api.md §1.1).
+// The domain parameter accepts the domain uid or any alias (docs/bluemind-api.md §1.1).
 import type { Transport } from "./transport";
 import type { ItemValue, Mailshare, MailshareInput, TaskRef } from "./types";
 

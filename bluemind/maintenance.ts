@@ -1,5 +1,5 @@
 // IDirEntryMaintenance — /api/directory/{domain}/{entryUid}/mgmt: "Validate and repair"
-// (bluemind-api.md §2.11). There is no check endpoint: check = repair with `dry: true`.
+// (docs/bluemind-api.md §2.11). There is no check endpoint: check = repair with `dry: true`.
 import type { Transport } from "./transport";
 import type { TaskService } from "./tasks";
 import type { MaintenanceOperation, RepairConfig, TaskRef } from "./types";

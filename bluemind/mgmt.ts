@@ -1,4 +1,4 @@
-// IMailboxMgmt — /api/mgmt/mailbox/{domainUid}: index maintenance tasks (bluemind-api.md §2.10).
+// IMailboxMgmt — /api/mgmt/mailbox/{domainUid}: index maintenance tasks (docs/bluemind-api.md §2.10).
 // Every call starts a task with a random id. Repeat: "once" for all of them — repeating would start
 // a second task, so an ambiguous failure is an OutcomeUnknownError and the caller decides.
 import type { Transport } from "./transport";

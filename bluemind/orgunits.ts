@@ -1,4 +1,4 @@
-// IOrgUnits — /api/directory/_ou/{domain}: delegation units (bluemind-api.md §2.8). A mailshare's
+// IOrgUnits — /api/directory/_ou/{domain}: delegation units (docs/bluemind-api.md §2.8). A mailshare's
 // delegation is its `orgUnitUid`; an unknown uid is silently stored as null by the server, so
 // validate uids (getComplete) before use.
 import type { Transport } from "./transport";

@@ -1,5 +1,5 @@
 // IServer — /api/servers/{containerUid} with containerUid `default` (the installation container),
-// bluemind-api.md §2.9. Valid mailshare `dataLocation` values are the servers assigned to the
+// docs/bluemind-api.md §2.9. Valid mailshare `dataLocation` values are the servers assigned to the
 // domain with tag `mail/imap`.
 import type { Transport } from "./transport";
 import type { Assignment, ItemValue, Server } from "./types";

@@ -1,6 +1,6 @@
 // ITask — /api/tasks/{taskId}, and the task follower: long jobs (delete, xfer, repair,
 // consolidate) return a TaskRef; `follow` polls the status and the new log lines with a growing
-// interval (50 ms → 1 s by default) until Success or InError (bluemind-api.md §2.12). Right after
+// interval (50 ms → 1 s by default) until Success or InError (docs/bluemind-api.md §2.12). Right after
 // the call a task may still be NotStarted: that is normal, keep polling.
 import type { Transport } from "./transport";
 import { isOutcomeUnknown, TaskFailedError, TaskTimeoutError } from "./errors";

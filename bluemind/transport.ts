@@ -1,11 +1,11 @@
 // The only code that speaks HTTP to BlueMind. Every call names its endpoint (`IService.method`,
 // see endpoints.ts) and the transport applies BlueMind's wire conventions once, centrally
-// (bluemind-api.md §1): encoded path segments, the key in `X-BM-ApiKey` only, JSON bodies (String
+// (docs/bluemind-api.md §1): encoded path segments, the key in `X-BM-ApiKey` only, JSON bodies (String
 // bodies as JSON string literals, byte[] as application/octet-stream), 204 → null, void → no body
 // parsed, String results JSON-decoded, errors mapped to typed BlueMindErrors. Each attempt holds
 // a slot of the process-wide limiter; failures are retried as retry.ts explains.
 //
-// Pulumi constraints (shared/pulumi-notes.md §1–§2): got 14 is ESM-only, so it is loaded with
+// Pulumi constraints (docs/pulumi.md §1–§2): got 14 is ESM-only, so it is loaded with
 // `await import("got")` inside a method (module node16 keeps the dynamic import) and only type
 // imports are static; the got instance is created on first use, never at module load.
 import { promises as fsp } from "node:fs";

@@ -1,5 +1,5 @@
 // Wire models of the BlueMind REST API, named and spelled as BlueMind writes them on the wire
-// (shared/bluemind-api.md §3; Java field names such as `isDefault`, `displayname`, `formatedName`,
+// (docs/bluemind-api.md §3; Java field names such as `isDefault`, `displayname`, `formatedName`,
 // `extentedAddress` are kept). Types are open: responses are never parsed strictly, so every
 // model tolerates fields this client does not know (the `[extra: string]: unknown` signatures).
 // Dates are epoch milliseconds (`number`), enums their Java constant names.

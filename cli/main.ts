@@ -1,4 +1,4 @@
-// `bmshare <command>`: the command line of design.md §5. Returns the process exit code
+// `bmshare <command>`: the command line of docs/architecture.md, "CLI contract". Returns the process exit code
 // (0 success / nothing to change, 2 changes found, 1 error).
 import { runEmulatorCommand } from "./emulator";
 import { runPlanCommand } from "./plan";

@@ -2,7 +2,7 @@
 // now and follows it — each log line on standard error as it comes, then the whole log and the outcome
 // on standard output. Exit 0 when the task ends Success, 1 when it ends InError (or cannot be run).
 //
-// The operations are the console's (bluemind-api.md §2.10, §2.11): "Consolidate mailbox index"
+// The operations are the console's (docs/bluemind-api.md §2.10, §2.11): "Consolidate mailbox index"
 // (IMailboxMgmt), and "Validate and repair" (IDirEntryMaintenance.repair over every available
 // operation), `check` being the same repair in dry mode. BlueMind runs one repair task per entry
 // (id `repair-<uid>@<domain>`): one already running is followed to its end first. The

@@ -1,5 +1,5 @@
 // The directory lookups of the server cross-checks (online.ts), answered by the BlueMind client.
-// Read-only; null means "does not exist", any failure to answer throws (design.md rule 5).
+// Read-only; null means "does not exist", any failure to answer throws (docs/architecture.md, rule 5).
 import type { BlueMindClient } from "../bluemind";
 import type { DirectoryLookups, MailboxInfo, MailboxKind } from "./online";
 

@@ -1,7 +1,7 @@
 // TypeScript types of the desired-state YAML (schemas/mailshares.schema.json is the reference) in two
 // forms: `Raw*` = what a file may contain, `Canonical*` = the one normalised form (defaults filled,
 // addresses lower-case, sizes in KiB, dates in UTC epoch ms, set-like lists sorted). Every canonical
-// value is also a valid raw value, so normalising twice changes nothing. test/desired/model-sync.test.ts
+// value is also a valid raw value, so normalising twice changes nothing. test/desired/schema-sync.test.ts
 // keeps these types and the JSON Schema in step through the key lists at the end of this file.
 
 export const ROUTINGS = ["internal", "external", "none"] as const;

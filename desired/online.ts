@@ -1,7 +1,7 @@
 // Server cross-checks: what only the directory knows. Every lookup goes through `DirectoryLookups`, a
 // read-only interface an adapter implements over the BlueMind client (tests use an in-memory fake), so
 // this module never talks HTTP itself. Lookups answer null for "does not exist"; a lookup that cannot
-// answer must throw (rule 5 of design.md: never mistake "could not read" for "absent").
+// answer must throw (docs/architecture.md, rule 5: never mistake "could not read" for "absent").
 import type { DesiredStateError, FieldPath } from "./errors";
 import { didYouMean, shorten } from "./errors";
 import { addressesOf, errorAt, isOwnAddress, type MailshareEntry } from "./crosscheck";

@@ -1,6 +1,6 @@
 // Directory entries of a domain (users, groups, mailshares) seen uniformly: DirEntry views,
 // default addresses, org unit paths, and the name / address uniqueness rules of the mailbox
-// validator (bluemind-api.md §2.2 step 6).
+// validator (docs/bluemind-api.md §2.2 step 6).
 import type { DirBaseValue, DirEntry, DirKind, Email, ItemValue, OrgUnitPath } from "./model";
 import { Store, type DomainState } from "./store";
 import { alreadyExists } from "./faults";

@@ -1,4 +1,4 @@
-// BlueMind's error conventions (bluemind-api.md §1.5): a ServerFault carries an errorCode; only
+// BlueMind's error conventions (docs/bluemind-api.md §1.5): a ServerFault carries an errorCode; only
 // PERMISSION_DENIED (403), NOT_FOUND (404) and AUTHENTICATION_FAIL (401) get their own status,
 // every other failure, business errors included, is HTTP 500.
 

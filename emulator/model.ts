@@ -1,5 +1,5 @@
 // Wire models of the BlueMind REST API as the emulator stores and serves them
-// (field names exactly as BlueMind spells them, see shared/bluemind-api.md §3).
+// (field names exactly as BlueMind spells them, see docs/bluemind-api.md §3).
 
 export interface ItemValue<T> {
   uid: string;

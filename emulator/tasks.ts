@@ -1,4 +1,4 @@
-// Long jobs as BlueMind tasks (bluemind-api.md §2.12): NotStarted → InProgress → Success | InError,
+// Long jobs as BlueMind tasks (docs/bluemind-api.md §2.12): NotStarted → InProgress → Success | InError,
 // logs readable while the task runs, finished tasks kept with their logs for 10 minutes and then
 // status-only in a 4096-entry history. Deterministic ids (repair-, xfer-) refuse a second start
 // while the first runs.

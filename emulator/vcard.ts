@@ -1,5 +1,5 @@
 // The directory card of a mailshare as the server rewrites it: MailshareVCardSanitizer, then
-// VCardSanitizer, then MailshareVCardAdapter / AbstractVCardAdapter (bluemind-api.md §3.5, §4.9).
+// VCardSanitizer, then MailshareVCardAdapter / AbstractVCardAdapter (docs/bluemind-api.md §3.5, §4.9).
 import { emptyVCard, type Email, type VCard } from "./model";
 import type { DomainState } from "./store";
 import { npe } from "./faults";

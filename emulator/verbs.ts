@@ -1,4 +1,4 @@
-// The ACL verb lattice of BlueMind 5 (Verb.java, bluemind-api.md §2.4): `X(Y, …)` = X implies Y.
+// The ACL verb lattice of BlueMind 5 (Verb.java, docs/bluemind-api.md §2.4): `X(Y, …)` = X implies Y.
 // Invitation, Freebusy(Invitation), SendOnBehalf, SendAs(SendOnBehalf), Read(Freebusy),
 // ReadExtended(Read), Write(Read), Manage, All(Write, Manage, SendOnBehalf, SendAs, ReadExtended).
 // Stored ACLs are compacted (implied verbs dropped), read ACLs are expanded.

@@ -1,7 +1,7 @@
 // The Pulumi side of the declarations: one Mailshare and its sub-resources per desired mailshare,
 // wired so that removing a mailshare with the default policy (retain) leaves everything on the
 // server — the Mailshare is retained on delete, and its sub-resources are deleted with it, so the
-// engine never deletes them one by one (design.md §2, rule 1).
+// engine never deletes them one by one (docs/architecture.md, "Resource model" and rule 1).
 import * as pulumi from "@pulumi/pulumi";
 import type { DesiredMailshare } from "../desired/model";
 import { declareMailshare, type ResourceDeclaration } from "../providers/declarations";

@@ -2,7 +2,7 @@
 // manage it. Exact-set semantics: a share added by hand in the console shows up as drift and `up`
 // removes it.
 //
-// BlueMind keeps the list as the ACL of the container `mailbox:acls-<uid>` (bluemind-api.md §2.4),
+// BlueMind keeps the list as the ACL of the container `mailbox:acls-<uid>` (docs/bluemind-api.md §2.4),
 // written as a whole (full replace), stored compacted and read back *expanded* (each verb with every
 // verb it implies). Reads are therefore compacted again and each subject's verbs classified to the
 // console's levels: an unchanged list shows no diff, and verbs the format cannot express (a `Manage`

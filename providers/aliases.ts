@@ -3,7 +3,7 @@
 // as drift and `up` removes it.
 //
 // BlueMind has no call per address: the addresses are the `emails` list of the mailshare, written by
-// IMailshare.update, a full replace of the whole mailshare (bluemind-api.md §4, item 5). `Mailshare` writes
+// IMailshare.update, a full replace of the whole mailshare (docs/bluemind-api.md §4, item 5). `Mailshare` writes
 // the same object, so every write here is a read-modify-write under the per-mailshare lock, built
 // from a read made inside the lock, that keeps the default address and every other field as read.
 import * as pulumi from "@pulumi/pulumi";

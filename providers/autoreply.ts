@@ -3,7 +3,7 @@
 // filter, next to the rules and forwarding that `MailshareFilters` owns.
 //
 // Writes go through `_vacation`, which upserts the VACATION rule alone (other rules keep their ids,
-// the forwarding is untouched: shared/bluemind-api.md §2.3), under the per-mailshare lock because
+// the forwarding is untouched: docs/bluemind-api.md §2.3), under the per-mailshare lock because
 // MailshareFilters rewrites the whole filter and must carry over the latest vacation. No auto-reply
 // (null) and deleting the resource both store a disabled vacation without text.
 //

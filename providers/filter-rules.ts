@@ -1,5 +1,5 @@
 // Canonical filters and forwarding (desired/model.ts) ↔ BlueMind mail filter rules and forwarding
-// (shared/bluemind-api.md §2.3, §3.7–3.9), in the shapes the admin console writes, so that a rule
+// (docs/bluemind-api.md §2.3, §3.7–3.9), in the shapes the admin console writes, so that a rule
 // made in the console and the same rule declared in YAML read back alike.
 //
 // Writing maps every canonical value. Reading maps back what the format can express; BlueMind can
@@ -37,7 +37,7 @@ export function unsupportedParts(filter: LiveFilter): string[] {
 
 /** The client tag of the rules the admin console (and bmshare) writes. */
 const CLIENT = "bluemind";
-/** MOVE / COPY targets: `user` = the subtree of the mailbox being delivered to (bluemind-api.md §5). */
+/** MOVE / COPY targets: `user` = the subtree of the mailbox being delivered to (docs/bluemind-api.md §5). */
 const OWN_SUBTREE = "user";
 const HEADER_FIELD_PREFIX = "headers.";
 /** A header name as the desired-state schema accepts it: printable ASCII without space or ':'. */

@@ -3,7 +3,7 @@
 // owns: every save is a read-modify-write of the whole filter under the per-mailshare lock, keeping
 // the vacation exactly as just read.
 //
-// BlueMind quirks this follows (shared/bluemind-api.md §2.3): POST `_filter` replaces everything
+// BlueMind quirks this follows (docs/bluemind-api.md §2.3): POST `_filter` replaces everything
 // and re-creates every rule with a new id, so rules are compared by content, never by id; it
 // lower-cases forwarding and REDIRECT / TRANSFER addresses (the canonical form already does); it
 // refuses forwarding to the mailbox's own addresses (500 FORBIDDEN), whose message reaches the user

@@ -2,7 +2,7 @@
 // console's "Identities" tab) — label, display name, address, signature (HTML or plain), default
 // flag and sent folder.
 //
-// BlueMind lets the client choose identity ids (bluemind-api.md §2.5), so the id is derived from the
+// BlueMind lets the client choose identity ids (docs/bluemind-api.md §2.5), so the id is derived from the
 // mailshare and the label: every operation is idempotent, and a run that failed midway converges.
 // A label change is a new resource (resources are named by label), so no replace is needed.
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,6 @@
 // Deterministic identifiers, so that every operation is idempotent and previews show real values:
 // the same domain and name always give the same mailshare uid, the same mailshare and identity
-// label the same identity id (design.md rule 3).
+// label the same identity id (docs/architecture.md, rule 3).
 import { createHash } from "node:crypto";
 
 function uuidFrom(...parts: string[]): string {

@@ -3,7 +3,7 @@
 // the information card (phones, postal addresses, photo). The alias addresses belong to
 // `MailshareAliases`; both edit the same address list, under the per-mailshare lock.
 //
-// Rules (design.md §3): never replaced — a rename is refused at preview; deletion follows
+// Rules (docs/architecture.md, "Rules"): never replaced — a rename is refused at preview; deletion follows
 // `deletionPolicy` (retain by default); a storage-server change is a move (xfer task); `adopt: true`
 // takes over an existing mailshare of the same name.
 import * as fs from "node:fs";

@@ -1,5 +1,5 @@
 // `MailshareMaintenance`: an action, not state — consolidate the mailbox's search index, check it
-// (a repair in dry mode: BlueMind has no separate check, bluemind-api.md §2.11) or repair it (the
+// (a repair in dry mode: BlueMind has no separate check, docs/bluemind-api.md §2.11) or repair it (the
 // console's "Validate and repair"). It runs on create and whenever `trigger` changes, follows the
 // task to its end with progress, and keeps the outcome and a log summary as outputs.
 //

@@ -6,9 +6,9 @@
 // validation and their dependencies (hundreds of KB per resource), change the state on every code
 // edit, and copy process-wide state (limiter, connection) by value. The stub captures only its kind
 // name and the loader below, so the state stays small and stable, and the host (which runs from
-// the program's directory, shared/pulumi-notes.md §3) runs the project's current code.
+// the program's directory, docs/pulumi.md §3) runs the project's current code.
 //
-// Rules for this file (closure serialization, pulumi-notes §2): no module-level symbols or objects
+// Rules for this file (closure serialization, docs/pulumi.md §2): no module-level symbols or objects
 // captured by the functions below, no `this`, nothing secret.
 import type * as pulumi from "@pulumi/pulumi";
 

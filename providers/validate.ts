@@ -1,6 +1,6 @@
 // Provider `check` reuses the desired-state rules (schema, normalisation, offline cross-checks)
 // on the slice of a mailshare a resource owns, so TypeScript users get the same validation and
-// the same canonical values as YAML users (design.md: one implementation of each rule).
+// the same canonical values as YAML users (docs/architecture.md, "Layers": one implementation of each rule).
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { validateMailshareFields } from "../desired/schema";
 import { normaliseMailshare } from "../desired/normalise";
@@ -43,7 +43,7 @@ export function validateSlice(domain: unknown, raw: Record<string, unknown>, own
   return { value, failures };
 }
 
-/** Removes `undefined` everywhere (the host's Struct encoding refuses it, pulumi-notes §3). */
+/** Removes `undefined` everywhere (the host's Struct encoding refuses it, docs/pulumi.md §3). */
 export function clean<T>(value: T): T {
   return JSON.parse(JSON.stringify(value ?? null)) as T;
 }

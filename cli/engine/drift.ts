@@ -1,4 +1,4 @@
-// Drift: the differences between the server and the files, classified (design.md rule 5: never
+// Drift: the differences between the server and the files, classified (docs/architecture.md, rule 5: never
 // guessed) — changed (a declared resource differs), missing (a declared resource is absent),
 // unmanaged (on the server, not in the files: undeclared mailshares, undeclared identities), and
 // unreadable (a read failed: whether it drifted is unknown, and it is never reported as absent).

@@ -73,7 +73,7 @@ export interface UnmanagedIdentity {
   note: string;
 }
 
-/** A read that failed (design.md rule 5: never reported as absent). */
+/** A read that failed (docs/architecture.md, rule 5: never reported as absent). */
 export interface Unreadable {
   domain: string;
   /** The mailshare concerned, null for a domain-wide listing. */

@@ -1,4 +1,4 @@
-// Sharing ACLs of mailboxes (bluemind-api.md §2.4): IContainerManagement
+// Sharing ACLs of mailboxes (docs/bluemind-api.md §2.4): IContainerManagement
 // `/api/containers/_manage/{containerUid}` (`_acl`, `_descriptor`, `_canAccess`, `_settings`), the IMailboxes view
 // `/api/mailboxes/{d}/{mailboxUid}/_acls` of the same data, and IMailboxAclUids. A mailbox's ACL lives
 // on the container `mailbox:acls-<uid>` (type mailboxacl, owner = the mailbox uid). Writes are

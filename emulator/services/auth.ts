@@ -1,4 +1,4 @@
-// IAuthentication — /api/auth, and IAPIKeys — /api/auth/keys (bluemind-api.md §1.2, §2.1).
+// IAuthentication — /api/auth, and IAPIKeys — /api/auth/keys (docs/bluemind-api.md §1.2, §2.1).
 // Login resolution follows Authentication.loadFromDb/getUser: the part after `@` names the domain
 // (uid or alias, `global.virt` when absent); the part before it is matched as a login only when
 // that right part is the domain uid itself (or for global.virt), otherwise the whole string is

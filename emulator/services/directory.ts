@@ -1,6 +1,6 @@
 // IDirectory — /api/directory/{domain} (domain uid or alias). The directory container of a domain
 // holds one entry per user, group, mailshare, org unit, plus the DOMAIN entry itself; this module
-// serves them as DirEntry (bluemind-api.md §2.6, §3.12), following Directory.java /
+// serves them as DirEntry (docs/bluemind-api.md §2.6, §3.12), following Directory.java /
 // DirectoryService.java / DirEntryStore.java. It also exports the RBAC and matching helpers the
 // other directory-side services (users, groups, orgunits, domains, servers) share.
 import type { Router } from "../router";

@@ -1,5 +1,5 @@
 // IDomains (read side) — /api/domains, and IDomainSettings — /api/domains/{containerUid}/_settings
-// (bluemind-api.md §2.7; DomainsService.java). `{uid}` is the exact domain uid here, not an alias.
+// (docs/bluemind-api.md §2.7; DomainsService.java). `{uid}` is the exact domain uid here, not an alias.
 // Routing quirk: the literal `_lookup` shadows `{uid}` at the same depth.
 import type { Router } from "../router";
 import { StringResult, type Ctx } from "../context";

@@ -1,4 +1,4 @@
-// IMailboxIdentity — /api/mailboxes/{domainUid}/identity/{mboxUid} (bluemind-api.md §2.5, §3.10):
+// IMailboxIdentity — /api/mailboxes/{domainUid}/identity/{mboxUid} (docs/bluemind-api.md §2.5, §3.10):
 // sender identities stored on a mailbox, ids chosen by the client. The factory resolves the exact
 // domain uid (no aliases), then the mailbox's ACL container, then the mailbox, each with its own
 // failure. Because `identity` is a literal segment here, a mailbox uid `identity` cannot be

@@ -1,4 +1,4 @@
-// IMailboxes — /api/mailboxes/{domainUid}: lookups and settings of any mailbox kind (bluemind-api.md
+// IMailboxes — /api/mailboxes/{domainUid}: lookups and settings of any mailbox kind (docs/bluemind-api.md
 // §2.3, model §3.4). Users, groups and mailshares are mailboxes with the same uid as their directory
 // entry; the Mailbox value is derived from the entry the way each kind's adapter builds it.
 // Filters live in ./filters.ts, ACLs in ./acl.ts, identities in ./identities.ts. The raw mailbox

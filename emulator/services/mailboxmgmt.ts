@@ -1,4 +1,4 @@
-// IMailboxMgmt — /api/mgmt/mailbox/{domainUid} (bluemind-api.md §2.10): the search-index
+// IMailboxMgmt — /api/mgmt/mailbox/{domainUid} (docs/bluemind-api.md §2.10): the search-index
 // maintenance jobs behind the admin console's "Consolidate mailbox index" button. The emulator
 // stores no messages, so every index it rebuilds or deletes holds zero records; the jobs still
 // walk the mailbox's folders so that clients see realistic progress and logs.

@@ -1,5 +1,5 @@
 // IMailshare — /api/mailshares/{domainUid} (+ photo support). The create/update pipeline follows
-// MailshareService in the order of bluemind-api.md §2.2.
+// MailshareService in the order of docs/bluemind-api.md §2.2.
 import type { Router } from "../router";
 import { PngResult, type Ctx } from "../context";
 import {

@@ -1,4 +1,4 @@
-// IDirEntryMaintenance — /api/directory/{domain}/{entryUid}/mgmt (bluemind-api.md §2.11): the
+// IDirEntryMaintenance — /api/directory/{domain}/{entryUid}/mgmt (docs/bluemind-api.md §2.11): the
 // "Validate and repair" of a directory entry. There is no separate check endpoint: a check is a
 // repair with `dry: true`. Operations run in dependency order (each mailbox operation declares the
 // one it must follow, as MailboxMaintenanceOperation does) and report on the emulator's state; the

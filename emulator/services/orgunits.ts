@@ -1,5 +1,5 @@
 // IOrgUnits — /api/directory/_ou/{domain} (domain uid or alias), following OrgUnits.java,
-// OrgUnitContainerStoreService.java and OrgUnitStore.java (bluemind-api.md §2.8). Routing quirk:
+// OrgUnitContainerStoreService.java and OrgUnitStore.java (docs/bluemind-api.md §2.8). Routing quirk:
 // the literal `_ou` at depth 3 shadows IDirectory's `{domain}`, so a domain named `_ou` has no
 // reachable directory — nothing to do here, the router reproduces it.
 import type { Router } from "../router";

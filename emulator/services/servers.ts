@@ -1,4 +1,4 @@
-// IServer (read side) — /api/servers/{containerUid} (bluemind-api.md §2.9; ServerServiceFactory,
+// IServer (read side) — /api/servers/{containerUid} (docs/bluemind-api.md §2.9; ServerServiceFactory,
 // ServerService.java). `default` names the installation container; its real uid is accepted too,
 // anything else is 404 `container X not found`. Routing quirk: the literal `_complete` shadows
 // `{uid}`, so a server whose uid is `_complete` cannot be addressed.

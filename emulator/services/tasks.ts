@@ -1,4 +1,4 @@
-// ITask — /api/tasks/{taskId} (bluemind-api.md §2.12). No RBAC: whoever knows a task id may read
+// ITask — /api/tasks/{taskId} (docs/bluemind-api.md §2.12). No RBAC: whoever knows a task id may read
 // it. Task ids such as `repair-<uid>@acme.test` contain `@`; the router URL-decodes the segment,
 // so the id can be sent as is or percent-encoded.
 import type { Router } from "../router";

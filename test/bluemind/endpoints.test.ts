@@ -1,4 +1,5 @@
-// The client's endpoint table against the vendored contract (bluemind/endpoints.tsv): every
+// The client's endpoint table against bluemind/endpoints.tsv (the project's table of BlueMind's
+// endpoints, see docs/bluemind-api.md): every
 // endpoint the client names exists there with exactly the same HTTP method, path template and
 // query parameters, every table entry is used by a service, and paths are encoded so that BlueMind's
 // form decoding gives back the value sent. (Each test file also checks, after it ran, that every

@@ -1,7 +1,7 @@
 // The client inside a Pulumi dynamic provider: the provider that creates clients in its methods
 // is serialized by Pulumi's closure serializer (in a child process) and run by the SDK's real
 // dynamic-provider host, with require(esm) switched off (as on Node 20.0–20.18, where a static
-// `require("got")` would fail). This proves the constraints of shared/pulumi-notes.md §1–§2: got
+// `require("got")` would fail). This proves the constraints of docs/pulumi.md §1–§2: got
 // loaded by a dynamic import, no got instance or limiter captured at module load, no #private
 // fields, no `this`-capturing arrow properties, no secret in the serialized text.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";

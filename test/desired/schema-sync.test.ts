@@ -1,4 +1,4 @@
-// The JSON Schema and the TypeScript model stay in step (design.md rule 8): the property names of every
+// The JSON Schema and the TypeScript model stay in step (docs/architecture.md, rule 8): the property names of every
 // schema object equal the key lists of desired/model.ts (which `tsc` ties to the TS types), the enums
 // are the same, and the schema keeps the properties editors rely on: descriptions and valid examples on
 // every property, strict objects, and only the composite forms the error translator understands.

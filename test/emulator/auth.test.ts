@@ -1,4 +1,4 @@
-// IAuthentication and IAPIKeys of the emulator, driven over HTTP (bluemind-api.md §1.2, §2.1).
+// IAuthentication and IAPIKeys of the emulator, driven over HTTP (docs/bluemind-api.md §1.2, §2.1).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

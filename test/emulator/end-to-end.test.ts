@@ -33,7 +33,7 @@ describe("a generated BlueMind client against the emulator", () => {
   const supportTeam = stableUid(d, "groups", "support-team");
 
   it("creates, reads, updates, shares, filters, adds identities and deletes a mailshare", async () => {
-    // create (the minimal call of bluemind-api.md §2.2)
+    // create (the minimal call of docs/bluemind-api.md §2.2)
     await call("PUT", `/api/mailshares/${d}/${uid}`, {
       name: "support", routing: "internal",
       emails: [{ address: "support@acme.test", isDefault: true, allAliases: false }],
@@ -59,7 +59,7 @@ describe("a generated BlueMind client against the emulator", () => {
     const bobVerbs = acl.filter((e: any) => e.subject === bob).map((e: any) => e.verb).sort();
     expect(bobVerbs).toEqual(["Freebusy", "Invitation", "Read", "SendAs", "SendOnBehalf", "Write"]);
 
-    // filter: one rule plus vacation, the exact body of bluemind-api.md §2.3
+    // filter: one rule plus vacation, the exact body of docs/bluemind-api.md §2.3
     await call("POST", `/api/mailboxes/${d}/${uid}/_filter`, {
       rules: [{
         client: "bluemind", type: "GENERIC", trigger: "IN", deferred: false, active: true, name: "invoices",

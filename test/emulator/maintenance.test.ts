@@ -1,5 +1,5 @@
 // IDirEntryMaintenance (validate and repair) and IMailboxMgmt (index consolidation) of the
-// emulator (bluemind-api.md §2.10, §2.11).
+// emulator (docs/bluemind-api.md §2.10, §2.11).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mailshareBody, startTestEmulator, waitTask, type Api, type TestEmulator } from "../support/emulator";
 import { stableUid } from "../../emulator/seed";

@@ -1,4 +1,4 @@
-// ITask of the emulator (bluemind-api.md §2.12): status polling, current logs, the `_log` stream.
+// ITask of the emulator (docs/bluemind-api.md §2.12): status polling, current logs, the `_log` stream.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mailshareBody, startTestEmulator, waitTask, type Api, type TestEmulator } from "../support/emulator";
 

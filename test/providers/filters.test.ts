@@ -36,7 +36,7 @@ const filterPath = (uid: string) => `/api/mailboxes/acme.test/${uid}/_filter`;
 const liveFilter = async (uid: string) => (await emu.api("GET", filterPath(uid))).json;
 const liveRuleNames = async (uid: string) => (await liveFilter(uid)).rules.map((r: any) => r.name);
 
-/** A rule as the admin console writes it (bluemind-api.md §2.3). */
+/** A rule as the admin console writes it (docs/bluemind-api.md §2.3). */
 function consoleRule(name: string, extra: Record<string, unknown> = {}) {
   return {
     client: "bluemind", type: "GENERIC", trigger: "IN", deferred: false, active: true, name, clientProperties: {}, stop: true,

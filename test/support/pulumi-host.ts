@@ -1,5 +1,5 @@
 // Drives the Pulumi SDK's real dynamic-provider host over gRPC, as the engine does
-// (shared/pulumi-notes.md §3): spawn `@pulumi/pulumi/cmd/dynamic-provider` from the project root,
+// (docs/pulumi.md §3): spawn `@pulumi/pulumi/cmd/dynamic-provider` from the project root,
 // read its port, then Configure / Check / Diff / Create / Read / Update / Delete.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";

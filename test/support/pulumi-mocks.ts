@@ -2,7 +2,7 @@
 // options the engine would see (parent, deletedWith, retainOnDelete, dependencies).
 //
 // The program is loaded with Node's own require (through ts-node), not vitest's module runner:
-// code loaded by vitest cannot be serialized (shared/pulumi-notes.md §2 pitfall 2), and
+// code loaded by vitest cannot be serialized (docs/pulumi.md §2 pitfall 2), and
 // constructing a dynamic resource serializes its provider even under mocks (§4).
 import { createRequire } from "node:module";
 import * as path from "node:path";

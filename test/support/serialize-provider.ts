@@ -1,5 +1,5 @@
 // Serializes a provider the way `new pulumi.dynamic.Resource` does, in a plain Node process
-// (code loaded through vitest cannot be serialized: shared/pulumi-notes.md §2 pitfall 2).
+// (code loaded through vitest cannot be serialized: docs/pulumi.md §2 pitfall 2).
 //   node bin/run-ts.js test/support/serialize-provider.ts <module path> <export name>...
 // Prints {"<export name>": {"text": ..., "containsSecrets": ...}, ...} as JSON on stdout.
 import * as path from "node:path";

@@ -1,5 +1,5 @@
 // Mailbox filters — IMailboxes `/api/mailboxes/{domainUid}/{mailboxUid}/_filter|_vacation|_forwarding|
-// _rules…` (bluemind-api.md §2.3 "Filter semantics", models §3.6–3.9). Rules are stored per mailbox in
+// _rules…` (docs/bluemind-api.md §2.3 "Filter semantics", models §3.6–3.9). Rules are stored per mailbox in
 // position order; reads order them by type (GENERIC, FORWARD, VACATION — the database enum order)
 // then position. `_filter` reads split the first VACATION and FORWARD rules out; `_filter` writes go
 // through sanitizer → validator → forward-role validator and re-create every rule with new ids. The
