@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
 import { runServerCommand, type IoDependencies } from "./command";
-import { domainNameOf, liveMailshareItems, readLiveMailshare, safeUrl } from "./export/live";
+import { domainNameOf, liveMailshareItems, readLiveMailshare, safeUrl } from "./live-mailshares";
 import { exportYaml, inexpressible, rawMailshareOf, schemaComment, unsupportedMarkers } from "./export/write";
 import { checkSources } from "../desired/load";
 import { plural } from "./engine/format";

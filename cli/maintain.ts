@@ -9,7 +9,7 @@
 // MailshareMaintenance provider makes the same calls.
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
 import { runServerCommand, type IoDependencies } from "./command";
-import { domainNameOf, liveMailshareItems } from "./export/live";
+import { domainNameOf, liveMailshareItems } from "./live-mailshares";
 import { TaskTimeoutError, type TaskOutcome } from "../bluemind";
 import { startMaintenance } from "../providers/maintenance";
 import type { MaintenanceOperation } from "../desired/model";

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
 import { runServerCommand, type IoDependencies } from "./command";
-import { domainNameOf, liveMailshareItems, providerOf, safeUrl } from "./export/live";
+import { domainNameOf, liveMailshareItems, providerOf, safeUrl } from "./live-mailshares";
 import { accessReport, type AccessReport } from "./report/access";
 import { renderMarkdown, renderText } from "./report/text";
 import { renderHtml } from "./report/html";

@@ -12,7 +12,7 @@ import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { isUnreachable, requireMailshare } from "./support";
+import { isUnreachable, requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { normaliseShares } from "../desired/normalise";

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { deepEqual } from "./diff";
-import { requireMailshare } from "./support";
+import { requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { sortAliases } from "../desired/normalise";

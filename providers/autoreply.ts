@@ -17,7 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { requireMailshare } from "./support";
+import { requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import type { AutoReply, RawAutoReply } from "../desired/model";

@@ -10,7 +10,7 @@ import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { identityId } from "./ids";
-import { requireMailshare } from "./support";
+import { requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { BlueMindError, isNotFound, serverSays } from "../bluemind";

@@ -11,9 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { mailshareUid } from "./ids";
-import {
-  DELETION_POLICY_SETTING, OWNER_SETTING, PHOTO_SETTING, defaultQuota, followTask, isUnreachable, mailshareSettings, patchMailshareSettings,
-} from "./support";
+import { defaultQuota, followTask, isUnreachable } from "./server";
+import { DELETION_POLICY_SETTING, OWNER_SETTING, PHOTO_SETTING, mailshareSettings, patchMailshareSettings } from "./marks";
 import { validateSlice, resolveDomain } from "./validate";
 import { providerStub } from "./stub";
 import type { Address, CanonicalMailshare, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";

@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { followTask, requireMailshare } from "./support";
+import { followTask, requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { providerStub } from "./stub";
 import { isNotFound, isOutcomeUnknown, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";

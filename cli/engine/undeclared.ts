@@ -8,7 +8,7 @@ import { PROVIDERS } from "../../providers/registry";
 import type { Props } from "../../providers/base";
 import type { Runtime } from "../../providers/runtime";
 import { identityId } from "../../providers/ids";
-import { managementMarks, type ManagementMarks } from "../../providers/support";
+import { managementMarks, type ManagementMarks } from "../../providers/marks";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
 import { textDiffs } from "./texts";
 import { wholeResource } from "./changes";

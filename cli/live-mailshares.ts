@@ -2,17 +2,17 @@
 // (`declareMailshare`, the list plan and apply use) read with minimal props by each kind's own `read`
 // — the one mapping from BlueMind to the desired-state form — plus its stored identities. Used by
 // `export`, `report` and `maintain` to find mailshares by name.
-import type { Runtime } from "../../providers/runtime";
-import { PROVIDERS } from "../../providers/registry";
-import { declareMailshare, type ResourceDeclaration } from "../../providers/declarations";
-import { identityId, mailshareUid } from "../../providers/ids";
-import { managementMarks, type ManagementMarks } from "../../providers/support";
-import type { BmshareProvider, Props } from "../../providers/base";
-import type { ResourceKind } from "../../providers/kinds";
-import { normaliseMailshare } from "../../desired/normalise";
-import { SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type DeletionPolicy, type DesiredMailshare, type Identity } from "../../desired/model";
-import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
-import { UsageError } from "../connection";
+import type { Runtime } from "../providers/runtime";
+import { PROVIDERS } from "../providers/registry";
+import { declareMailshare, type ResourceDeclaration } from "../providers/declarations";
+import { identityId, mailshareUid } from "../providers/ids";
+import { managementMarks, type ManagementMarks } from "../providers/marks";
+import type { BmshareProvider, Props } from "../providers/base";
+import type { ResourceKind } from "../providers/kinds";
+import { normaliseMailshare } from "../desired/normalise";
+import { SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type DeletionPolicy, type DesiredMailshare, type Identity } from "../desired/model";
+import type { ItemValue, Mailshare as WireMailshare } from "../bluemind/types";
+import { UsageError } from "./connection";
 
 /** The provider of a kind; a clear error while a kind is missing from this build. */
 export function providerOf(kind: ResourceKind): BmshareProvider {

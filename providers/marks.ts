@@ -1,41 +1,8 @@
-// Helpers shared by the resource kinds: reading the mailshare a sub-resource belongs to, following
-// tasks with progress, and the domain's default quota.
-import type { ItemValue, Mailshare, TaskRef } from "../bluemind/types";
-import { isNotFound, isServerUnreachable, mailboxAclContainerUid, type TaskOutcome } from "../bluemind";
-import { ConnectionError } from "./connection";
+// What bmshare records on the server instead of a state file: marks in the settings of the
+// mailshare's ACL container — the deletion policy, the owner (the files that declare it), the digest
+// of the photo uploaded (maintenance triggers are recorded there too, by maintenance.ts).
+import { isNotFound, mailboxAclContainerUid } from "../bluemind";
 import type { Runtime } from "./runtime";
-
-/** The mailshare `uid` of `domain`; fails with a clear message when it is not there. */
-export async function requireMailshare(rt: Runtime, domain: string, uid: string): Promise<ItemValue<Mailshare>> {
-  const item = await rt.client.mailshares.getComplete(domain, uid);
-  if (!item) throw new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
-  return item;
-}
-
-/** Follows a task to its end, reporting each new log line; throws when it ends InError. */
-export async function followTask(rt: Runtime, ref: TaskRef, what: string): Promise<TaskOutcome> {
-  rt.report("info", `${what}: task ${ref.id} started`);
-  const outcome = await rt.client.followTask(ref, {
-    onProgress: (p) => {
-      for (const line of p.newLogs) rt.report("info", `${what}: ${line} (${p.progress}/${p.steps})`);
-    },
-    rejectOnError: false,
-  });
-  if (outcome.state === "InError") {
-    // BlueMind's last log line of a failed task may be empty: say the last one that says something.
-    const said = [outcome.status.lastLogEntry ?? "", ...[...outcome.logs].reverse()].find((l) => l.trim() !== "");
-    throw new Error(`${what} failed: ${said ?? "task ended in error"}`);
-  }
-  rt.report("info", `${what}: done`);
-  return outcome;
-}
-
-/** The quota BlueMind gives a mailshare created without one (KiB), or null. */
-export async function defaultQuota(rt: Runtime, domain: string): Promise<number | null> {
-  const settings = await rt.client.domains.getSettings(domain);
-  const value = (key: string) => Number(settings[key] ?? 0) || 0;
-  return value("mailbox_default_publicfolder_quota") || value("mailbox_max_publicfolder_quota") || null;
-}
 
 /**
  * Sets keys in the settings of the mailshare's ACL container, where bmshare keeps what it must
@@ -88,10 +55,3 @@ export async function managementMarks(rt: Runtime, uid: string): Promise<Managem
 
 /** Settings key of the SHA-256 of the photo bmshare uploaded (BlueMind re-encodes photos). */
 export const PHOTO_SETTING = "bmshare.photo.sha256";
-
-/**
- * Whether an error means "no server to ask" (none configured, unreachable, unavailable): checks
- * then skip their server part instead of failing (preview works offline); other errors fail.
- */
-export const isUnreachable = (err: unknown): boolean =>
-  err instanceof ConnectionError || isServerUnreachable(err);

@@ -1,0 +1,45 @@
+// What every resource kind asks the server: the mailshare a part belongs to, the domain's default
+// quota, a task followed to its end with progress, and whether an error means "no server to ask".
+import type { ItemValue, Mailshare, TaskRef } from "../bluemind/types";
+import { isServerUnreachable, type TaskOutcome } from "../bluemind";
+import { ConnectionError } from "./connection";
+import type { Runtime } from "./runtime";
+
+/** The mailshare `uid` of `domain`; fails with a clear message when it is not there. */
+export async function requireMailshare(rt: Runtime, domain: string, uid: string): Promise<ItemValue<Mailshare>> {
+  const item = await rt.client.mailshares.getComplete(domain, uid);
+  if (!item) throw new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
+  return item;
+}
+
+/** Follows a task to its end, reporting each new log line; throws when it ends InError. */
+export async function followTask(rt: Runtime, ref: TaskRef, what: string): Promise<TaskOutcome> {
+  rt.report("info", `${what}: task ${ref.id} started`);
+  const outcome = await rt.client.followTask(ref, {
+    onProgress: (p) => {
+      for (const line of p.newLogs) rt.report("info", `${what}: ${line} (${p.progress}/${p.steps})`);
+    },
+    rejectOnError: false,
+  });
+  if (outcome.state === "InError") {
+    // BlueMind's last log line of a failed task may be empty: say the last one that says something.
+    const said = [outcome.status.lastLogEntry ?? "", ...[...outcome.logs].reverse()].find((l) => l.trim() !== "");
+    throw new Error(`${what} failed: ${said ?? "task ended in error"}`);
+  }
+  rt.report("info", `${what}: done`);
+  return outcome;
+}
+
+/** The quota BlueMind gives a mailshare created without one (KiB), or null. */
+export async function defaultQuota(rt: Runtime, domain: string): Promise<number | null> {
+  const settings = await rt.client.domains.getSettings(domain);
+  const value = (key: string) => Number(settings[key] ?? 0) || 0;
+  return value("mailbox_default_publicfolder_quota") || value("mailbox_max_publicfolder_quota") || null;
+}
+
+/**
+ * Whether an error means "no server to ask" (none configured, unreachable, unavailable): checks
+ * then skip their server part instead of failing (preview works offline); other errors fail.
+ */
+export const isUnreachable = (err: unknown): boolean =>
+  err instanceof ConnectionError || isServerUnreachable(err);
