@@ -100,3 +100,29 @@ export function jStrStrict(v: unknown): string | null {
   if (typeof v !== "string") throw parseError();
   return v;
 }
+
+export function optString(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "string") throw parseError();
+  return v;
+}
+
+/** A primitive field: absent keeps the Java default, an explicit null becomes 0 / false. */
+export function primitive<T extends number | boolean>(v: unknown, dflt: T): T {
+  if (v === undefined) return dflt;
+  if (v === null) return (typeof dflt === "number" ? 0 : false) as T;
+  if (typeof v !== typeof dflt || (typeof v === "number" && !Number.isInteger(v))) throw parseError();
+  return v as T;
+}
+
+export function optStrings(v: unknown): string[] | null {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v) || v.some((s) => typeof s !== "string")) throw parseError();
+  return v;
+}
+
+export function optEnum<T extends string>(v: unknown, values: readonly T[]): T | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "string" || !values.includes(v as T)) throw parseError();
+  return v as T;
+}

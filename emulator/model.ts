@@ -1,5 +1,7 @@
 // Wire models of the BlueMind REST API as the emulator stores and serves them
-// (field names exactly as BlueMind spells them, see docs/bluemind-api.md §3).
+// (field names exactly as BlueMind spells them, see docs/bluemind-api.md §3). A copy, on purpose, of
+// what bluemind/types.ts declares for the client: the emulator is an independent oracle for the
+// client, so a misreading of the contract must not be shared by both (see also verbs.ts).
 
 export interface ItemValue<T> {
   uid: string;

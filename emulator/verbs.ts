@@ -2,6 +2,10 @@
 // Invitation, Freebusy(Invitation), SendOnBehalf, SendAs(SendOnBehalf), Read(Freebusy),
 // ReadExtended(Read), Write(Read), Manage, All(Write, Manage, SendOnBehalf, SendAs, ReadExtended).
 // Stored ACLs are compacted (implied verbs dropped), read ACLs are expanded.
+//
+// The emulator keeps its own lattice and wire types (model.ts) instead of sharing the client's
+// (bluemind/types.ts, providers/acl.ts): deliberately, so that it stays an independent oracle — a
+// misreading of BlueMind shared by client and emulator would otherwise pass every test.
 import type { AccessControlEntry, Verb } from "./model";
 
 /** Every verb, in Java enum order (the order expanded lists use). */

@@ -1,110 +1,23 @@
 // IDirectory — /api/directory/{domain} (domain uid or alias). The directory container of a domain
 // holds one entry per user, group, mailshare, org unit, plus the DOMAIN entry itself; this module
 // serves them as DirEntry (docs/bluemind-api.md §2.6, §3.12), following Directory.java /
-// DirectoryService.java / DirEntryStore.java. It also exports the RBAC and matching helpers the
-// other directory-side services (users, groups, orgunits, domains, servers) share.
+// DirectoryService.java / DirEntryStore.java. The permission checks the directory-side services
+// share are in ../directory-rbac.ts, the SQL-like matching in ../matching.ts.
 import type { Router } from "../router";
 import { PngResult, type Ctx } from "../context";
 import {
   emptyVCard, isEmail, type DirEntry, type DirKind, type Email, type ItemValue, type OrgUnit, type VCard,
 } from "../model";
-import { JavaException, ServerFault, denied, invalid, notFound, npe, parseError, unknownFault } from "../faults";
+import { ServerFault, invalid, notFound, npe, parseError, unknownFault } from "../faults";
 import { own } from "../table";
 import { Store, type DomainState } from "../store";
 import { dirEntryItem, entriesOf, orgUnitPath, type AnyEntry } from "../entries";
 import { BLANK_PNG } from "../png";
+import { optEnum, optString, optStrings, primitive } from "../codec";
+import { canManageKind, requireDirectoryRead } from "../directory-rbac";
+import { holdsAddress, ilike, javaSubList, unaccent } from "../matching";
 import { imapServers, startMailshareDelete } from "./mailshares";
 
-// ---------------------------------------------------------------------------------------------
-// Shared helpers (RBAC, SQL-like matching, Java list slicing)
-
-/** Who the caller is, as RBAC failure messages name it. */
-function callerName(ctx: Ctx): string {
-  return ctx.session ? ctx.session.login : "anonymous";
-}
-
-/**
- * `rbacManager.check(Read, admin)` on the directory container: domain users hold Read on their
- * own domain's directory, admin0 passes, anybody else (anonymous, other domains) gets 403.
- */
-export function requireDirectoryRead(ctx: Ctx, d: DomainState): void {
-  const s = ctx.session;
-  if (s && (s.admin0 || s.domainUid === d.item.uid)) return;
-  throw denied(`${callerName(ctx)} has no role Read on ${d.item.uid}`);
-}
-
-/** `rbacManager.check(role1, role2, …)`: passes when the caller holds any of the roles. */
-export function requireAnyRole(ctx: Ctx, domainUid: string, ...roles: string[]): void {
-  const s = ctx.session;
-  if (s && roles.some((role) => ctx.emu.sessions.hasRole(s, domainUid, role))) return;
-  throw denied(`${callerName(ctx)} has none of the roles ${roles.join(", ")} on ${domainUid}`);
-}
-
-/** `ROLE_SELF` or any of `roles`: the entry itself may read its own data. */
-export function requireSelfOrRole(ctx: Ctx, d: DomainState, entryUid: string, ...roles: string[]): void {
-  const s = ctx.session;
-  if (s && !s.admin0 && s.domainUid === d.item.uid && s.userUid === entryUid) return;
-  requireAnyRole(ctx, d.item.uid, ...roles);
-}
-
-/** The role that makes a kind of entry "manageable" (DirEntryPermission of the RBAC resolver). */
-const MANAGE_ROLE: Partial<Record<DirKind, string>> = {
-  USER: "manageUser", GROUP: "manageGroup", MAILSHARE: "manageMailshare", RESOURCE: "manageResource",
-  ORG_UNIT: "manageOU", EXTERNALUSER: "manageExternalUser",
-};
-
-/** Whether the caller may manage entries of `kind` at the domain root. */
-export function canManageKind(ctx: Ctx, d: DomainState, kind: DirKind): boolean {
-  const s = ctx.session;
-  if (!s) return false;
-  if (s.admin0) return true;
-  const role = MANAGE_ROLE[kind];
-  return role !== undefined && ctx.emu.sessions.hasRole(s, d.item.uid, role);
-}
-
-/** PostgreSQL's `unaccent`, as DirEntryStore applies it to names and filters. */
-export function unaccent(s: string): string {
-  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-}
-
-/** `value ILIKE pattern`: `%` any run, `_` one character, `\` escapes; NULL never matches. */
-export function ilike(value: string | null, pattern: string): boolean {
-  if (value === null) return false;
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "\\" && i + 1 < pattern.length) re += escapeRe(pattern[++i]);
-    else if (c === "%") re += "[\\s\\S]*";
-    else if (c === "_") re += "[\\s\\S]";
-    else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`, "i").test(value);
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
-
-/** `java.util.List.subList(from, to)`, with the exceptions Java throws on bad bounds. */
-export function javaSubList<T>(list: T[], from: number, to: number): T[] {
-  if (from < 0 || to > list.length) {
-    throw new JavaException("IndexOutOfBoundsException", `fromIndex: ${from}, toIndex: ${to}, size: ${list.length}`);
-  }
-  if (from > to) throw new JavaException("IllegalArgumentException", `fromIndex(${from}) > toIndex(${to})`);
-  return list.slice(from, to);
-}
-
-/**
- * Whether `emails` hold `address`: an explicit address, or an allAliases address with the same
- * local part when the domain part is the domain uid or one of its aliases.
- */
-export function holdsAddress(d: DomainState, emails: Email[] | null | undefined, address: string): boolean {
-  const [local, domainPart] = address.split("@");
-  const domainEmail = Store.domainNames(d).includes(domainPart);
-  return (emails ?? []).some((m) =>
-    m.address === address || (m.allAliases && domainEmail && m.address.split("@")[0] === local),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // Directory entries of every kind
@@ -197,31 +110,6 @@ interface DirEntryQuery {
   dataLocation: string | null;
 }
 
-function optString(v: unknown): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string") throw parseError();
-  return v;
-}
-
-/** A primitive field: absent keeps the Java default, an explicit null becomes 0 / false. */
-export function primitive<T extends number | boolean>(v: unknown, dflt: T): T {
-  if (v === undefined) return dflt;
-  if (v === null) return (typeof dflt === "number" ? 0 : false) as T;
-  if (typeof v !== typeof dflt || (typeof v === "number" && !Number.isInteger(v))) throw parseError();
-  return v as T;
-}
-
-function optStrings(v: unknown): string[] | null {
-  if (v === undefined || v === null) return null;
-  if (!Array.isArray(v) || v.some((s) => typeof s !== "string")) throw parseError();
-  return v;
-}
-
-function optEnum<T extends string>(v: unknown, values: readonly T[]): T | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string" || !values.includes(v as T)) throw parseError();
-  return v as T;
-}
 
 /**
  * The order: absent → displayname asc (DirEntryQuery.defaultOrder); an Order object with a null

@@ -6,7 +6,8 @@ import type { Ctx } from "../context";
 import type { Group, ItemValue, Member } from "../model";
 import { ServerFault, denied, invalid, notFound, npe, parseError } from "../faults";
 import type { DomainState } from "../store";
-import { holdsAddress, requireAnyRole } from "./directory";
+import { requireAnyRole } from "../directory-rbac";
+import { holdsAddress } from "../matching";
 import { directGroupsOf, roleSet } from "./users";
 import { missingToAssign } from "../rbac";
 

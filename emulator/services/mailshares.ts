@@ -6,7 +6,7 @@ import {
   ROUTINGS, isEmail, type Email, type ItemValue, type Mailshare, type Routing, type VCard,
 } from "../model";
 import { JavaException, ServerFault, alreadyExists, invalid, notFound, parseError, unknownFault } from "../faults";
-import { table, type Table } from "../table";
+import { table } from "../table";
 import { Store, type DomainState } from "../store";
 import { checkEmailsFree, checkMailboxName, checkOwnEmails, findEntry } from "../entries";
 import { storedCard, cardDisplayName } from "../vcard";

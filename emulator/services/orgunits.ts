@@ -10,7 +10,10 @@ import { table } from "../table";
 import { adminRolesOn, can, canDelegateOnOrgUnit, ouAncestry } from "../rbac";
 import type { DomainState } from "../store";
 import { entriesOf, orgUnitPath } from "../entries";
-import { canManageKind, findDirEntry, ilike, javaSubList, primitive, requireDirectoryRead } from "./directory";
+import { findDirEntry } from "./directory";
+import { canManageKind, requireDirectoryRead } from "../directory-rbac";
+import { ilike, javaSubList } from "../matching";
+import { primitive } from "../codec";
 
 function parseOrgUnit(raw: Record<string, unknown>): OrgUnit {
   const field = (v: unknown): string | null => {

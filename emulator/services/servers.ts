@@ -6,7 +6,7 @@ import type { Router } from "../router";
 import type { Ctx } from "../context";
 import type { Assignment } from "../model";
 import { notFound } from "../faults";
-import { requireAnyRole } from "./directory";
+import { requireAnyRole } from "../directory-rbac";
 
 const READ_ROLES = ["domainManager", "manageServer"];
 

@@ -8,7 +8,9 @@ import type { Group, ItemValue, User } from "../model";
 import { denied, forbidden, notFound, parseError, unknownFault } from "../faults";
 import { missingToAssign } from "../rbac";
 import type { DomainState } from "../store";
-import { holdsAddress, requireAnyRole, requireSelfOrRole, storedPhoto } from "./directory";
+import { storedPhoto } from "./directory";
+import { requireAnyRole, requireSelfOrRole } from "../directory-rbac";
+import { holdsAddress } from "../matching";
 
 /** A user as served: never its password (filterUser), the card's photo flag from the stored photo. */
 function served(d: DomainState, item: ItemValue<User>): ItemValue<User> {
