@@ -2,8 +2,8 @@
 //
 // Before a mailshare's first write, each of its changes is checked against the server as the plan
 // read it (freshness.ts): what changed since is refused, not overwritten; what is already as planned
-// is not written again. Parts of a mailshare the plan creates are not checked (nothing could be
-// edited before the mailshare existed; the Mailshare's own check covers one created meanwhile).
+// is not written again. Parts of a mailshare the plan creates are not checked while it is still
+// absent (nothing could be edited before it existed); once it exists, they are.
 //
 // Order within a mailshare: the kinds' write phases (providers/kinds.ts) — identities to delete,
 // the Mailshare itself, its aliases, then sharing, auto-reply, filters and identities, maintenance last. When one change fails, the mailshare's later
@@ -107,7 +107,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const found = new Map<ResourcePlan, Awaited<ReturnType<typeof freshness>> | { state: "unreadable"; detail: string }>();
     const created = unit.mailshare.resources.some((r) => r.kind === "Mailshare" && r.action === "create");
     for (const resource of unit.changes) {
-      if (created && resource.kind !== "Mailshare") continue;
+      // Parts of a mailshare still absent cannot have been edited; once it exists (an earlier apply
+      // of this plan, or someone else), its parts are checked like any other.
+      const mailshare = unit.changes.find((r) => r.kind === "Mailshare");
+      if (created && resource.kind !== "Mailshare" && mailshare && found.get(mailshare)?.state === "as-planned") continue;
       try {
         found.set(resource, await freshness(resource));
       } catch (err) {

@@ -191,6 +191,22 @@ describe("saved plans", () => {
     expect(h.writes()).toEqual([]);
   });
 
+  it("applied again after the mailshare it creates was edited, keeps the edit (the parts are checked once it exists)", async () => {
+    const repo = repository({ "m.yaml": SUPPORT });
+    const saved = path.join(repo.dir, "plan.json");
+    await planOut(repo.file("m.yaml"), saved);
+    expect((await h.run(runApplyCommand, ["--plan", saved, "--yes"])).status).toBe(0);
+    await consoleEdits();
+    h.clearLog();
+    const again = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
+    expect(again.status, again.stdout).toBe(1);
+    expect(again.stdout).toContain("applied       Mailshare acme.test/support: already on the server as planned\n");
+    expect(again.stdout).toMatch(/REFUSED +MailshareAcl acme\.test\/support\/acl \(create\): changed on the server since the plan/);
+    expect(again.stdout).toMatch(/REFUSED +MailshareFilters acme\.test\/support\/filters \(create\): changed on the server since the plan/);
+    expect(h.writes()).toEqual([]);
+    await consoleEditsKept();
+  });
+
   it("refuses a plan edited after review, made for another server, or that is not a plan, before sending anything", async () => {
     const repo = repository({ "m.yaml": SUPPORT });
     const saved = path.join(repo.dir, "plan.json");
