@@ -3,11 +3,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { parse } from "yaml";
-import { attr, emptyVCard, type Email, type User, type Group, type Member } from "./model";
+import { attr, emptyVCard, type Email, type ItemValue, type User, type Group, type Member } from "./model";
 import { Store, newDomainState, type DomainState } from "./store";
 import { table } from "./table";
 import { GLOBAL_DOMAIN } from "./sessions";
 import { createMailshare } from "./services/mailshares";
+import { groupByName, userByLogin } from "./entries";
+import { putEntry } from "./entry-index";
+import { PROJECT_DIR } from "../project-dir";
 
 export interface SeedServer { uid?: string; name: string; fqdn: string; ip?: string; tags?: string[] }
 /** Delegated administration: roles held on an org unit (path such as /Europe) and its sub-units. */
@@ -30,7 +33,7 @@ export interface SeedDomain {
 export interface Seed { servers?: SeedServer[]; domains?: SeedDomain[] }
 
 export function defaultSeed(): Seed {
-  return loadSeedFile(path.join(__dirname, "seeds", "default.yaml"));
+  return loadSeedFile(path.join(PROJECT_DIR, "emulator", "seeds", "default.yaml"));
 }
 
 export function loadSeedFile(file: string): Seed {
@@ -152,7 +155,7 @@ function addUser(store: Store, d: DomainState, u: SeedUser, where: string): void
     emails, hidden: u.hidden ?? false, archived: false, system: false, dataLocation,
     orgUnitUid: u.orgUnit ? ouUid(d, u.orgUnit, where) : null,
   };
-  d.users[uid] = store.newItem(uid, user, null, displayName);
+  putEntry(d, "USER", store.newItem(uid, user, null, displayName));
   addMailboxStores(store, d, uid);
   if (u.password) d.passwords[uid] = u.password;
   if (u.roles?.length) d.roles[uid] = [...u.roles];
@@ -167,23 +170,23 @@ function addGroup(store: Store, d: DomainState, g: SeedGroup): void {
     hidden: false, archived: false, system: false, orgUnitUid: null,
     dataLocation: store.state.assignments.find((a) => a.domainUid === domainName && a.tag === "mail/imap")?.serverUid ?? null,
   };
-  d.groups[uid] = store.newItem(uid, group, null, g.name);
+  putEntry(d, "GROUP", store.newItem(uid, group, null, g.name));
   addMailboxStores(store, d, uid);
   d.members[uid] = [];
   if (g.roles?.length) d.roles[uid] = [...g.roles];
 }
 
 function addMembers(d: DomainState, g: SeedGroup, where: string): void {
-  const group = Object.values(d.groups).find((x) => x.value.name === g.name)!;
+  const group = groupByName(d, g.name)!.item as ItemValue<Group>;
   const members: Member[] = (g.members ?? []).map((ref) => {
     if (ref.startsWith("group:")) {
-      const sub = Object.values(d.groups).find((x) => x.value.name === ref.slice(6));
+      const sub = groupByName(d, ref.slice(6));
       if (!sub) fail(where, `group ${g.name} names unknown group ${ref}`);
-      return { type: "group", uid: sub.uid };
+      return { type: "group", uid: sub.item.uid };
     }
-    const user = Object.values(d.users).find((x) => x.value.login === ref);
+    const user = userByLogin(d, ref);
     if (!user) fail(where, `group ${g.name} names unknown user ${ref}`);
-    return { type: "user", uid: user.uid };
+    return { type: "user", uid: user.item.uid };
   });
   d.members[group.uid] = members;
   group.value.memberCount = members.length;

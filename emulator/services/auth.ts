@@ -9,7 +9,7 @@ import type { Ctx } from "../context";
 import { JavaException, denied, unknownFault } from "../faults";
 import { attr, emptyVCard, type APIKey, type ItemValue, type User } from "../model";
 import type { Store, DomainState } from "../store";
-import { entryByEmail } from "../entries";
+import { entryByEmail, userByLogin as entryByLogin } from "../entries";
 import { ADMIN0_UID, GLOBAL_DOMAIN, type Session } from "../sessions";
 import { expandRoles, rolesByOU } from "../rbac";
 
@@ -68,7 +68,7 @@ function splitLogin(login: string): string[] {
 }
 
 function userByLogin(d: DomainState, login: string): ItemValue<User> | undefined {
-  return Object.values(d.users).find((u) => u.value.login === login);
+  return entryByLogin(d, login)?.item as ItemValue<User> | undefined;
 }
 
 function userByEmail(d: DomainState, address: string): ItemValue<User> | undefined {

@@ -11,11 +11,11 @@ import {
 import { ServerFault, invalid, notFound, npe, parseError, unknownFault } from "../faults";
 import { own } from "../table";
 import { Store, type DomainState } from "../store";
-import { dirEntryItem, entriesOf, orgUnitPath, type AnyEntry } from "../entries";
+import { dirEntryItem, entriesOf, entriesWithUid, entryByEmail, findEntry, orgUnitPath, type AnyEntry } from "../entries";
 import { BLANK_PNG } from "../png";
 import { optEnum, optString, optStrings, primitive } from "../codec";
 import { canManageKind, requireDirectoryRead } from "../directory-rbac";
-import { holdsAddress, ilike, javaSubList, unaccent } from "../matching";
+import { ilike, javaSubList, unaccent } from "../matching";
 import { imapServers, startMailshareDelete } from "./mailshares";
 
 
@@ -56,13 +56,27 @@ export function allDirEntries(d: DomainState): ItemValue<DirEntry>[] {
   return out.sort((a, b) => a.internalId - b.internalId);
 }
 
+/**
+ * The entries of every kind with this uid, in allDirEntries' order: what filtering it by uid
+ * yields, read from the tables (at most one entry per kind) instead of listing the directory.
+ */
+function dirEntriesWithUid(d: DomainState, uid: string): ItemValue<DirEntry>[] {
+  const out: ItemValue<DirEntry>[] = [];
+  if (d.item.uid === uid) out.push(domainEntryItem(d));
+  const ou = own(d.orgUnits, uid);
+  if (ou) out.push(orgUnitEntryItem(d, ou));
+  for (const e of entriesWithUid(d, uid)) out.push(dirEntryItem(d, e));
+  return out.sort((a, b) => a.internalId - b.internalId);
+}
+
+/** The first entry with this uid in allDirEntries' order. */
 export function findDirEntry(d: DomainState, entryUid: string): ItemValue<DirEntry> | undefined {
-  return allDirEntries(d).find((e) => e.uid === entryUid);
+  return dirEntriesWithUid(d, entryUid)[0];
 }
 
 /** Users, groups and mailshares: the entries that own a mailbox. */
 function mailboxEntry(d: DomainState, uid: string): AnyEntry | undefined {
-  return entriesOf(d).find((e) => e.item.uid === uid);
+  return findEntry(d, uid);
 }
 
 const FOLDER_KINDS: Record<string, DirKind> = {
@@ -77,8 +91,8 @@ const FOLDER_KINDS: Record<string, DirKind> = {
 function entriesAtPath(d: DomainState, path: string): ItemValue<DirEntry>[] {
   const comps = path.split("/");
   while (comps.length > 0 && comps[comps.length - 1] === "") comps.pop(); // Java's split drops trailing empties
+  if (comps.length === 3) return dirEntriesWithUid(d, comps[2]);
   const all = allDirEntries(d);
-  if (comps.length === 3) return all.filter((e) => e.uid === comps[2]);
   if (comps.length <= 1) return all;
   const kind = own(FOLDER_KINDS, comps[1]);
   return kind ? all.filter((e) => e.value.kind === kind) : [];
@@ -212,11 +226,13 @@ function search(ctx: Ctx, d: DomainState, q: DirEntryQuery): { values: ItemValue
   return { values: page, total: q.size > 0 ? found.length : page.length };
 }
 
-/** getMultiple: entries by uid, unknown uids skipped. */
+/**
+ * getMultiple: entries by uid, unknown uids skipped. Of several entries sharing a uid, the last in
+ * allDirEntries' order answers (a map built from the whole list keeps the last one it meets).
+ */
 function multiple(d: DomainState, uids: string[]): ItemValue<DirEntry>[] {
-  const byUid = new Map(allDirEntries(d).map((e) => [e.uid, e]));
   return uids.flatMap((uid) => {
-    const e = byUid.get(uid);
+    const e = dirEntriesWithUid(d, uid).at(-1);
     return e ? [e] : [];
   });
 }
@@ -387,7 +403,7 @@ export function register(r: Router): void {
     requireDirectoryRead(ctx, d);
     const email = ctx.params.email.toLowerCase();
     if (!isEmail(email)) throw invalid("emailFilter is not valid ");
-    const owner = entriesOf(d).find((e) => holdsAddress(d, e.item.value.emails, email));
+    const owner = entryByEmail(d, email);
     return owner ? dirEntryItem(d, owner).value : null;
   });
 

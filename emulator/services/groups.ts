@@ -7,7 +7,7 @@ import type { Group, ItemValue, Member } from "../model";
 import { ServerFault, denied, invalid, notFound, npe, parseError } from "../faults";
 import type { DomainState } from "../store";
 import { requireAnyRole } from "../directory-rbac";
-import { holdsAddress } from "../matching";
+import { entryByEmail, groupByName } from "../entries";
 import { directGroupsOf, roleSet } from "./users";
 import { missingToAssign } from "../rbac";
 
@@ -175,7 +175,7 @@ export function register(r: Router): void {
   r.get(`${base}/byName/{name}`, (ctx) => {
     const d = domainOf(ctx);
     requireAnyRole(ctx, d.item.uid, ...READ_ROLES);
-    const item = Object.values(d.groups).find((g) => g.value.name === ctx.params.name);
+    const item = groupByName(d, ctx.params.name)?.item;
     return item ? structuredClone(item) : null;
   });
 
@@ -183,7 +183,7 @@ export function register(r: Router): void {
   r.get(`${base}/byEmail/{email}`, (ctx) => {
     const d = domainOf(ctx);
     ctx.requireRole(d.item.uid, "manageGroup");
-    const item = Object.values(d.groups).find((g) => holdsAddress(d, g.value.emails, ctx.params.email));
+    const item = entryByEmail(d, ctx.params.email, "GROUP")?.item;
     return item ? structuredClone(item) : null;
   });
 

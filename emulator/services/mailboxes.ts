@@ -8,7 +8,7 @@ import type { Ctx } from "../context";
 import type { Email, ItemValue, Routing } from "../model";
 import { npe, invalid, notFound, parseError } from "../faults";
 import type { DomainState } from "../store";
-import { entriesOf, entryByEmail, findEntry, type AnyEntry } from "../entries";
+import { entriesOf, entryByEmail, entryByMailboxName, findEntry, type AnyEntry } from "../entries";
 
 export type MailboxType = "user" | "mailshare" | "group" | "resource";
 const MAILBOX_TYPES: readonly MailboxType[] = ["user", "mailshare", "group", "resource"];
@@ -114,7 +114,8 @@ export function register(r: Router): void {
   r.get(`${base}/_byname`, (ctx) => {
     const d = managed(ctx);
     const name = ctx.query.get("name");
-    const e = entriesOf(d).find((x) => mailboxOf(x).name === name);
+    // Exact and case-sensitive, like the mailbox name column.
+    const e = entryByMailboxName(d, name);
     return e ? mailboxItem(e) : null;
   });
 

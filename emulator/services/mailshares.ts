@@ -9,6 +9,7 @@ import { JavaException, ServerFault, alreadyExists, invalid, notFound, parseErro
 import { table } from "../table";
 import { Store, type DomainState } from "../store";
 import { checkEmailsFree, checkMailboxName, checkOwnEmails, findEntry } from "../entries";
+import { putEntry, removeEntry, replaceEntryValue } from "../entry-index";
 import { storedCard, cardDisplayName } from "../vcard";
 import { BLANK_PNG, imageFormat, reencodePng } from "../png";
 import type { Session } from "../sessions";
@@ -123,7 +124,7 @@ export function createMailshare(store: Store, d: DomainState, uid: string, input
   if (findEntry(d, uid) || d.orgUnits[uid]) {
     throw alreadyExists(`entry[uid - ${uid}]@${d.item.uid} already exists (${value.name})`);
   }
-  d.mailshares[uid] = store.newItem(uid, value, by, cardDisplayName(value.card, value.name));
+  putEntry(d, "MAILSHARE", store.newItem(uid, value, by, cardDisplayName(value.card, value.name)));
   store.state.containers[`mailbox:acls-${uid}`] = {
     uid: `mailbox:acls-${uid}`, type: "mailboxacl", owner: uid, domainUid: d.item.uid, acl: [],
   };
@@ -135,7 +136,7 @@ export function updateMailshare(store: Store, d: DomainState, uid: string, input
   const item = d.mailshares[uid];
   if (!item) throw notFound(`mailshare ${uid} not found`);
   const value = prepare(store, d, uid, input, item);
-  item.value = value;
+  replaceEntryValue(d, "MAILSHARE", item, value);
   item.displayName = cardDisplayName(value.card, value.name);
   store.touch(item, by);
 }
@@ -162,7 +163,7 @@ function purge(store: Store, d: DomainState, uid: string): void {
   delete store.state.identities[uid];
   delete d.photos[uid];
   delete d.roles[uid];
-  delete d.mailshares[uid];
+  removeEntry(d, "MAILSHARE", uid);
 }
 
 /**

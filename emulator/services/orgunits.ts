@@ -9,7 +9,7 @@ import { alreadyExists, denied, invalid, notFound, parseError } from "../faults"
 import { table } from "../table";
 import { adminRolesOn, can, canDelegateOnOrgUnit, ouAncestry } from "../rbac";
 import type { DomainState } from "../store";
-import { entriesOf, orgUnitPath } from "../entries";
+import { hasEntryInOrgUnit, orgUnitPath } from "../entries";
 import { findDirEntry } from "./directory";
 import { canManageKind, requireDirectoryRead } from "../directory-rbac";
 import { ilike, javaSubList } from "../matching";
@@ -84,7 +84,7 @@ function remove(ctx: Ctx, d: DomainState, uid: string): void {
   if (Object.values(d.orgUnits).some((ou) => ou.value.parentUid === uid)) {
     throw invalid(`ou ${item.value.name} has children`);
   }
-  if (entriesOf(d).some((e) => e.item.value.orgUnitUid === uid)) throw invalid(`ou ${item.value.name} has members`);
+  if (hasEntryInOrgUnit(d, uid)) throw invalid(`ou ${item.value.name} has members`);
   if (Object.keys(d.ouAdmins[uid] ?? {}).length > 0) throw invalid(`ou ${item.value.name} has administrators`);
   delete d.orgUnits[uid];
   delete d.ouAdmins[uid];

@@ -10,7 +10,7 @@ import { missingToAssign } from "../rbac";
 import type { DomainState } from "../store";
 import { storedPhoto } from "./directory";
 import { requireAnyRole, requireSelfOrRole } from "../directory-rbac";
-import { holdsAddress } from "../matching";
+import { entryByEmail, userByLogin } from "../entries";
 
 /** A user as served: never its password (filterUser), the card's photo flag from the stored photo. */
 function served(d: DomainState, item: ItemValue<User>): ItemValue<User> {
@@ -57,8 +57,9 @@ export function roleSet(ctx: Ctx): string[] {
   return raw as string[];
 }
 
+/** The first user holding the address (as sent: not lower-cased). */
 function userByEmail(d: DomainState, email: string): ItemValue<User> | undefined {
-  return Object.values(d.users).find((u) => holdsAddress(d, u.value.emails, email));
+  return entryByEmail(d, email, "USER")?.item as ItemValue<User> | undefined;
 }
 
 export function register(r: Router): void {
@@ -86,7 +87,7 @@ export function register(r: Router): void {
     const d = domainOf(ctx);
     requireAnyRole(ctx, d.item.uid, ...lookupRoles);
     const login = ctx.params.login.split("@")[0];
-    const item = Object.values(d.users).find((u) => u.value.login === login);
+    const item = userByLogin(d, login)?.item as ItemValue<User> | undefined;
     return item ? served(d, item) : null;
   });
 

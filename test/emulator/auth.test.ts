@@ -6,6 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestEmulator, type Api, type TestEmulator } from "../support/emulator";
 import { stableUid } from "../../emulator/seed";
 import { ADMIN0_UID } from "../../emulator/sessions";
+import { editEntryValue } from "../../emulator/entry-index";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ALICE = stableUid("acme.test", "users", "alice");
@@ -77,7 +78,10 @@ describe("login", () => {
   it("looks a domain alias up through the users' addresses", async () => {
     // alice's addresses are plain addresses at acme.test: alice@acme-corp.test is no address of hers.
     expect((await login("alice@acme-corp.test", "alice-password")).json.status).toBe("Bad");
-    emu.emulator.store.state.domains["acme.test"].users[ERIN].value.emails[0].allAliases = true;
+    // Stored addresses are read-only (the entry index files them): the edit goes through the index.
+    editEntryValue(emu.emulator.store.state.domains["acme.test"], "USER", ERIN, (v) => {
+      v.emails[0].allAliases = true;
+    });
     const r = await login("erin@acme-corp.test", "erin-password");
     expect(r.json).toMatchObject({ status: "Ok", latd: "erin@acme.test" });
     expect(r.json.authUser.uid).toBe(ERIN);
