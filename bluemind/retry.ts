@@ -12,7 +12,10 @@
 //
 // Transient failures: network errors, 429, 502, 503, 504. Delays grow exponentially with "equal
 // jitter" (half fixed, half random) so that parallel clients do not retry in lock-step, and a
-// `Retry-After` header (seconds or HTTP date) is honoured up to `maxRetryAfterMs`.
+// `Retry-After` header (seconds or HTTP date) is honoured up to `maxRetryAfterMs`. The same failures
+// also tell the process-wide limiter to send fewer requests at once (`loadSignalOf`).
+
+import type { LoadSignal } from "./limiter";
 
 export type Repeat = "read" | "replace" | "once";
 
@@ -55,6 +58,17 @@ export function classifyNetworkCode(code: string | null): FailureKind {
   if (code !== null && NOT_CONNECTED.includes(code)) return "not-processed";
   if (code !== null && CUT_OFF.includes(code)) return "ambiguous";
   return "fatal";
+}
+
+/**
+ * What an answer says about the server's load, for the limiter (limiter.ts): the transient statuses
+ * and a `Retry-After` on any failure ask for fewer requests at once; any other answer does not (a
+ * 404 or a business error costs the server what a success does).
+ */
+export function loadSignalOf(status: number, retryAfter: string | string[] | undefined): Extract<LoadSignal, "ok" | "overloaded"> {
+  if (TRANSIENT_STATUSES.includes(status)) return "overloaded";
+  if ((status < 200 || status >= 300) && parseRetryAfter(retryAfter) !== null) return "overloaded";
+  return "ok";
 }
 
 export function classifyStatus(status: number): FailureKind {

@@ -21,8 +21,9 @@ export const CONNECTION_HELP = `connection:
   --insecure          accept an invalid TLS certificate (never implied)
   --ca-file FILE      trust the CA certificates in FILE (PEM)
   --domain DOMAIN     default domain (default: $BLUEMIND_DOMAIN)
-  --max-concurrent N  requests in flight at once (default 4; $BLUEMIND_MAX_CONCURRENT)
-  --max-rps N         requests started per second, 0 = no limit (default 20; $BLUEMIND_MAX_RPS)
+  --max-concurrent N  most requests in flight at once: bmshare starts at 4 and adapts to how the
+                      server answers, never above N (default 32; $BLUEMIND_MAX_CONCURRENT)
+  --max-rps N         most requests started per second, 0 = no limit (default 0; $BLUEMIND_MAX_RPS)
   --debug             show stack traces of errors
 `;
 

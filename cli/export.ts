@@ -12,6 +12,7 @@ import { domainNameOf, liveMailshareItems, readLiveMailshare, safeUrl } from "./
 import { exportYaml, inexpressible, rawMailshareOf, schemaComment, unsupportedMarkers } from "./export/write";
 import { checkSources } from "../desired/load";
 import { plural } from "./engine/format";
+import { mapPool, poolWidth } from "./engine/pool";
 
 const HELP = `usage: bmshare export [--domain DOMAIN] [--mailshare NAME ...] [-o FILE] [options]
 
@@ -77,7 +78,7 @@ export async function runExportCommand(argv: string[], deps: ExportDependencies 
     const args = parseExportArgs(values, positionals);
     const domain = await domainNameOf(rt, args.domain ?? connection.domain);
     const items = await liveMailshareItems(rt, domain, args.names);
-    const live = await Promise.all(items.map((item) => readLiveMailshare(rt, domain, item)));
+    const live = await mapPool(items, poolWidth(), (item) => readLiveMailshare(rt, domain, item));
 
     const warnings: string[] = [];
     const notes = new Map<number, string[]>();

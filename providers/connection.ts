@@ -14,7 +14,7 @@ export interface Connection {
   domain?: string;
   insecure: boolean;
   caFile?: string;
-  /** Process-wide limits of the requests to BlueMind (defaults: 4 in flight, 20 per second; 0 = no rate limit). */
+  /** Ceilings of the process-wide adaptive limiter (bluemind/limiter.ts; defaults: 32 in flight, and no rate limit, which 0 also means). */
   maxConcurrent?: number;
   maxRequestsPerSecond?: number;
 }

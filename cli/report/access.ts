@@ -20,6 +20,7 @@ import type { BmshareProvider, Props } from "../../providers/base";
 import type { AclLevel, AclShare } from "../../providers/acl";
 import { SHARE_LEVELS, type ShareLevel } from "../../desired/model";
 import type { DirEntry, ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
+import { mapPool, poolWidth } from "../engine/pool";
 
 export const ACCESS_REPORT_VERSION = 1;
 
@@ -125,7 +126,7 @@ export interface AccessOptions {
 }
 
 export async function accessReport(o: AccessOptions): Promise<AccessReport> {
-  const perMailshare = await Promise.all(o.mailshares.map(async (m) => ({ m, shares: await sharesOf(o.acl, o.domain, m.uid) })));
+  const perMailshare = await mapPool(o.mailshares, poolWidth(), async (m) => ({ m, shares: await sharesOf(o.acl, o.domain, m.uid) }));
   const c = o.rt.client;
 
   // Group members, when expanding (each group once, however many mailshares it is on).
