@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     pool: "forks",
+    // Rebuilds dist/ (what child processes of bin/bmshare.js run) when a source changed since.
+    globalSetup: ["test/support/fresh-dist.ts"],
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,

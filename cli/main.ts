@@ -1,23 +1,31 @@
 // `bmshare <command>`: the command line of docs/architecture.md, "CLI contract". Returns the process exit code
 // (0 success / nothing to change, 2 changes found, 1 error).
-import { runEmulatorCommand } from "./emulator";
-import { runPlanCommand } from "./plan";
-import { runApplyCommand } from "./apply";
-import { runDriftCommand } from "./drift";
-import { runStartCommand } from "./start";
-import { runExportCommand } from "./export";
-import { runReportCommand } from "./report";
-import { runMaintainCommand } from "./maintain";
-import { runValidateCommand } from "./validate";
-import { bluemindLookups } from "../desired/bluemind-lookups";
-import { RUNTIME, useSettings } from "../providers/runtime";
+//
+// Each command's module is required only when that command runs, so a command loads its own
+// dependencies and nothing else (`bmshare --help` loads none; `validate` no REST client).
 import type { Connection } from "../providers/connection";
+
+type Command = (argv: string[]) => Promise<number>;
 
 /** The directory lookups of `validate`'s server cross-checks, over the providers' client (limits included). */
 async function connectLookups(connection: Connection) {
+  const { RUNTIME, useSettings } = require("../providers/runtime") as typeof import("../providers/runtime");
+  const { bluemindLookups } = require("../desired/bluemind-lookups") as typeof import("../desired/bluemind-lookups");
   useSettings(connection, "flags");
   return bluemindLookups(RUNTIME.client);
 }
+
+const COMMANDS: Record<string, Command> = {
+  validate: (argv) => (require("./validate") as typeof import("./validate")).runValidateCommand(argv, { connect: connectLookups }),
+  export: (argv) => (require("./export") as typeof import("./export")).runExportCommand(argv),
+  report: (argv) => (require("./report") as typeof import("./report")).runReportCommand(argv),
+  maintain: (argv) => (require("./maintain") as typeof import("./maintain")).runMaintainCommand(argv),
+  plan: (argv) => (require("./plan") as typeof import("./plan")).runPlanCommand(argv),
+  apply: (argv) => (require("./apply") as typeof import("./apply")).runApplyCommand(argv),
+  drift: (argv) => (require("./drift") as typeof import("./drift")).runDriftCommand(argv),
+  start: (argv) => (require("./start") as typeof import("./start")).runStartCommand(argv),
+  emulator: (argv) => (require("./emulator") as typeof import("./emulator")).runEmulatorCommand(argv),
+};
 
 const USAGE = `usage: bmshare <command> [options]
 
@@ -35,25 +43,8 @@ commands:
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && Object.hasOwn(COMMANDS, command)) return COMMANDS[command](rest);
   switch (command) {
-    case "validate":
-      return runValidateCommand(rest, { connect: connectLookups });
-    case "export":
-      return runExportCommand(rest);
-    case "report":
-      return runReportCommand(rest);
-    case "maintain":
-      return runMaintainCommand(rest);
-    case "plan":
-      return runPlanCommand(rest);
-    case "apply":
-      return runApplyCommand(rest);
-    case "drift":
-      return runDriftCommand(rest);
-    case "start":
-      return runStartCommand(rest);
-    case "emulator":
-      return runEmulatorCommand(rest);
     case undefined:
     case "help":
     case "--help":

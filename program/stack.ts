@@ -7,7 +7,7 @@ import type { DesiredMailshare } from "../desired/model";
 import { declareMailshare, type ResourceDeclaration } from "../providers/declarations";
 import {
   Mailshare, MailshareAcl, MailshareAliases, MailshareAutoReply, MailshareFilters, MailshareIdentity, MailshareMaintenance,
-} from "../providers";
+} from "../providers/resources";
 import { KINDS, type ResourceKind } from "../providers/kinds";
 
 type SubResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;

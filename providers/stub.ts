@@ -14,7 +14,11 @@ import type * as pulumi from "@pulumi/pulumi";
 
 import type { ResourceKind } from "./kinds";
 
-/** Loads `providers/registry.ts` of the project that runs the program (or BMSHARE_HOME). */
+/**
+ * Loads the providers of the project that runs the program (or BMSHARE_HOME): compiled in dist/ when
+ * fresh, else `providers/registry.ts` through ts-node (the rule of bin/dist-status.js, shared with
+ * bin/bmshare.js).
+ */
 function loadRegistry(): Record<string, pulumi.dynamic.ResourceProvider> {
   const g = globalThis as Record<string, any>;
   if (g.__bmshareRegistry) return g.__bmshareRegistry;
@@ -33,12 +37,8 @@ function loadRegistry(): Record<string, pulumi.dynamic.ResourceProvider> {
     else if (isProject(path.join(dir, "node_modules", "bluemind-mailshares"))) root = path.join(dir, "node_modules", "bluemind-mailshares");
     else if (path.dirname(dir) === dir) throw new Error(`bmshare: cannot find the bluemind-mailshares project from ${process.cwd()} (set BMSHARE_HOME)`);
   }
-  if (!require.extensions[".ts"]) {
-    require(require.resolve("ts-node", { paths: [root] })).register({
-      transpileOnly: true, project: path.join(root, "tsconfig.json"),
-    });
-  }
-  g.__bmshareRegistry = require(path.join(root, "providers", "registry.ts")).PROVIDERS;
+  const notice = (reason: string) => process.stderr.write(`bmshare providers: ${reason}: running the TypeScript sources\n`);
+  g.__bmshareRegistry = require(path.join(root, "bin", "load-project.js")).loadProjectModule(root, "providers/registry", notice).PROVIDERS;
   return g.__bmshareRegistry;
 }
 

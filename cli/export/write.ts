@@ -11,8 +11,9 @@ import { MAILSHARES_SCHEMA, validateAgainstSchema } from "../../desired/schema";
 import { formatSize } from "../../desired/sizes";
 import { formatDate } from "../../desired/dates";
 import type { CanonicalMailshare, RawMailshare } from "../../desired/model";
+import { PROJECT_DIR } from "../../project-dir";
 
-const SCHEMA_FILE = path.resolve(__dirname, "..", "..", "schemas", "mailshares.schema.json");
+const SCHEMA_FILE = path.join(PROJECT_DIR, "schemas", "mailshares.schema.json");
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
