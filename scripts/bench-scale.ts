@@ -1,0 +1,415 @@
+// Scale benchmark: the real CLI against a fresh emulator with N generated mailshares
+// (scripts/scale-fixture.ts). Runs apply from empty, a no-op plan, drift, export and report access,
+// each as its own child process with default settings, and prints per command the requests the
+// emulator logged (reads, writes, the paths that dominate), wall and CPU time and peak RSS, against
+// the request targets; the no-op plan is set beside the minimal read set sent by plain node http
+// (scripts/minimal-reads.ts). Targets missed are printed as MISSED; only a failed command fails it.
+//   npm run bench:scale -- N [--concurrency C] [-- CLI flags passed to every command]
+//   e.g. npm run bench:scale -- 1000 -- --max-rps 0 --max-concurrent 16
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { MAX_FILE_BYTES } from "../desired/files";
+import { countValueStarts, MAX_VALUES } from "../desired/parse";
+import { scaleYaml } from "./scale-fixture";
+import { sendMinimalReads, type MinimalReadsResult } from "./minimal-reads";
+
+const MAX_MAILSHARES = 20_000;
+/** Concurrency of the minimal reads when the CLI flags passed through do not set --max-concurrent. */
+const DEFAULT_CONCURRENCY = 16;
+const KEY = "bench-scale-key";
+const DOMAIN = "acme.test";
+const TIME = "/usr/bin/time";
+const root = path.resolve(__dirname, "..");
+
+const USAGE = `usage: npm run bench:scale -- N [--concurrency C] [-- CLI flags]
+
+  N                  generated mailshares, 1..${MAX_MAILSHARES}
+  --concurrency C    requests in flight for the minimal read set (default: the --max-concurrent
+                     passed through to the CLI, else ${DEFAULT_CONCURRENCY})
+  -- CLI flags       added to every command (apply, plan, drift, export, report access), so only
+                     flags all of them accept: --max-concurrent N, --max-rps N, …
+`;
+
+interface BenchArgs {
+  count: number;
+  concurrency: number;
+  passthrough: string[];
+}
+
+function parseBenchArgs(argv: string[]): BenchArgs {
+  const split = argv.indexOf("--");
+  const own = split < 0 ? argv : argv.slice(0, split);
+  const passthrough = split < 0 ? [] : argv.slice(split + 1);
+  const { values, positionals } = parseArgs({
+    args: own, allowPositionals: true, strict: true,
+    options: { concurrency: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const count = Number(positionals[0]);
+  if (positionals.length !== 1 || !Number.isInteger(count) || count < 1 || count > MAX_MAILSHARES) {
+    throw new Error(`expected one mailshare count N between 1 and ${MAX_MAILSHARES}, got ${JSON.stringify(positionals)}\n${USAGE}`);
+  }
+  // The plan's concurrency, so that plan and minimal reads are compared at the same ceiling.
+  const flagAt = passthrough.findIndex((a) => a === "--max-concurrent" || a.startsWith("--max-concurrent="));
+  const passed = flagAt < 0 ? undefined
+    : passthrough[flagAt].includes("=") ? passthrough[flagAt].split("=")[1] : passthrough[flagAt + 1];
+  const concurrency = Number(values.concurrency ?? passed ?? DEFAULT_CONCURRENCY);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new Error(`--concurrency must be 1..1024, got ${concurrency}`);
+  return { count, concurrency, passthrough };
+}
+
+// ---- processes and the temp dir, cleaned up on every way out ----
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-scale-"));
+const children = new Set<ChildProcess>();
+
+/** Children run in their own process group, so that /usr/bin/time and the node below it go together. */
+function startChild(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; stdio: ("ignore" | "pipe" | number)[] }): ChildProcess {
+  const child = spawn(command, args, { cwd: root, env: options.env, stdio: options.stdio, detached: true });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return child;
+}
+
+process.on("exit", () => {
+  for (const child of children) {
+    try {
+      process.kill(-(child.pid as number), "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
+
+// ---- the desired state ----
+
+/** Whether `text` is within bmshare's limits of one desired-state file (bytes, and values parsed). */
+const fitsOneFile = (bytes: number, values: number) => bytes <= MAX_FILE_BYTES && values <= MAX_VALUES;
+
+/**
+ * Writes scaleYaml(count) as one file, or, past the limits of one file, as a folder of files (the
+ * same header, the mailshares split between them) — `-f` reads every .yaml of a folder.
+ */
+function writeFixture(count: number): { target: string; files: number; bytes: number } {
+  const text = scaleYaml(count);
+  const bytes = Buffer.byteLength(text);
+  if (fitsOneFile(bytes, countValueStarts(text, Infinity).count)) {
+    const file = path.join(tmp, "mailshares.yaml");
+    fs.writeFileSync(file, text);
+    return { target: file, files: 1, bytes };
+  }
+  const lines = text.trimEnd().split("\n");
+  if (lines[2] !== "mailshares:") throw new Error("scaleYaml's header changed: expected domain, owner, mailshares:");
+  const header = lines.slice(0, 3).join("\n") + "\n";
+  const entries: string[] = [];
+  for (const line of lines.slice(3)) {
+    if (line.startsWith("  - name:")) entries.push("");
+    entries[entries.length - 1] += line + "\n";
+  }
+  // Both measures add up over whole lines, so a part's size is the sum of its entries'.
+  const sizeOf = (t: string) => ({ bytes: Buffer.byteLength(t), values: countValueStarts(t, Infinity).count });
+  const headerSize = sizeOf(header);
+  const parts: string[] = [];
+  let part = { text: header, ...headerSize };
+  for (const entry of entries) {
+    const size = sizeOf(entry);
+    if (part.text !== header && !fitsOneFile(part.bytes + size.bytes, part.values + size.values)) {
+      parts.push(part.text);
+      part = { text: header, ...headerSize };
+    }
+    part = { text: part.text + entry, bytes: part.bytes + size.bytes, values: part.values + size.values };
+  }
+  parts.push(part.text);
+  const folder = path.join(tmp, "mailshares");
+  fs.mkdirSync(folder);
+  parts.forEach((p, i) => fs.writeFileSync(path.join(folder, `part-${String(i + 1).padStart(3, "0")}.yaml`), p));
+  return { target: folder, files: parts.length, bytes };
+}
+
+// ---- the emulator and its access log ----
+
+async function startEmulator(accessLog: string): Promise<string> {
+  const child = startChild(process.execPath, [
+    "bin/bmshare.js", "emulator", "--port", "0", "--api-key", KEY, "--access-log", accessLog, "--task-step-ms", "1",
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`the emulator did not start within 60 s:\n${out}`)), 60_000);
+    const collect = (chunk: Buffer) => {
+      out += chunk;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on("data", collect);
+    child.stderr!.on("data", collect);
+    child.on("exit", (code) => reject(new Error(`the emulator exited (${code}):\n${out}`)));
+  });
+}
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+  status: string;
+}
+
+/** POSTs that only read (BlueMind's search and multi-get endpoints), as in test/cli/engine-support.ts. */
+const READ_POST = /\/(_mget|_search|_entry|_childs|_canAccess|_byroles|_roleusers|_rolegroups|_byAdmin)$/;
+
+const isWrite = (r: LoggedRequest) =>
+  r.method === "PUT" || r.method === "DELETE" || (r.method === "POST" && !READ_POST.test(r.path) && !r.path.startsWith("/api/auth/"));
+
+/**
+ * Reads the emulator's access log command by command. The emulator appends a line when a response
+ * has been sent, through a buffered stream: rather than guess when the last line of a command is on
+ * disk, each segment ends with a marker request sent after the command, and waits for its line.
+ */
+class AccessLog {
+  private offset = 0;
+  private marks = 0;
+
+  constructor(private readonly file: string, private readonly url: string) {}
+
+  async nextSegment(): Promise<LoggedRequest[]> {
+    const markerPath = `/bench-scale/mark-${++this.marks}`;
+    const marker = Buffer.from(` GET ${markerPath} `);
+    await new Promise<void>((resolve, reject) => {
+      http.get(this.url + markerPath, (res) => res.resume().on("end", resolve)).on("error", reject);
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const pending = this.readFromOffset();
+      const at = pending.indexOf(marker);
+      const end = at < 0 ? -1 : pending.indexOf(0x0a, at);
+      if (end >= 0) {
+        const lineStart = pending.lastIndexOf(0x0a, at) + 1;
+        this.offset += end + 1;
+        return pending.subarray(0, lineStart).toString("utf8").split("\n").filter(Boolean).map((line) => {
+          const [, method, target, status] = line.split(" ");
+          return { method, path: target.split("?")[0], status };
+        });
+      }
+      if (Date.now() > deadline) throw new Error("the emulator's access log did not show the marker request within 30 s");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private readFromOffset(): Buffer {
+    const fd = fs.openSync(this.file, "r");
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buffer = Buffer.alloc(Math.max(0, size - this.offset));
+      let read = 0;
+      while (read < buffer.length) {
+        const n = fs.readSync(fd, buffer, read, buffer.length - read, this.offset + read);
+        if (n === 0) break;
+        read += n;
+      }
+      return buffer.subarray(0, read);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const BENCH_NAME = /bench-\d{5}/g;
+
+/** A path with its mailshare, identity and task uids and the generated names collapsed. */
+const collapse = (p: string) =>
+  p.replace(UUID, "{uid}").replace(BENCH_NAME, "{name}").split("/").map((s) => (/^\d+$/.test(s) ? "{id}" : s)).join("/");
+
+function topPaths(requests: LoggedRequest[], count: number): [string, number][] {
+  const byPath = new Map<string, number>();
+  for (const r of requests) {
+    const key = `${r.method} ${collapse(r.path)}`;
+    byPath.set(key, (byPath.get(key) ?? 0) + 1);
+  }
+  return [...byPath].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, count);
+}
+
+// ---- running the CLI ----
+
+interface Measured {
+  label: string;
+  exit: number;
+  wallS: number;
+  cpuS?: number;
+  rssMiB?: number;
+  requests?: LoggedRequest[];
+  minimal?: MinimalReadsResult;
+}
+
+let runs = 0;
+
+/** Runs `bmshare ARGS` under /usr/bin/time (CPU and peak RSS of the node process), output to files. */
+async function runCli(label: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measured & { stdout: string; stderr: string }> {
+  const stem = path.join(tmp, `run-${++runs}`);
+  const [stdout, stderr, timeFile] = [`${stem}.out`, `${stem}.err`, `${stem}.time`];
+  const outFd = fs.openSync(stdout, "w");
+  const errFd = fs.openSync(stderr, "w");
+  const started = process.hrtime.bigint();
+  const child = startChild(TIME, ["-f", "%U %S %M", "-o", timeFile, process.execPath, "bin/bmshare.js", ...args], {
+    env, stdio: ["ignore", outFd, errFd],
+  });
+  const exit = await new Promise<number>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.closeSync(outFd);
+  fs.closeSync(errFd);
+  // GNU time writes "Command exited with non-zero status N" before the format line: take the last.
+  const last = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop() ?? "";
+  const [user, sys, rssKiB] = last.split(" ").map(Number);
+  const measured = Number.isFinite(user + sys + rssKiB) ? { cpuS: user + sys, rssMiB: rssKiB / 1024 } : {};
+  return { label, exit, wallS, ...measured, stdout, stderr };
+}
+
+const tail = (file: string, lines = 15) => fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).map((l) => `    | ${l}`).join("\n");
+
+function printDetail(m: Measured): void {
+  const r = m.requests ?? [];
+  const writes = r.filter(isWrite).length;
+  const statuses = new Map<string, number>();
+  for (const x of r) statuses.set(x.status, (statuses.get(x.status) ?? 0) + 1);
+  console.log(`\n== ${m.label}: exit ${m.exit}, ${m.wallS.toFixed(2)} s`);
+  console.log(`   requests ${r.length} (reads ${r.length - writes}, writes ${writes}); statuses ${[...statuses].sort().map(([s, n]) => `${s}×${n}`).join(" ") || "-"}`);
+  if (r.length === 0) return;
+  console.log("   top paths (uids collapsed):");
+  for (const [p, n] of topPaths(r, 10)) console.log(`   ${String(n).padStart(8)}  ${((100 * n) / r.length).toFixed(1).padStart(5)}%  ${p}`);
+}
+
+// ---- the run ----
+
+const fmt = (n: number | undefined, digits = 2) => (n === undefined ? "-" : n.toFixed(digits));
+
+function printTable(count: number, results: Measured[]): void {
+  const header = ["command", "exit", "wall s", "cpu s", "peak RSS MiB", "requests", "reads", "writes", "req/mailshare"];
+  const rows = results.map((m) => {
+    const requests = m.requests?.length;
+    const writes = m.requests?.filter(isWrite).length;
+    return [
+      m.label, m.minimal ? "-" : String(m.exit), fmt(m.wallS), fmt(m.cpuS), fmt(m.rssMiB, 0),
+      requests === undefined ? "-" : String(requests),
+      requests === undefined || writes === undefined ? "-" : String(requests - writes),
+      writes === undefined ? "-" : String(writes),
+      requests === undefined || requests === 0 ? "-" : (requests / count).toFixed(2),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+  for (const row of rows) console.log(line(row));
+}
+
+/** Measured request counts against their lower bound and target. */
+function printTargets(count: number, results: Measured[]): void {
+  const find = (label: string) => results.find((m) => m.label === label)?.requests;
+  const plan = find("plan (no-op)");
+  const apply = find("apply --yes");
+  const checks: { what: string; measured?: number; bound: number; target: number; rule: string }[] = [
+    { what: "plan (no-op) requests", measured: plan?.length, bound: 5 * count + 5, target: 1.05 * (5 * count + 5), rule: "1.05 × (5N + 5)" },
+    { what: "apply --yes writes", measured: apply?.filter(isWrite).length, bound: 5 * count, target: 1.1 * 5 * count, rule: "1.1 × 5N" },
+    { what: "apply --yes requests", measured: apply?.length, bound: 5 * count, target: 7 * count, rule: "7N" },
+  ];
+  console.log(`
+${"target".padEnd(22)}  ${"measured".padStart(8)}  ${"lower bound".padStart(11)}  ${"target".padStart(22)}  verdict`);
+  for (const c of checks) {
+    const verdict = c.measured === undefined ? "not run" : c.measured <= c.target ? "OK" : "MISSED";
+    const target = `≤ ${Math.floor(c.target)} (${c.rule})`;
+    console.log(`${c.what.padEnd(22)}  ${String(c.measured ?? "-").padStart(8)}  ${String(c.bound).padStart(11)}  ${target.padStart(22)}  ${verdict}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { count, concurrency, passthrough } = parseBenchArgs(process.argv.slice(2));
+  if (!fs.existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed to measure CPU time and peak RSS of the CLI`);
+  const fixture = writeFixture(count);
+  const names = new Set(Array.from({ length: count }, (_, i) => `bench-${String(i).padStart(5, "0")}`));
+  const accessLogFile = path.join(tmp, "access.log");
+  const url = await startEmulator(accessLogFile);
+  const log = new AccessLog(accessLogFile, url);
+  await log.nextSegment(); // whatever the emulator logged while starting
+
+  // Default settings: nothing from the caller's BLUEMIND_* variables but what the bench sets.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BLUEMIND_")));
+  Object.assign(env, { BLUEMIND_URL: url, BLUEMIND_API_KEY: KEY });
+
+  console.log(`bmshare scale benchmark: N=${count} mailshares, ${fixture.files} file(s), ${(fixture.bytes / 1024).toFixed(0)} KiB`);
+  console.log(`CLI flags passed through: ${passthrough.length ? passthrough.join(" ") : "(none: the CLI's defaults)"}`);
+  console.log(`minimal reads at concurrency ${concurrency}; node ${process.version}, ${os.cpus().length} CPUs; emulator ${url}`);
+
+  const results: Measured[] = [];
+  const files = ["-f", fixture.target];
+  // What the command must exit with; plan and drift exit 2 when something is left to change.
+  const steps: { label: string; args: string[]; expect: number }[] = [
+    { label: "startup (plan --help)", args: ["plan", "--help"], expect: 0 },
+    { label: "apply --yes", args: ["apply", ...files, "--yes"], expect: 0 },
+    { label: "plan (no-op)", args: ["plan", ...files], expect: 0 },
+    { label: "drift", args: ["drift", ...files, "--ignore-unmanaged"], expect: 0 },
+    // export and report read a whole domain, named here as the files name it.
+    { label: "export", args: ["export", "--domain", DOMAIN, "-o", path.join(tmp, "export.yaml")], expect: 0 },
+    { label: "report access", args: ["report", "access", "--domain", DOMAIN, "--format", "text", "-o", path.join(tmp, "access.txt")], expect: 0 },
+  ];
+  let failed = false;
+  for (const step of steps) {
+    const args = step.label.startsWith("startup") ? step.args : [...step.args, ...passthrough];
+    const run = await runCli(step.label, args, env);
+    const measured: Measured = { ...run, requests: await log.nextSegment() };
+    if (step.label.startsWith("startup")) {
+      delete measured.requests;
+      const cliDefault = /--max-concurrent N[\s\S]*?\(default (\d+)/.exec(fs.readFileSync(run.stdout, "utf8"))?.[1];
+      console.log(`CLI default --max-concurrent (from its --help): ${cliDefault ?? "unknown"}`);
+      // Whether it runs compiled or from the TypeScript sources changes its start time.
+      for (const notice of fs.readFileSync(run.stderr, "utf8").trim().split("\n").filter(Boolean)) console.log(`CLI notice: ${notice}`);
+      if (!passthrough.some((a) => a.startsWith("--max-concurrent")) && cliDefault !== undefined && Number(cliDefault) !== concurrency) {
+        console.log(`  note: the plan runs at the CLI's default ${cliDefault}, the minimal reads at ${concurrency}`);
+      }
+    }
+    results.push(measured);
+    printDetail(measured);
+    if (run.exit !== step.expect) {
+      failed = true;
+      const why = step.label === "plan (no-op)" && run.exit === 2 ? "the plan after apply is not empty" : `expected exit ${step.expect}`;
+      console.log(`   FAILED: ${step.label} exited ${run.exit} (${why})\n   stdout:\n${tail(run.stdout)}\n   stderr:\n${tail(run.stderr)}`);
+      break;
+    }
+    if (step.label === "plan (no-op)") {
+      const minimal = await sendMinimalReads(url, KEY, DOMAIN, names, concurrency);
+      const logged = await log.nextSegment();
+      const entry: Measured = { label: `minimal reads (c=${concurrency})`, exit: 0, wallS: minimal.wallMs / 1000, cpuS: minimal.cpuMs / 1000, requests: logged, minimal };
+      results.push(entry);
+      printDetail(entry);
+      if (minimal.mailshares !== count) console.log(`   note: _complete listed ${minimal.mailshares} of the ${count} generated mailshares`);
+      if (logged.length !== minimal.requests) console.log(`   note: sent ${minimal.requests} requests, the access log shows ${logged.length}`);
+    }
+  }
+
+  printTable(count, results);
+  printTargets(count, results);
+  const plan = results.find((m) => m.label === "plan (no-op)");
+  const minimal = results.find((m) => m.minimal);
+  if (plan && minimal) {
+    // The plan's wall time includes the CLI's start (the startup row); the minimal reads' does not.
+    console.log(`\nno-op plan ÷ minimal reads: wall ${plan.wallS.toFixed(2)} s ÷ ${minimal.wallS.toFixed(2)} s = ${(plan.wallS / minimal.wallS).toFixed(1)}`);
+  }
+  if (failed) process.exit(1);
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

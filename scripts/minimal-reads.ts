@@ -1,0 +1,102 @@
+// The minimal read set of a no-op plan, sent with plain node http: the yardstick the scale benchmark
+// (scripts/bench-scale.ts) measures `bmshare plan` against. Per mailshare: its mail filter, its
+// ACL container's ACL and settings, its identity list and one identity (5 reads); plus five
+// constant reads (domain lookup, domain settings, all mailshares, all mailboxes, one group search):
+// 5N + 5 requests, at a fixed concurrency over keep-alive connections.
+import * as http from "node:http";
+
+export interface MinimalReadsResult {
+  requests: number;
+  mailshares: number;
+  wallMs: number;
+  /** CPU time (user + sys) of this process while sending them. */
+  cpuMs: number;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** At most `slots` callers inside `run` at once. */
+function semaphore(slots: number): <T>(run: () => Promise<T>) => Promise<T> {
+  let free = slots;
+  const waiting: (() => void)[] = [];
+  return async (run) => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await run();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
+}
+
+/**
+ * Sends the minimal read set for the mailshares of `domain` whose name is in `names` (the uids come
+ * from the `_complete` answer), with `concurrency` requests in flight at most. Fails on any answer
+ * other than 200: a yardstick that reads errors would measure nothing.
+ */
+export async function sendMinimalReads(
+  url: string, apiKey: string, domain: string, names: ReadonlySet<string>, concurrency: number,
+): Promise<MinimalReadsResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const limit = semaphore(concurrency);
+  let requests = 0;
+  const send = (method: "GET" | "POST", path: string, body?: unknown) => limit(() => new Promise<Answer>((resolve, reject) => {
+    requests++;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: http.OutgoingHttpHeaders = { "X-BM-ApiKey": apiKey, Accept: "application/json" };
+    if (payload !== undefined) Object.assign(headers, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) });
+    const req = http.request(url + path, { method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const answer = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") };
+        if (answer.status !== 200) reject(new Error(`minimal reads: ${method} ${path} answered ${answer.status}`));
+        else resolve(answer);
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  }));
+  const get = (path: string) => send("GET", path);
+  const d = encodeURIComponent(domain);
+  const seg = encodeURIComponent;
+
+  const cpuStart = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  try {
+    const all = get(`/api/mailshares/${d}/_complete`);
+    const constants = [
+      get(`/api/domains/_lookup?name=${d}`),
+      get(`/api/domains/${d}/_settings`),
+      get(`/api/mailboxes/${d}/_list`),
+      send("POST", `/api/groups/${d}/_search`, { name: "support-team" }),
+    ];
+    const uids = (JSON.parse((await all).body) as { uid: string; value: { name: string } }[])
+      .filter((item) => names.has(item.value.name)).map((item) => item.uid);
+    const perMailshare = uids.map(async (uid) => {
+      const acl = seg(`mailbox:acls-${uid}`);
+      const identityList = get(`/api/mailboxes/${d}/identity/${seg(uid)}`).then(async (answer) => {
+        const first = (JSON.parse(answer.body) as { id: string | null }[]).find((i) => i.id !== null);
+        if (first) await get(`/api/mailboxes/${d}/identity/${seg(uid)}/${seg(first.id as string)}`);
+      });
+      await Promise.all([
+        get(`/api/mailboxes/${d}/${seg(uid)}/_filter`),
+        get(`/api/containers/_manage/${acl}/_acl`),
+        get(`/api/containers/_manage/${acl}/_settings`),
+        identityList,
+      ]);
+    });
+    await Promise.all([...constants, ...perMailshare]);
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpu = process.cpuUsage(cpuStart);
+    return { requests, mailshares: uids.length, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    agent.destroy();
+  }
+}
