@@ -57,6 +57,15 @@ export class ContainerService {
   }
 
   /**
+   * The settings as the run read them (the run cache; a write of them through this client drops
+   * them, and so does a write tagged as `tags` say). For comparing with what the files want — a read-modify-write reads `getSettings`.
+   */
+  settings(containerUid: string, tags: readonly string[] = []): Promise<Record<string, string>> {
+    return this.t.cache.get(null, `IContainerManagement.getSettings ${containerUid}`, () => this.getSettings(containerUid), false,
+      [`container:${containerUid}`, ...tags]);
+  }
+
+  /**
    * Replaces the whole settings map (keys left out are removed: read-modify-write under a lock).
    * Needs Manage. Repeat: "replace" — the same full map twice gives the same state.
    */
@@ -66,6 +75,7 @@ export class ContainerService {
       params: { containerUid },
       body: { kind: "json", value: settings },
       repeat: "replace",
+      invalidates: { domain: null, tags: [`container:${containerUid}`] },
     });
   }
 

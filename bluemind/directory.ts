@@ -53,7 +53,7 @@ export class DirectoryService {
 
   /** The same search, cached for the run (resolution helpers, reports). */
   searchCached(domain: string, query: DirEntryQuery, fresh = false): Promise<ListResult<ItemValue<DirEntry>>> {
-    return this.t.cache.get(domain, `IDirectory.search ${JSON.stringify(query)}`, () => this.search(domain, query), fresh);
+    return this.t.cache.get(domain, `IDirectory.search ${JSON.stringify(query)}`, () => this.search(domain, query), fresh, ["directory"]);
   }
 
   /** Several entries by uid in one round trip (unknown uids are left out). */
@@ -78,7 +78,7 @@ export class DirectoryService {
   async xfer(domain: string, entryUid: string, serverUid: string): Promise<TaskRef> {
     try {
       return await this.t.required<TaskRef>({
-        endpoint: "IDirectory.xfer", params: { domain, entryUid, serverUid }, repeat: "once", invalidates: domain,
+        endpoint: "IDirectory.xfer", params: { domain, entryUid, serverUid }, repeat: "once", invalidates: { domain, entry: entryUid },
       });
     } catch (err) {
       return this.tasks.recoverRunning(err, `xfer-${entryUid}@${domain}`);
@@ -88,7 +88,7 @@ export class DirectoryService {
   /** Deletes an entry of any kind (a task; for a mailshare = IMailshare.delete). Repeat: "once". */
   deleteByEntryUid(domain: string, entryUid: string): Promise<TaskRef> {
     return this.t.required<TaskRef>({
-      endpoint: "IDirectory.deleteByEntryUid", params: { domain, entryUid }, repeat: "once", invalidates: domain,
+      endpoint: "IDirectory.deleteByEntryUid", params: { domain, entryUid }, repeat: "once", invalidates: { domain, entry: entryUid },
     });
   }
 }
@@ -134,6 +134,16 @@ export class GroupService {
 
   byName(domainUid: string, name: string): Promise<ItemValue<Group> | null> {
     return this.t.json<ItemValue<Group>>({ endpoint: "IGroup.byName", params: { domainUid, name }, repeat: "read" });
+  }
+
+  /**
+   * Every group of the domain, read once for the run (an empty `_search` query, a POST read;
+   * BlueMind sorts them by name). bmshare never writes groups.
+   */
+  all(domainUid: string): Promise<ItemValue<Group>[]> {
+    return this.t.cache.get(domainUid, "IGroup.search {}", () => this.t.list<ItemValue<Group>>({
+      endpoint: "IGroup.search", params: { domainUid }, body: { kind: "json", value: {} }, repeat: "read",
+    }));
   }
 
   byEmail(domainUid: string, email: string): Promise<ItemValue<Group> | null> {

@@ -40,6 +40,11 @@ export class DomainService {
     return (await this.t.json<DomainSettings>({ endpoint: "IDomainSettings.get", params: { containerUid: domainUid }, repeat: "read" })) ?? {};
   }
 
+  /** The same settings, read once for the run (bmshare never writes them). */
+  settings(domainUid: string): Promise<DomainSettings> {
+    return this.t.cache.get(domainUid, "IDomainSettings.get", () => this.getSettings(domainUid));
+  }
+
   /** Teaches the run cache the domain's aliases (invalidating by alias then works). */
   private remember(domain: ItemValue<Domain>): void {
     this.t.cache.noteDomain(domain.uid, domain.value.aliases ?? []);

@@ -109,6 +109,7 @@ export const ENDPOINTS = {
   "IGroup.getComplete": ep("GET", "/api/groups/{domainUid}/{uid}/complete"),
   "IGroup.byEmail": ep("GET", "/api/groups/{domainUid}/byEmail/{email}"),
   "IGroup.byName": ep("GET", "/api/groups/{domainUid}/byName/{name}"),
+  "IGroup.search": ep("POST", "/api/groups/{domainUid}/_search"),
   "IGroup.getMembers": ep("GET", "/api/groups/{domainUid}/{uid}/members"),
   "IGroup.getExpandedUserMembers": ep("GET", "/api/groups/{domainUid}/{uid}/expandedusersmembers"),
 

@@ -203,6 +203,9 @@ export function hasErrorCode(err: unknown, code: string): boolean {
 /** The server says the object (or endpoint's target) does not exist: HTTP 404. */
 export const isNotFound = (err: unknown): boolean => err instanceof BlueMindError && err.status === 404;
 
+/** The caller lacks the role or right (HTTP 403). */
+export const isPermissionDenied = (err: unknown): boolean => err instanceof BlueMindError && err.status === 403;
+
 /** BlueMind refused a create or an address as already taken (`ALREADY_EXISTS`). */
 export const isAlreadyExists = (err: unknown): boolean => hasErrorCode(err, "ALREADY_EXISTS");
 

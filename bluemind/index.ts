@@ -1,7 +1,7 @@
 // The BlueMind REST client: one object grouping a typed service per BlueMind interface
 // (`client.mailshares.getComplete(domain, uid)`, `client.mailboxes.getMailboxFilter(…)`, …), the
 // task follower, the resolution helpers and the run cache. See transport.ts for the wire
-// conventions, retry.ts for what is retried, limiter.ts for the process-wide limits.
+// conventions, retry.ts for what is retried, limiter.ts for the process-wide adaptive limits.
 //
 // Safe to create inside Pulumi dynamic-provider methods (docs/pulumi.md §1–§2): nothing is
 // created at module load, got is imported dynamically on first request, no `#private` fields, no
@@ -45,7 +45,10 @@ export interface BlueMindClientOptions {
   timeoutMs?: number;
   /** Retry tuning (see retry.ts). */
   retry?: Partial<RetryOptions>;
-  /** Reconfigures the process-wide limiter (default 4 in flight, 20 requests/s). */
+  /**
+   * Reconfigures the process-wide limiter: its width adapts between 1 and `maxConcurrent` (default
+   * 32, starting at 4); `requestsPerSecond` caps the rate (default 0, none). See limiter.ts.
+   */
   limits?: Partial<LimiterConfig>;
   /** Receives one line per request and per retry; never keys, passwords or bodies. */
   logger?: BlueMindLogger;
@@ -146,7 +149,7 @@ export class BlueMindClient {
     this.mgmt = new MailboxMgmtService(t);
     this.maintenance = new MaintenanceService(t, this.tasks);
     this.resolve = new Resolver({
-      cache: this.cache, users: this.users, groups: this.groups, directory: this.directory,
+      cache: this.cache, mailboxes: this.mailboxes, users: this.users, groups: this.groups, directory: this.directory,
       orgUnits: this.orgUnits, servers: this.servers, domains: this.domains,
     });
   }
@@ -181,11 +184,11 @@ export class BlueMindClient {
 }
 
 export { RunCache } from "./cache";
-export { Limiter, sharedLimiter, DEFAULT_LIMITS, type LimiterConfig } from "./limiter";
-export { DEFAULT_RETRY, type RetryOptions, type Repeat } from "./retry";
+export { Limiter, sharedLimiter, DEFAULT_LIMITS, LATENCY, type Completion, type LimiterConfig, type LoadSignal, type Slot } from "./limiter";
+export { DEFAULT_RETRY, loadSignalOf, type RetryOptions, type Repeat } from "./retry";
 export type { BlueMindLogger } from "./transport";
 export type { FollowOptions, TaskOutcome, TaskProgress } from "./tasks";
-export type { ResolvedOrgUnit } from "./resolve";
+export type { GroupRef, ResolvedOrgUnit, UserRef } from "./resolve";
 export { mailboxAclContainerUid } from "./containers";
 export { formatOrgUnitPath } from "./orgunits";
 export { repairTaskId } from "./maintenance";

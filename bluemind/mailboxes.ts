@@ -6,6 +6,11 @@ import type {
   AccessControlEntry, Forwarding, ItemValue, MailFilter, MailFilterRule, Mailbox, MailboxConfig, MailboxQuota,
   MailboxType, Routing, RuleMoveDirection, RulePosition, Vacation,
 } from "./types";
+import type { Invalidation } from "./cache";
+import { MailboxList } from "./directory-lists";
+
+/** A write to a mailbox's filter drops the filter the run read. */
+const filterWrite = (domain: string, mailboxUid: string): Invalidation => ({ domain, tags: [`filter:${mailboxUid}`] });
 
 export class MailboxService {
   private readonly t: Transport;
@@ -50,6 +55,16 @@ export class MailboxService {
     return this.t.list<ItemValue<Mailbox>>({ endpoint: "IMailboxes.list", params: { domainUid }, repeat: "read" });
   }
 
+  /**
+   * The domain's mailboxes as the run knows them, indexed by name and address: `_list` read once,
+   * each mailbox written since read again alone when next needed (directory-lists.ts).
+   */
+  listed(domainUid: string): MailboxList {
+    return this.t.cache.collection(domainUid, "IMailboxes.list", () => new MailboxList(
+      () => this.list(domainUid), (uid) => this.getComplete(domainUid, uid),
+    ));
+  }
+
   listUids(domainUid: string): Promise<string[]> {
     return this.t.list<string>({ endpoint: "IMailboxes.listUids", params: { domainUid }, repeat: "read" });
   }
@@ -82,6 +97,16 @@ export class MailboxService {
   }
 
   /**
+   * The filter as the run read it: rules, vacation and forwarding come in one answer, so one read
+   * serves every resource that owns a part of it. Dropped by any filter write through this client.
+   * A read-modify-write reads `getMailboxFilter` instead.
+   */
+  filter(domainUid: string, mailboxUid: string): Promise<MailFilter> {
+    return this.t.cache.get(domainUid, `IMailboxes.getMailboxFilter ${mailboxUid}`, () => this.getMailboxFilter(domainUid, mailboxUid),
+      false, [`filter:${mailboxUid}`, `entry:${mailboxUid}`]);
+  }
+
+  /**
    * Replaces the whole filter: every rule is re-created (new ids every time), the vacation and
    * forwarding always stored. Repeat: "replace" — the same full filter twice gives the same rules
    * (only the ids differ, and they change on every save anyway).
@@ -89,7 +114,7 @@ export class MailboxService {
   setMailboxFilter(domainUid: string, mailboxUid: string, filter: MailFilter): Promise<void> {
     return this.t.void({
       endpoint: "IMailboxes.setMailboxFilter", params: { domainUid, mailboxUid }, body: { kind: "json", value: filter },
-      repeat: "replace",
+      repeat: "replace", invalidates: filterWrite(domainUid, mailboxUid),
     });
   }
 
@@ -101,7 +126,7 @@ export class MailboxService {
   setMailboxVacation(domainUid: string, mailboxUid: string, vacation: Vacation): Promise<void> {
     return this.t.void({
       endpoint: "IMailboxes.setMailboxVacation", params: { domainUid, mailboxUid }, body: { kind: "json", value: vacation },
-      repeat: "replace",
+      repeat: "replace", invalidates: filterWrite(domainUid, mailboxUid),
     });
   }
 
@@ -113,7 +138,7 @@ export class MailboxService {
   setMailboxForwarding(domainUid: string, mailboxUid: string, forwarding: Forwarding): Promise<void> {
     return this.t.void({
       endpoint: "IMailboxes.setMailboxForwarding", params: { domainUid, mailboxUid }, body: { kind: "json", value: forwarding },
-      repeat: "replace",
+      repeat: "replace", invalidates: filterWrite(domainUid, mailboxUid),
     });
   }
 
@@ -142,7 +167,7 @@ export class MailboxService {
    */
   async addMailboxRule(domainUid: string, mailboxUid: string, rule: MailFilterRule): Promise<number> {
     return this.t.required<number>({
-      endpoint: "IMailboxes.addMailboxRule", params: { domainUid, mailboxUid }, body: { kind: "json", value: rule }, repeat: "once",
+      endpoint: "IMailboxes.addMailboxRule", params: { domainUid, mailboxUid }, body: { kind: "json", value: rule }, repeat: "once", invalidates: filterWrite(domainUid, mailboxUid),
     });
   }
 
@@ -152,7 +177,7 @@ export class MailboxService {
   ): Promise<number> {
     return this.t.required<number>({
       endpoint: "IMailboxes.addMailboxRuleRelative", params: { domainUid, mailboxUid, position, anchorId },
-      body: { kind: "json", value: rule }, repeat: "once",
+      body: { kind: "json", value: rule }, repeat: "once", invalidates: filterWrite(domainUid, mailboxUid),
     });
   }
 
@@ -160,13 +185,13 @@ export class MailboxService {
   updateMailboxRule(domainUid: string, mailboxUid: string, id: number, rule: MailFilterRule): Promise<void> {
     return this.t.void({
       endpoint: "IMailboxes.updateMailboxRule", params: { domainUid, mailboxUid, id }, body: { kind: "json", value: rule },
-      repeat: "replace",
+      repeat: "replace", invalidates: filterWrite(domainUid, mailboxUid),
     });
   }
 
   /** Deletes rule `id` (no error when unknown, so repeating is harmless). Repeat: "replace". */
   deleteMailboxRule(domainUid: string, mailboxUid: string, id: number): Promise<void> {
-    return this.t.void({ endpoint: "IMailboxes.deleteMailboxRule", params: { domainUid, mailboxUid, id }, repeat: "replace" });
+    return this.t.void({ endpoint: "IMailboxes.deleteMailboxRule", params: { domainUid, mailboxUid, id }, repeat: "replace", invalidates: filterWrite(domainUid, mailboxUid) });
   }
 
   /**
@@ -176,14 +201,14 @@ export class MailboxService {
   moveMailboxRule(domainUid: string, mailboxUid: string, id: number, direction: RuleMoveDirection): Promise<void> {
     return this.t.void({
       endpoint: "IMailboxes.moveMailboxRule", params: { domainUid, mailboxUid, id, direction },
-      repeat: direction === "TOP" || direction === "BOTTOM" ? "replace" : "once",
+      repeat: direction === "TOP" || direction === "BOTTOM" ? "replace" : "once", invalidates: filterWrite(domainUid, mailboxUid),
     });
   }
 
   /** Moves rule `id` just BEFORE / AFTER an anchor: absolute, so Repeat: "replace". */
   moveMailboxRuleRelative(domainUid: string, mailboxUid: string, id: number, position: RulePosition, anchorId: number): Promise<void> {
     return this.t.void({
-      endpoint: "IMailboxes.moveMailboxRuleRelative", params: { domainUid, mailboxUid, id, position, anchorId }, repeat: "replace",
+      endpoint: "IMailboxes.moveMailboxRuleRelative", params: { domainUid, mailboxUid, id, position, anchorId }, repeat: "replace", invalidates: filterWrite(domainUid, mailboxUid),
     });
   }
 

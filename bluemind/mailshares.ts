@@ -2,6 +2,8 @@
 // The domain parameter accepts the domain uid or any alias (docs/bluemind-api.md §1.1).
 import type { Transport } from "./transport";
 import type { ItemValue, Mailshare, MailshareInput, TaskRef } from "./types";
+import { MailshareList } from "./directory-lists";
+import { isPermissionDenied } from "./errors";
 
 export interface CachedReadOptions {
   /** Bypass the run cache and refresh it. */
@@ -29,7 +31,7 @@ export class MailshareService {
       body: { kind: "json", value: mailshare },
       repeat: "once",
       verify: async () => (await this.getComplete(domainUid, uid))?.value.name === mailshare.name,
-      invalidates: domainUid,
+      invalidates: { domain: domainUid, entry: uid },
     });
   }
 
@@ -44,7 +46,7 @@ export class MailshareService {
       params: { domainUid, uid },
       body: { kind: "json", value: mailshare },
       repeat: "replace",
-      invalidates: domainUid,
+      invalidates: { domain: domainUid, entry: uid },
     });
   }
 
@@ -57,19 +59,49 @@ export class MailshareService {
     });
   }
 
-  /** Every mailshare of the domain (hidden and system ones included), cached for the run. */
-  allComplete(domainUid: string, options: CachedReadOptions = {}): Promise<ItemValue<Mailshare>[]> {
-    return this.t.cache.get(domainUid, "IMailshare.allComplete", () => this.t.list<ItemValue<Mailshare>>({
-      endpoint: "IMailshare.allComplete",
-      params: { domainUid },
-      repeat: "read",
-    }), options.fresh);
+  /**
+   * The domain's mailshares as the run knows them: the `_complete` list read once, each mailshare
+   * written since read again alone when next needed (directory-lists.ts).
+   */
+  private listed(domainUid: string, options: CachedReadOptions): MailshareList {
+    const list = this.t.cache.collection(domainUid, "IMailshare.allComplete", () => new MailshareList(
+      () => this.t.list<ItemValue<Mailshare>>({ endpoint: "IMailshare.allComplete", params: { domainUid }, repeat: "read" }),
+      (uid) => this.getComplete(domainUid, uid),
+    ));
+    if (options.fresh) list.forget();
+    return list;
   }
 
-  /** A mailshare by its (fixed) name, from the cached `_complete` list; null when none. */
-  async findByName(domainUid: string, name: string, options: CachedReadOptions = {}): Promise<ItemValue<Mailshare> | null> {
-    const all = await this.allComplete(domainUid, options);
-    return all.find((m) => m.value.name === name) ?? null;
+  /** Every mailshare of the domain (hidden and system ones included), from the run's list. */
+  allComplete(domainUid: string, options: CachedReadOptions = {}): Promise<ItemValue<Mailshare>[]> {
+    return this.listed(domainUid, options).all();
+  }
+
+  /**
+   * The mailshare `uid` from the run's list (null when the server has none): no request once
+   * listed. A caller who may read one mailshare but not list them all (a user's key with rights on
+   * a few) reads it alone.
+   */
+  async find(domainUid: string, uid: string): Promise<ItemValue<Mailshare> | null> {
+    try {
+      return await this.listed(domainUid, {}).get(uid);
+    } catch (err) {
+      if (!isPermissionDenied(err)) throw err;
+      return this.getComplete(domainUid, uid);
+    }
+  }
+
+  /** A mailshare by its (fixed) name, from the run's list; null when none. */
+  findByName(domainUid: string, name: string, options: CachedReadOptions = {}): Promise<ItemValue<Mailshare> | null> {
+    return this.listed(domainUid, options).byName(name);
+  }
+
+  /**
+   * Forgets what the run read of mailshare `uid` (after a task changed it, or before a read that
+   * must see the server as it is now): the next read fetches it alone.
+   */
+  expire(domainUid: string, uid: string): void {
+    this.t.cache.invalidateAfter({ domain: domainUid, entry: uid });
   }
 
   /**
@@ -82,7 +114,7 @@ export class MailshareService {
       endpoint: "IMailshare.delete",
       params: { domainUid, uid },
       repeat: "once",
-      invalidates: domainUid,
+      invalidates: { domain: domainUid, entry: uid },
     });
   }
 
@@ -97,7 +129,7 @@ export class MailshareService {
       params: { domainUid, uid },
       body: { kind: "bytes", value: image },
       repeat: "replace",
-      invalidates: domainUid,
+      invalidates: { domain: domainUid, entry: uid },
     });
   }
 
@@ -117,7 +149,7 @@ export class MailshareService {
       endpoint: "IMailshare.deletePhoto",
       params: { domainUid, uid },
       repeat: "replace",
-      invalidates: domainUid,
+      invalidates: { domain: domainUid, entry: uid },
     });
   }
 

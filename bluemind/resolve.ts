@@ -1,14 +1,15 @@
 // Directory resolution helpers the providers and the CLI need: user by email or login, group by
 // name or email, org unit by path (`/Europe/Paris`) or uid, server by name / fqdn / uid, domain by
 // name or alias, and ACL subjects (uids) back to directory entries in one round trip. Every answer
-// is cached for the run (client.cache; `invalidate(domain)` after writes).
+// is cached for the run (client.cache, which the writes that change an answer invalidate).
 import type { RunCache } from "./cache";
-import { isNotFound } from "./errors";
+import { isNotFound, isPermissionDenied } from "./errors";
 import type { DirectoryService, GroupService, UserService } from "./directory";
 import type { DomainService } from "./domains";
 import { formatOrgUnitPath, type OrgUnitService } from "./orgunits";
 import type { ServerService } from "./servers";
-import type { DirEntry, Domain, Group, ItemValue, OrgUnitPath, Server, User } from "./types";
+import type { MailboxService } from "./mailboxes";
+import type { DirEntry, Domain, ItemValue, Mailbox, OrgUnitPath, Server } from "./types";
 
 export interface ResolvedOrgUnit {
   uid: string;
@@ -17,8 +18,23 @@ export interface ResolvedOrgUnit {
   path: string;
 }
 
+/** A user as the lookups of a run need it. */
+export interface UserRef {
+  uid: string;
+  login: string;
+  /** The default address, or null (a user without mail). */
+  email: string | null;
+}
+
+/** A group as the lookups of a run need it. */
+export interface GroupRef {
+  uid: string;
+  name: string;
+}
+
 export interface ResolverServices {
   cache: RunCache;
+  mailboxes: MailboxService;
   users: UserService;
   groups: GroupService;
   directory: DirectoryService;
@@ -36,18 +52,61 @@ export class Resolver {
     this.s = services;
   }
 
-  /** A user named by email (contains `@`) or login; null when none. */
-  user(domain: string, ref: string): Promise<ItemValue<User> | null> {
+  /**
+   * A user named by email (contains `@`) or login; null when none. Answered from the domain's
+   * mailbox list (a user's mailbox has the user's uid, its login as name, and its addresses), so
+   * resolving the users of N mailshares costs one `_list` read, not a lookup each. The answers
+   * are those of `IUser.byEmail` / `byLogin` (`bob@whatever` as a login finds bob).
+   */
+  user(domain: string, ref: string): Promise<UserRef | null> {
     const key = ref.trim().toLowerCase();
-    return this.s.cache.get(domain, `user ${key}`, () =>
-      key.includes("@") ? this.s.users.byEmail(domain, key) : this.s.users.byLogin(domain, key));
+    return this.s.cache.get(domain, `user ${key}`, async () => {
+      const mailboxes = this.s.mailboxes.listed(domain);
+      let found: ItemValue<Mailbox> | null;
+      try {
+        found = key.includes("@")
+          ? await mailboxes.byEmail(key, await this.domainNames(domain))
+          : await mailboxes.byName(key.split("@")[0]);
+      } catch (err) {
+        // The list needs manageMailbox; a key with only user rights still resolves users one by one.
+        if (!isPermissionDenied(err)) throw err;
+        return this.userByLookup(domain, key);
+      }
+      if (!found || found.value.type !== "user") return null;
+      const email = (found.value.emails ?? []).find((e) => e.isDefault)?.address ?? null;
+      return { uid: found.uid, login: found.value.name, email };
+    });
   }
 
-  /** A group named by email (contains `@`) or name; null when none. */
-  group(domain: string, ref: string): Promise<ItemValue<Group> | null> {
+  /**
+   * A group named by email (contains `@`) or name (exact); null when none. Answered from the
+   * domain's groups, read once (`IGroup.search`), as `IGroup.byEmail` / `byName` would.
+   */
+  group(domain: string, ref: string): Promise<GroupRef | null> {
     const key = ref.trim();
-    return this.s.cache.get(domain, `group ${key}`, () =>
-      key.includes("@") ? this.s.groups.byEmail(domain, key) : this.s.groups.byName(domain, key));
+    return this.s.cache.get(domain, `group ${key}`, async () => {
+      const groups = await this.s.groups.all(domain);
+      const names = key.includes("@") ? await this.domainNames(domain) : [];
+      const address = key.toLowerCase();
+      const [local, at] = [address.slice(0, address.lastIndexOf("@")), address.slice(address.lastIndexOf("@") + 1)];
+      const found = key.includes("@")
+        ? groups.find((g) => (g.value.emails ?? []).some((e) =>
+          e.address === address || (e.allAliases && names.includes(at) && e.address.slice(0, e.address.lastIndexOf("@")) === local)))
+        : groups.find((g) => g.value.name === key);
+      return found ? { uid: found.uid, name: found.value.name } : null;
+    });
+  }
+
+  private async userByLookup(domain: string, key: string): Promise<UserRef | null> {
+    const user = key.includes("@") ? await this.s.users.byEmail(domain, key) : await this.s.users.byLogin(domain, key);
+    if (!user) return null;
+    return { uid: user.uid, login: user.value.login, email: (user.value.emails ?? []).find((e) => e.isDefault)?.address ?? null };
+  }
+
+  /** The names an address of `domain` may end with: its uid and aliases (the domain as given when unknown). */
+  async domainNames(domain: string): Promise<string[]> {
+    const d = await this.domain(domain);
+    return d ? [d.uid, ...(d.value.aliases ?? [])] : [domain];
   }
 
   /**

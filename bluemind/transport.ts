@@ -3,7 +3,8 @@
 // (docs/bluemind-api.md §1): encoded path segments, the key in `X-BM-ApiKey` only, JSON bodies (String
 // bodies as JSON string literals, byte[] as application/octet-stream), 204 → null, void → no body
 // parsed, String results JSON-decoded, errors mapped to typed BlueMindErrors. Each attempt holds
-// a slot of the process-wide limiter; failures are retried as retry.ts explains.
+// a slot of the process-wide limiter and reports to it how the server answered and how fast, so
+// that the limiter can adapt its width; failures are retried as retry.ts explains.
 //
 // Pulumi constraints (docs/pulumi.md §1–§2): got 14 is ESM-only, so it is loaded with
 // `await import("got")` inside a method (module node16 keeps the dynamic import) and only type
@@ -15,11 +16,11 @@ import {
   BlueMindError, ClientConfigError, OutcomeUnknownError, RequestTimeoutError, TransportError,
   UnexpectedResponseError, errorFromResponse, isAlreadyExists, type CallSite,
 } from "./errors";
-import type { Limiter } from "./limiter";
-import type { RunCache } from "./cache";
+import type { Completion, Limiter } from "./limiter";
+import type { Invalidation, RunCache } from "./cache";
 import type { Credentials } from "./credentials";
 import {
-  classifyNetworkCode, classifyStatus, mayRepeat, parseRetryAfter, retryDelay, sleep,
+  classifyNetworkCode, classifyStatus, loadSignalOf, mayRepeat, parseRetryAfter, retryDelay, sleep,
   type FailureKind, type Repeat, type RetryOptions,
 } from "./retry";
 
@@ -52,8 +53,8 @@ export interface CallSpec<E extends EndpointName> {
    * did, the call succeeds; when it did not, the write is sent again.
    */
   verify?: () => Promise<boolean>;
-  /** Cache scope this write makes stale: a domain (name or alias), or "all". */
-  invalidates?: string;
+  /** What this write makes stale in the run cache (cache.ts), or "all". */
+  invalidates?: Invalidation | "all";
   /** Overrides the per-request timeout (a log stream lasts as long as its task). */
   timeoutMs?: number;
   /** Send no key (login). */
@@ -216,7 +217,8 @@ export class Transport {
     } finally {
       // A write that failed may still have changed the server: drop the stale entries either way.
       if (spec.invalidates !== undefined && spec.repeat !== "read") {
-        this.cache.invalidate(spec.invalidates === "all" ? undefined : spec.invalidates);
+        if (spec.invalidates === "all") this.cache.invalidate();
+        else this.cache.invalidateAfter(spec.invalidates);
       }
     }
   }
@@ -319,20 +321,30 @@ export class Transport {
       }
     }
     const limiter = this.options.limiter;
-    await limiter.acquire();
+    const slot = await limiter.acquire();
     const started = Date.now();
+    // A call with a timeout of its own lasts as long as its task: its latency says nothing of load.
+    const latency = () => (spec.timeoutMs === undefined ? Date.now() - started : null);
+    let completion: Completion | undefined;
     try {
       const method = ENDPOINTS[spec.endpoint].method;
       const timeout = spec.timeoutMs !== undefined ? { request: spec.timeoutMs } : undefined;
       const res = await got(this.options.baseUrl + path, { method, headers, body, responseType: "buffer", timeout });
+      completion = { signal: loadSignalOf(res.statusCode, res.headers["retry-after"]), latencyMs: latency(), kind: site.endpoint };
       this.log("debug", `${site.endpoint} ${site.method} ${path} → ${res.statusCode} (${Date.now() - started} ms)`, spec);
       return { reply: { status: res.statusCode, headers: res.headers, body: res.body } };
     } catch (err) {
       const failure = this.describeNetworkFailure(err, spec);
+      completion = { signal: failure.timeout ? "timeout" : "unreachable", latencyMs: latency(), kind: site.endpoint };
       this.log("debug", `${site.endpoint} ${site.method} ${path} → ${failure.code ?? "error"} (${Date.now() - started} ms)`, spec);
       return { failure };
     } finally {
-      limiter.release();
+      const before = limiter.concurrency;
+      limiter.release(slot, completion);
+      if (limiter.concurrency !== before) {
+        const why = completion?.signal === "ok" ? "" : ` after ${completion?.signal} ${site.endpoint}`;
+        this.log("debug", `limiter: ${before} → ${limiter.concurrency} requests in flight${why}`, spec);
+      }
     }
   }
 

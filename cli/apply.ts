@@ -9,7 +9,8 @@ import { hasChanges, type Plan } from "./engine/model";
 import { applyAccount, planText } from "./engine/render";
 import { progressDisplay } from "./engine/progress";
 import { plural } from "./engine/format";
-import { setProgressSink } from "../providers/runtime";
+import { widestPool } from "./engine/pool";
+import { setProgressSink, type Runtime } from "../providers/runtime";
 import { readSavedPlan, SavedPlanError } from "./engine/saved-plan";
 import { ReportedFailure } from "./command";
 
@@ -67,6 +68,9 @@ function interruptOnCtrlC(err: (text: string) => void): { signal: AbortSignal; d
   return { signal: controller.signal, dispose: () => process.off("SIGINT", onSignal) };
 }
 
+/** The pool follows the request limiter (engine/pool.ts), so only its largest width is known. */
+const atATime = (widest: number) => (widest === 1 ? "1 at a time" : `up to ${widest} at a time`);
+
 const changeCount = (plan: Plan) => plan.summary.create + plan.summary.update + plan.summary.delete;
 
 export interface ApplyRun {
@@ -79,18 +83,19 @@ export interface ApplyRun {
  * Provider messages (task progress) are shown with the operation they belong to.
  */
 export async function applyWithProgress(plan: Plan, o: {
+  rt: Runtime;
   out: (text: string) => void;
   parallel: number;
   live: boolean;
   signal?: AbortSignal;
 }): Promise<number> {
   const mailshares = plan.mailshares.filter((m) => m.action !== "unchanged").length;
-  o.out(`\nApplying ${plural(changeCount(plan), "change")} to ${plural(mailshares, "mailshare")} (${o.parallel} at a time)…\n`);
+  o.out(`\nApplying ${plural(changeCount(plan), "change")} to ${plural(mailshares, "mailshare")} (${atATime(widestPool(o.parallel))})…\n`);
   const display = progressDisplay(o.out, { live: o.live, total: changeCount(plan) });
   setProgressSink((level, message) => display.message(currentOperation(), level, message));
   try {
     const outcome = await applyPlan(plan, {
-      parallel: o.parallel, signal: o.signal,
+      rt: o.rt, parallel: o.parallel, signal: o.signal,
       onStart: (op) => display.started(op),
       onEnd: (result) => display.finished(result),
     });
@@ -137,6 +142,7 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
     const ctrlC = deps.signal ? undefined : interruptOnCtrlC(ctx.err);
     try {
       return await applyWithProgress(plan, {
+        rt: ctx.rt,
         out: ctx.out,
         parallel: ctx.parallel,
         live: interactive && !ctx.env.CI,

@@ -12,8 +12,9 @@ import { applyWithProgress } from "./apply";
 import { computePlan } from "./engine/plan";
 import { hasChanges, PlanFailed, summaryLine } from "./engine/model";
 import { planText, unmanagedText } from "./engine/render";
+import { PROJECT_DIR } from "../project-dir";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = PROJECT_DIR;
 const EXAMPLE = "examples/mailshares.yaml";
 
 const HELP = `usage: bmshare start [--keep-running] [--port P]
@@ -114,7 +115,7 @@ export async function runStartCommand(argv: string[], deps: StartDependencies = 
     plan.files = plan.files.map(relative);
     for (const m of plan.mailshares) if (m.declaredAt) m.declaredAt = { ...m.declaredAt, file: relative(m.declaredAt.file) };
     out(`The plan for ${EXAMPLE}:\n\n${planText(plan)}`);
-    const applied = await applyWithProgress(plan, { out, parallel: 4, live });
+    const applied = await applyWithProgress(plan, { rt, out, parallel: 4, live });
     if (applied !== 0) {
       err("bmshare start: the apply did not complete (see above)\n");
       return 1;

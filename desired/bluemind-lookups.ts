@@ -1,4 +1,5 @@
-// The directory lookups of the server cross-checks (online.ts), answered by the BlueMind client.
+// The directory lookups of the server cross-checks (online.ts), answered by the BlueMind client from
+// the run's indexed lists (the domain's mailboxes and groups), so N mailshares cost a few reads.
 // Read-only; null means "does not exist", any failure to answer throws (docs/architecture.md, rule 5).
 import type { BlueMindClient } from "../bluemind";
 import type { DirectoryLookups, MailboxInfo, MailboxKind } from "./online";
@@ -12,7 +13,7 @@ export function bluemindLookups(client: BlueMindClient): DirectoryLookups {
     async domain(nameOrAlias) {
       const d = await client.resolve.domain(nameOrAlias);
       if (!d) return null;
-      const settings = await client.domains.getSettings(d.uid);
+      const settings = await client.domains.settings(d.uid);
       return {
         name: d.value.name,
         aliases: d.value.aliases ?? [],
@@ -22,14 +23,10 @@ export function bluemindLookups(client: BlueMindClient): DirectoryLookups {
       };
     },
     async user(domain, ref) {
-      const u = await client.resolve.user(domain, ref);
-      if (!u) return null;
-      const email = u.value.emails?.find((e) => e.isDefault)?.address ?? null;
-      return { uid: u.uid, login: u.value.login, email };
+      return client.resolve.user(domain, ref);
     },
     async group(domain, ref) {
-      const g = await client.resolve.group(domain, ref);
-      return g ? { uid: g.uid, name: g.value.name } : null;
+      return client.resolve.group(domain, ref);
     },
     async orgUnit(domain, pathOrUid) {
       const ou = await client.resolve.orgUnit(domain, pathOrUid);
@@ -41,11 +38,12 @@ export function bluemindLookups(client: BlueMindClient): DirectoryLookups {
       const imap = await client.servers.byAssignment(domain, "mail/imap");
       return { uid: s.uid, name: s.value.name, fqdn: s.value.fqdn, imapForDomain: imap.includes(s.uid) };
     },
+    // From the domain's mailbox list, indexed (one `_list` read for the whole run).
     async mailboxByName(domain, name) {
-      return mailbox(await client.mailboxes.byName(domain, name));
+      return mailbox(await client.mailboxes.listed(domain).byName(name));
     },
     async mailboxByEmail(domain, address) {
-      return mailbox(await client.mailboxes.byEmail(domain, address.toLowerCase()));
+      return mailbox(await client.mailboxes.listed(domain).byEmail(address.toLowerCase(), await client.resolve.domainNames(domain)));
     },
   };
 }

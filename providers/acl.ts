@@ -9,15 +9,14 @@
 // or `SendAs` alone, a `Write` without `SendAs`…) show as the level `custom(<verbs>)`, which differs
 // from every desired level — drift that `up` reverts.
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { isUnreachable, requireMailshare } from "./server";
+import { isUnreachable, liveMailshare, requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
-import { providerStub } from "./stub";
 import { normaliseShares } from "../desired/normalise";
 import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
-import { mailboxAclContainerUid } from "../bluemind";
+import { isNotFound, mailboxAclContainerUid } from "../bluemind";
 import type { AccessControlEntry, DirEntry, Verb } from "../bluemind/types";
 
 /** A level the format cannot express, named by the subject's compacted verbs: `custom(SendAs)`. */
@@ -192,19 +191,35 @@ function sameAcl(a: readonly AccessControlEntry[], b: readonly AccessControlEntr
 }
 
 /**
- * Gives the mailshare exactly the ACL of `m`: subjects resolved first (reads), then, under the lock,
- * a fresh read and a full replace only when it differs (a re-run after a failure midway is harmless).
+ * Gives the mailshare exactly the ACL of `m`: subjects resolved first (from the run's lists), then,
+ * under the lock, a full replace. An update reads the ACL first and writes only when it differs; a
+ * create writes straight away (a full replace: sending it again leaves the same ACL), which saves
+ * a read per new mailshare.
  */
-async function setShares(rt: Runtime, m: MailshareAclInputs): Promise<MailshareAclOutputs> {
+async function setShares(rt: Runtime, m: MailshareAclInputs, compareFirst: boolean): Promise<MailshareAclOutputs> {
   const subjects = await subjectUids(rt, m.domain, m.shares);
   const wanted = aclOf(m.shares, subjects);
   const container = mailboxAclContainerUid(m.mailshare);
   await rt.lock(m.domain, m.mailshare, async () => {
     await requireMailshare(rt, m.domain, m.mailshare);
-    if (sameAcl(await rt.client.containers.getAccessControlList(container), wanted)) return;
+    if (compareFirst && sameAcl(await rt.client.containers.getAccessControlList(container), wanted)) return;
     await rt.client.containers.setAccessControlList(container, wanted);
   });
   return { subjects };
+}
+
+/**
+ * The mailshare's ACL, or null when the mailshare is gone. A missing ACL container means gone only
+ * when the server, asked now, says the mailshare itself is gone (the run's list may predate that).
+ */
+async function liveAcl(rt: Runtime, domain: string, mailshare: string): Promise<AccessControlEntry[] | null> {
+  if (!(await liveMailshare(rt, domain, mailshare))) return null;
+  try {
+    return await rt.client.containers.getAccessControlList(mailboxAclContainerUid(mailshare));
+  } catch (err) {
+    if (isNotFound(err) && (await rt.client.mailshares.getComplete(domain, mailshare)) === null) return null;
+    throw err;
+  }
 }
 
 /**
@@ -259,14 +274,14 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
   idOf: (m) => `${m.mailshare}${ID_SUFFIX}`,
 
   async create(m, rt) {
-    return { id: `${m.mailshare}${ID_SUFFIX}`, outs: await setShares(rt, m) };
+    return { id: `${m.mailshare}${ID_SUFFIX}`, outs: await setShares(rt, m, false) };
   },
 
   async read(id, props, rt) {
     const mailshare = props.mailshare;
-    const c = rt.client;
-    if (!(await c.mailshares.getComplete(props.domain, mailshare))) return null;
-    const live = verbsBySubject(await c.containers.getAccessControlList(mailboxAclContainerUid(mailshare)));
+    const acl = await liveAcl(rt, props.domain, mailshare);
+    if (acl === null) return null;
+    const live = verbsBySubject(acl);
     const names = await namesOf(rt, props.domain, [...live.keys()], props);
     const shares = sorted([...live].map(([uid, verbs]) => shareOf(names.get(uid)!, levelOf(verbs))));
     const subjects = Object.fromEntries([...live.keys()].map((uid) => [keyOf(names.get(uid)!), uid]));
@@ -274,7 +289,7 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
   },
 
   async update(id, _olds, news, rt) {
-    return setShares(rt, news);
+    return setShares(rt, news, true);
   },
 
   // Only reached when the sharing list is removed while the mailshare stays (with the mailshare,
@@ -283,8 +298,8 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
     const mailshare = props.mailshare;
     const container = mailboxAclContainerUid(mailshare);
     await rt.lock(props.domain, mailshare, async () => {
-      if (!(await rt.client.mailshares.getComplete(props.domain, mailshare))) return;
-      if ((await rt.client.containers.getAccessControlList(container)).length === 0) return;
+      const acl = await liveAcl(rt, props.domain, mailshare);
+      if (acl === null || acl.length === 0) return;
       await rt.client.containers.setAccessControlList(container, []);
     });
   },
@@ -304,16 +319,4 @@ export interface MailshareAclArgs {
   mailshare: pulumi.Input<string>;
   /** The whole sharing list (absent = shared with nobody). */
   shares?: pulumi.Input<pulumi.Input<ShareArgs>[]>;
-}
-
-/** The sharing list of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareAcl`). */
-export class MailshareAcl extends pulumi.dynamic.Resource {
-  declare readonly domain: pulumi.Output<string>;
-  declare readonly mailshare: pulumi.Output<string>;
-  declare readonly shares: pulumi.Output<AclShare[]>;
-  declare readonly subjects: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: MailshareAclArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("MailshareAcl"), name, { subjects: undefined, ...args }, opts, "bluemind", "MailshareAcl");
-  }
 }

@@ -6,13 +6,12 @@
 // IMailshare.update, a full replace of the whole mailshare (docs/bluemind-api.md §4, item 5). `Mailshare` writes
 // the same object, so every write here is a read-modify-write under the per-mailshare lock, built
 // from a read made inside the lock, that keeps the default address and every other field as read.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { deepEqual } from "./diff";
-import { requireMailshare } from "./server";
+import { liveMailshare, requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
-import { providerStub } from "./stub";
 import { sortAliases } from "../desired/normalise";
 import type { Address } from "../desired/model";
 import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput } from "../bluemind/types";
@@ -35,11 +34,17 @@ function aliasesOf(item: ItemValue<WireMailshare>): Address[] {
   return sortAliases(item.value.emails.filter((e) => !e.isDefault).map((e) => ({ address: e.address, allDomains: e.allAliases })));
 }
 
+/** The wire form of the aliases: addresses that are not the default one. */
+export const aliasEmails = (aliases: readonly Address[]): Email[] =>
+  aliases.map((a) => ({ address: a.address, allAliases: a.allDomains, isDefault: false }));
+
+/** The aliases a `Mailshare` write carries for this resource (WriteOptions.carried). */
+export const carriedAliases = (inputs: Props): Address[] => (inputs as MailshareAliasesInputs).aliases;
+
 /** The full replace BlueMind expects: the default address, `aliases`, and every other field as read. */
 function withAliases(live: WireMailshare, aliases: readonly Address[]): MailshareInput {
   const primary = live.emails.filter((e) => e.isDefault);
-  const extra: Email[] = aliases.map((a) => ({ address: a.address, allAliases: a.allDomains, isDefault: false }));
-  return { ...live, emails: [...primary, ...extra], card: live.card as MailshareInput["card"] };
+  return { ...live, emails: [...primary, ...aliasEmails(aliases)], card: live.card as MailshareInput["card"] };
 }
 
 /**
@@ -49,7 +54,7 @@ function withAliases(live: WireMailshare, aliases: readonly Address[]): Mailshar
  */
 async function setAliases(rt: Runtime, domain: string, mailshare: string, aliases: readonly Address[]): Promise<void> {
   await rt.lock(domain, mailshare, async () => {
-    const live = await requireMailshare(rt, domain, mailshare);
+    const live = await requireMailshare(rt, domain, mailshare, { fresh: true });
     if (deepEqual(aliasesOf(live), sortAliases(aliases))) return;
     await rt.client.mailshares.update(domain, mailshare, withAliases(live.value, aliases));
   });
@@ -78,7 +83,7 @@ export const mailshareAliasesProvider = defineProvider<MailshareAliasesInputs, P
 
   async read(id, props, rt) {
     const mailshare = props.mailshare;
-    const item = await rt.client.mailshares.getComplete(props.domain, mailshare);
+    const item = await liveMailshare(rt, props.domain, mailshare);
     if (!item) return null;
     return { inputs: { domain: props.domain, mailshare, aliases: aliasesOf(item) }, outs: {} };
   },
@@ -106,15 +111,4 @@ export interface MailshareAliasesArgs {
   mailshare: pulumi.Input<string>;
   /** `help@acme.test`, or `{ address, allDomains: true }` for the local part on every domain alias. */
   aliases?: pulumi.Input<pulumi.Input<string | Address>[]>;
-}
-
-/** The alias addresses of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareAliases`). */
-export class MailshareAliases extends pulumi.dynamic.Resource {
-  declare readonly domain: pulumi.Output<string>;
-  declare readonly mailshare: pulumi.Output<string>;
-  declare readonly aliases: pulumi.Output<Address[]>;
-
-  constructor(name: string, args: MailshareAliasesArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("MailshareAliases"), name, { ...args }, opts, "bluemind", "MailshareAliases");
-  }
 }

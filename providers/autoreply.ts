@@ -14,12 +14,11 @@
 // are whole seconds). A disabled vacation without text is no auto-reply. A disabled one that still
 // has a text reads as `{ enabled: false, … }` — except against a declared null: BlueMind sends
 // nothing either way, so that is not drift (the text stays until the next write).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { requireMailshare } from "./server";
+import { liveMailshare, requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
-import { providerStub } from "./stub";
 import type { AutoReply, RawAutoReply } from "../desired/model";
 import type { Vacation } from "../bluemind/types";
 
@@ -39,10 +38,13 @@ const idOf = (m: { mailshare: string }) => `${m.mailshare}/auto-reply`;
 /** What BlueMind stores for no auto-reply: disabled, no dates, no REPLY action. */
 const NO_VACATION: Vacation = { enabled: false, start: null, end: null, subject: null, text: null, textHtml: null };
 
-function vacationOf(reply: AutoReply | null): Vacation {
+export function vacationOf(reply: AutoReply | null): Vacation {
   if (reply === null) return { ...NO_VACATION };
   return { enabled: reply.enabled, start: reply.start, end: reply.end, subject: reply.subject, text: reply.message, textHtml: reply.html };
 }
+
+/** The vacation a MailshareFilters write carries for this resource (WriteOptions.carried). */
+export const carriedVacation = (inputs: Props): Vacation => vacationOf((inputs as MailshareAutoReplyInputs).autoReply);
 
 /** BlueMind keeps vacation dates to the second. */
 const toSecond = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000) * 1000);
@@ -87,8 +89,9 @@ export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInput
   async read(_id, props, rt) {
     const domain = props.domain || rt.defaultDomain as string;
     const c = rt.client;
-    if (!(await c.mailshares.getComplete(domain, props.mailshare))) return null;
-    let autoReply = autoReplyOf(await c.mailboxes.getMailboxVacation(domain, props.mailshare));
+    if (!(await liveMailshare(rt, domain, props.mailshare))) return null;
+    // The vacation comes with the whole filter, which MailshareFilters reads too: one read for both.
+    let autoReply = autoReplyOf((await c.mailboxes.filter(domain, props.mailshare)).vacation);
     if (props.autoReply === null && autoReply !== null && !autoReply.enabled) autoReply = null;
     return { inputs: { domain, mailshare: props.mailshare, autoReply }, outs: {} };
   },
@@ -101,7 +104,7 @@ export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInput
 
   async delete(_id, props, rt) {
     const domain = props.domain || rt.defaultDomain as string;
-    if (!(await rt.client.mailshares.getComplete(domain, props.mailshare))) return;
+    if (!(await liveMailshare(rt, domain, props.mailshare))) return;
     await save(rt, domain, props.mailshare, null);
   },
 });
@@ -112,15 +115,4 @@ export interface MailshareAutoReplyArgs {
   mailshare: pulumi.Input<string>;
   /** Absent or null: no automatic reply. */
   autoReply?: pulumi.Input<RawAutoReply | null>;
-}
-
-/** The automatic (vacation) reply of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareAutoReply`). */
-export class MailshareAutoReply extends pulumi.dynamic.Resource {
-  declare readonly domain: pulumi.Output<string>;
-  declare readonly mailshare: pulumi.Output<string>;
-  declare readonly autoReply: pulumi.Output<AutoReply | null>;
-
-  constructor(name: string, args: MailshareAutoReplyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("MailshareAutoReply"), name, { ...args }, opts, "bluemind", "MailshareAutoReply");
-  }
 }

@@ -11,6 +11,35 @@ import { KINDS, type ResourceKind } from "./kinds";
 
 export type Props = Record<string, unknown>;
 
+/**
+ * How a write is asked for. The Pulumi host always uses the defaults; the CLI's engine, which
+ * knows what its plan read, may ask for more.
+ */
+export interface WriteOptions {
+  /**
+   * "new": the plan saw no such object, so a create that finds one refuses (ExistsError) instead
+   * of converging it — the create itself is the check, with no read before it. Default "converge"
+   * (an object left by an earlier run that failed midway is brought to the inputs).
+   */
+  mode?: CreateMode;
+  /**
+   * Changes of other kinds written in this kind's request, by kind: their checked inputs (see
+   * `KindDefinition.carries`). Each kind still owns what its slice means: the carrier applies it
+   * with the carried kind's own functions.
+   */
+  carried?: Partial<Record<ResourceKind, Props>>;
+}
+
+export type CreateMode = "converge" | "new";
+
+/** A create with mode "new" found the object on the server. */
+export class ExistsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ExistsError";
+  }
+}
+
 export interface KindDefinition<I extends Props, O extends Props = Props> {
   kind: ResourceKind;
   /** The input properties compared by diff (outputs may add computed ones). */
@@ -33,13 +62,19 @@ export interface KindDefinition<I extends Props, O extends Props = Props> {
   idOf(inputs: I): string;
   /** Refusals that depend on the previous state (e.g. a rename), as check failures. */
   checkTransition?(olds: I, news: I): CheckFailure[];
-  create(inputs: I, rt: Runtime): Promise<{ id: string; outs: O }>;
+  /**
+   * Kinds whose create or update this kind's create and update can write in the same request,
+   * when one apply changes both (they are slices of one server object: the mailshare and its
+   * aliases; the mail filter and its vacation). See `WriteOptions.carried`.
+   */
+  carries?: readonly ResourceKind[];
+  create(inputs: I, rt: Runtime, options?: WriteOptions): Promise<{ id: string; outs: O }>;
   /**
    * The live state in the same normalised shape as the inputs (so a refresh shows real drift and
    * nothing cosmetic), or null when the server says the object is gone. Failing to read throws.
    */
   read(id: string, props: I & Partial<O>, rt: Runtime): Promise<{ inputs: I; outs: O } | null>;
-  update(id: string, olds: I & Partial<O>, news: I, rt: Runtime): Promise<O>;
+  update(id: string, olds: I & Partial<O>, news: I, rt: Runtime, options?: WriteOptions): Promise<O>;
   delete(id: string, props: I & Partial<O>, rt: Runtime): Promise<void>;
 }
 
@@ -48,6 +83,10 @@ export interface BmshareProvider<I extends Props = Props, O extends Props = Prop
   definition: KindDefinition<I, O>;
   /** Field-level changes from `olds` to `news` over the compared input properties. */
   changes(olds: Props, news: Props): Change[];
+  /** `create` with write options (the CLI's engine). */
+  createWith(inputs: Props, options: WriteOptions): Promise<{ id: string; outs: Props }>;
+  /** `update` with write options (the CLI's engine). */
+  updateWith(id: string, olds: Props, news: Props, options: WriteOptions): Promise<Props>;
 }
 
 /** The value the engine puts in inputs that are not known yet (outputs of resources to create). */
@@ -105,7 +144,10 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
       };
     },
     async create(inputs) {
-      const { id, outs } = await def.create(withoutProvider(inputs) as I, rt);
+      return this.createWith(inputs, {});
+    },
+    async createWith(inputs, options) {
+      const { id, outs } = await def.create(withoutProvider(inputs) as I, rt, options);
       return { id, outs: clean({ ...withoutProvider(inputs), ...outs }) };
     },
     async read(id, props) {
@@ -114,8 +156,11 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
       return { id, props: clean({ ...live.inputs, ...live.outs }), inputs: clean(live.inputs) };
     },
     async update(id, olds, news) {
-      const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I, rt);
-      return { outs: clean({ ...withoutProvider(news), ...outs }) };
+      return { outs: await this.updateWith(id, olds, news, {}) };
+    },
+    async updateWith(id, olds, news, options) {
+      const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I, rt, options);
+      return clean({ ...withoutProvider(news), ...outs });
     },
     async delete(id, props) {
       await def.delete(id, withoutProvider(props) as I & Partial<O>, rt);

@@ -10,14 +10,14 @@
 // as is. The list is exact: a rule added by hand in the console reads back as drift and an apply
 // removes it. The mapping to BlueMind rules, and how inexpressible rules read back, is in
 // filter-rules.ts.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { defineProvider, type Props } from "./base";
+import { defineProvider, type Props, type WriteOptions } from "./base";
 import type { Runtime } from "./runtime";
 import { filterToRule, forwardingOf, forwardingToWire, rulesToFilters } from "./filter-rules";
-import { requireMailshare } from "./server";
+import { liveMailshare, requireMailshare } from "./server";
+import { carriedVacation } from "./autoreply";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
-import { providerStub } from "./stub";
 import { checkMailshare } from "../desired/crosscheck";
 import { formatPath, type Issue } from "../desired/errors";
 import {
@@ -61,15 +61,17 @@ function forwardingFailures(news: Props, value: CanonicalMailshare): CheckFailur
 
 /**
  * Replaces the rules and the forwarding, keeping the vacation exactly as the fresh read inside the
- * lock returned it (MailshareAutoReply writes it through `_vacation` under the same lock).
+ * lock returned it (MailshareAutoReply writes it through `_vacation` under the same lock) — or,
+ * when this write carries the MailshareAutoReply change, writing that one, with no read at all.
  */
-async function save(rt: Runtime, m: MailshareFiltersInputs): Promise<void> {
+async function save(rt: Runtime, m: MailshareFiltersInputs, options: WriteOptions = {}): Promise<void> {
   const c = rt.client;
+  const carried = options.carried?.MailshareAutoReply;
   await rt.lock(m.domain, m.mailshare, async () => {
-    const live = await c.mailboxes.getMailboxFilter(m.domain, m.mailshare);
+    const vacation = carried ? carriedVacation(carried) : (await c.mailboxes.getMailboxFilter(m.domain, m.mailshare)).vacation;
     await c.mailboxes.setMailboxFilter(m.domain, m.mailshare, {
       rules: m.filters.map(filterToRule),
-      vacation: live.vacation,
+      vacation,
       forwarding: forwardingToWire(m.forwarding),
     });
   });
@@ -102,17 +104,20 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
 
   idOf,
 
-  async create(m, rt) {
+  carries: ["MailshareAutoReply"],
+
+  async create(m, rt, options) {
     await requireMailshare(rt, m.domain, m.mailshare);
-    await save(rt, m);
+    await save(rt, m, options);
     return { id: idOf(m), outs: {} };
   },
 
   async read(_id, props, rt) {
     const domain = props.domain || rt.defaultDomain as string;
     const c = rt.client;
-    if (!(await c.mailshares.getComplete(domain, props.mailshare))) return null;
-    const live = await c.mailboxes.getMailboxFilter(domain, props.mailshare);
+    if (!(await liveMailshare(rt, domain, props.mailshare))) return null;
+    // The run's read of the filter, which MailshareAutoReply's read shares.
+    const live = await c.mailboxes.filter(domain, props.mailshare);
     const inputs: MailshareFiltersInputs = {
       domain,
       mailshare: props.mailshare,
@@ -123,15 +128,15 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
     return { inputs, outs: {} };
   },
 
-  async update(_id, _olds, news, rt) {
+  async update(_id, _olds, news, rt, options) {
     await requireMailshare(rt, news.domain, news.mailshare);
-    await save(rt, news);
+    await save(rt, news, options);
     return {};
   },
 
   async delete(_id, props, rt) {
     const domain = props.domain || rt.defaultDomain as string;
-    if (!(await rt.client.mailshares.getComplete(domain, props.mailshare))) return;
+    if (!(await liveMailshare(rt, domain, props.mailshare))) return;
     await save(rt, { domain, mailshare: props.mailshare, filters: [], forwarding: null });
   },
 });
@@ -143,16 +148,4 @@ export interface MailshareFiltersArgs {
   /** The whole ordered rule list (absent = none: rules added in the console show as drift). */
   filters?: pulumi.Input<RawFilter[]>;
   forwarding?: pulumi.Input<RawForwarding | null>;
-}
-
-/** The mail rules and forwarding of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareFilters`). */
-export class MailshareFilters extends pulumi.dynamic.Resource {
-  declare readonly domain: pulumi.Output<string>;
-  declare readonly mailshare: pulumi.Output<string>;
-  declare readonly filters: pulumi.Output<Filter[]>;
-  declare readonly forwarding: pulumi.Output<Forwarding | null>;
-
-  constructor(name: string, args: MailshareFiltersArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("MailshareFilters"), name, { ...args }, opts, "bluemind", "MailshareFilters");
-  }
 }

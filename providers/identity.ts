@@ -5,14 +5,13 @@
 // BlueMind lets the client choose identity ids (docs/bluemind-api.md §2.5), so the id is derived from the
 // mailshare and the label: every operation is idempotent, and a run that failed midway converges.
 // A label change is a new resource (resources are named by label), so no replace is needed.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { identityId } from "./ids";
 import { requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
-import { providerStub } from "./stub";
 import { BlueMindError, isNotFound, serverSays } from "../bluemind";
 import type { Identity as WireIdentity } from "../bluemind/types";
 import { SCHEMA_OBJECT_KEYS, type Identity, type SignatureFormat } from "../desired/model";
@@ -92,24 +91,23 @@ function explained(err: unknown, m: MailshareIdentityInputs): unknown {
   return err;
 }
 
-/** Whether the mailshare is gone: then so are its identities (BlueMind deletes them with it). */
+/** Whether the mailshare is gone (asked now): then so are its identities (BlueMind deletes them with it). */
 async function mailshareGone(rt: Runtime, domain: string, mailshare: string): Promise<boolean> {
   return (await rt.client.mailshares.getComplete(domain, mailshare)) === null;
 }
 
-/** Creates the identity, or converges it when the id already exists (a re-run after a failure). */
+/**
+ * Creates the identity, or converges it when the id already exists (a re-run after a failure):
+ * the create is sent first, so a new identity costs one request.
+ */
 async function createOrConverge(rt: Runtime, id: string, m: MailshareIdentityInputs): Promise<void> {
   const c = rt.client;
   const wire = toWire(m);
-  if (await c.identities.get(m.domain, m.mailshare, id)) {
-    await c.identities.update(m.domain, m.mailshare, id, wire);
-    return;
-  }
   try {
     // A lost answer is verified by the client (the id is read back), never sent twice blindly.
     await c.identities.create(m.domain, m.mailshare, id, wire);
   } catch (err) {
-    // Created by someone else between the read and the create: BlueMind answers UNKNOWN "already exists".
+    // The id exists (an earlier run, or someone else): BlueMind answers UNKNOWN "already exists".
     if (!/already exists/.test(serverMessage(err))) throw err;
     await c.identities.update(m.domain, m.mailshare, id, wire);
   }
@@ -202,16 +200,4 @@ export interface MailshareIdentityArgs {
   format?: pulumi.Input<SignatureFormat>;
   default?: pulumi.Input<boolean>;
   sentFolder?: pulumi.Input<string | null>;
-}
-
-/** A sender identity of a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareIdentity`). */
-export class MailshareIdentity extends pulumi.dynamic.Resource {
-  declare readonly identityId: pulumi.Output<string>;
-  declare readonly mailshare: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly email: pulumi.Output<string>;
-
-  constructor(name: string, args: MailshareIdentityArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("MailshareIdentity"), name, { identityId: undefined, ...args }, opts, "bluemind", "MailshareIdentity");
-  }
 }

@@ -7,14 +7,15 @@
 // `deletionPolicy` (retain by default); a storage-server change is a move (xfer task); `adopt: true`
 // takes over an existing mailshare of the same name.
 import * as fs from "node:fs";
-import * as pulumi from "@pulumi/pulumi";
-import { defineProvider, type Props } from "./base";
+import type * as pulumi from "@pulumi/pulumi";
+import { defineProvider, ExistsError, type Props, type WriteOptions } from "./base";
 import type { Runtime } from "./runtime";
 import { mailshareUid } from "./ids";
 import { defaultQuota, followTask, isUnreachable } from "./server";
 import { DELETION_POLICY_SETTING, OWNER_SETTING, PHOTO_SETTING, mailshareSettings, patchMailshareSettings } from "./marks";
 import { validateSlice, resolveDomain } from "./validate";
-import { providerStub } from "./stub";
+import { aliasEmails, carriedAliases } from "./aliases";
+import { isAlreadyExists } from "../bluemind/errors";
 import type { Address, CanonicalMailshare, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";
 import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput, VCard } from "../bluemind/types";
 
@@ -85,10 +86,17 @@ function postalAddressesOf(card: VCard): PostalAddress[] {
   }));
 }
 
-/** The full replace BlueMind expects: our fields, the aliases and everything else kept as they are. */
-function wireValue(m: MailshareInputs, existing: WireMailshare | null, orgUnitUid: string | null, dataLocation: string | null): MailshareInput {
+/**
+ * The full replace BlueMind expects: our fields, and everything else kept as it is — the aliases
+ * too, unless this write carries the `MailshareAliases` change (WriteOptions.carried).
+ */
+function wireValue(
+  m: MailshareInputs, existing: WireMailshare | null, orgUnitUid: string | null, dataLocation: string | null, options: WriteOptions,
+): MailshareInput {
   const primary: Email[] = m.email ? [{ address: m.email.address, allAliases: m.email.allDomains, isDefault: true }] : [];
-  const aliases = (existing?.emails ?? []).filter((e) => !e.isDefault && e.address !== m.email?.address);
+  const carried = options.carried?.MailshareAliases;
+  const aliases = (carried ? aliasEmails(carriedAliases(carried)) : existing?.emails ?? [])
+    .filter((e) => !e.isDefault && e.address !== m.email?.address);
   return {
     name: m.name,
     routing: m.routing,
@@ -123,16 +131,17 @@ async function resolveServer(rt: Runtime, ref: string | null): Promise<string | 
  * (deletion policy, owner). BlueMind re-encodes photos, so the server's bytes say nothing about which
  * file they came from: the SHA-256 of the file uploaded is recorded with the marks and compared instead.
  */
-async function syncPhotoAndMarks(rt: Runtime, domain: string, uid: string, m: MailshareInputs, hasPhoto: boolean): Promise<void> {
+async function syncPhotoAndMarks(rt: Runtime, domain: string, uid: string, m: MailshareInputs, hasPhoto: boolean, known?: Record<string, string>): Promise<void> {
   const wanted = m.information.photo;
+  const settings = known ?? (await mailshareSettings(rt, uid, { fresh: true })) ?? undefined;
   if (wanted === null) {
     if (hasPhoto) await rt.client.mailshares.deletePhoto(domain, uid);
-  } else if (!hasPhoto || (await mailshareSettings(rt, uid))?.[PHOTO_SETTING] !== wanted.sha256) {
+  } else if (!hasPhoto || settings?.[PHOTO_SETTING] !== wanted.sha256) {
     await rt.client.mailshares.setPhoto(domain, uid, fs.readFileSync(wanted.path));
   }
   await patchMailshareSettings(rt, uid, {
     [DELETION_POLICY_SETTING]: m.deletionPolicy, [OWNER_SETTING]: m.owner ?? "", [PHOTO_SETTING]: wanted?.sha256 ?? "",
-  });
+  }, settings);
 }
 
 function outputsOf(item: ItemValue<WireMailshare>): MailshareOutputs {
@@ -147,21 +156,45 @@ function outputsOf(item: ItemValue<WireMailshare>): MailshareOutputs {
  * Brings the existing mailshare `uid` to `m`: a move first when the storage server changes, then
  * one full-replace update built from a fresh read, under the per-mailshare lock.
  */
-async function converge(rt: Runtime, domain: string, uid: string, m: MailshareInputs): Promise<MailshareOutputs> {
+async function converge(rt: Runtime, domain: string, uid: string, m: MailshareInputs, options: WriteOptions): Promise<MailshareOutputs> {
   const c = rt.client;
   const [orgUnitUid, server] = await Promise.all([resolveOrgUnit(rt, domain, m.delegation), resolveServer(rt, m.storageServer)]);
   return rt.lock(domain, uid, async () => {
     let live = await c.mailshares.getComplete(domain, uid);
     if (!live) throw new Error(`mailshare ${m.name} (${uid}) no longer exists in ${domain}`);
     if (server && live.value.dataLocation !== server) {
-      await followTask(rt, await c.directory.xfer(domain, uid, server), `moving mailshare ${m.name} to ${m.storageServer}`);
+      try {
+        await followTask(rt, await c.directory.xfer(domain, uid, server), `moving mailshare ${m.name} to ${m.storageServer}`);
+      } finally {
+        c.mailshares.expire(domain, uid);
+      }
       live = (await c.mailshares.getComplete(domain, uid)) ?? live;
     }
-    await c.mailshares.update(domain, uid, wireValue(m, live.value, orgUnitUid, live.value.dataLocation));
+    await c.mailshares.update(domain, uid, wireValue(m, live.value, orgUnitUid, live.value.dataLocation, options));
     await syncPhotoAndMarks(rt, domain, uid, m, live.value.card?.identification?.photo === true);
-    const after = await c.mailshares.getComplete(domain, uid);
+    // Read back through the run's list, which then knows the mailshare as written.
+    const after = await c.mailshares.find(domain, uid);
     return outputsOf(after ?? live);
   });
+}
+
+/**
+ * A create refused as existing: our own uid (an earlier run that failed midway) converges — unless
+ * the caller planned a create on an absent mailshare (`mode` "new", the CLI), which must not write
+ * over what appeared since; a mailshare of that name under another uid needs adopt; anything else
+ * (an address held by another mailbox) is the server's refusal as it stands.
+ */
+async function existingOnCreate(rt: Runtime, m: MailshareInputs, uid: string, refusal: unknown, options: WriteOptions): Promise<{ id: string; outs: MailshareOutputs }> {
+  const c = rt.client;
+  const own = await c.mailshares.getComplete(m.domain, uid);
+  const sameName = own?.value.name === m.name ? own : await c.mailshares.findByName(m.domain, m.name, { fresh: true });
+  if (!sameName) throw refusal;
+  if (options.mode === "new") throw new ExistsError(`mailshare ${m.name} (${sameName.uid}) exists on the server now`);
+  if (sameName.uid !== uid && !m.adopt) {
+    throw new Error(`a mailshare named ${m.name} already exists in ${m.domain} (uid ${sameName.uid}): set adopt: true to take it over`);
+  }
+  if (sameName.uid !== uid) rt.report("info", `adopting existing mailshare ${m.name} (${sameName.uid})`);
+  return { id: sameName.uid, outs: await converge(rt, m.domain, sameName.uid, m, options) };
 }
 
 async function previewUid(rt: Runtime, m: MailshareInputs): Promise<string> {
@@ -212,26 +245,30 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     return [];
   },
 
-  async create(m, rt) {
+  carries: ["MailshareAliases"],
+
+  async create(m, rt, options = {}) {
     const c = rt.client;
     const uid = mailshareUid(m.domain, m.name);
-    const own = await c.mailshares.getComplete(m.domain, uid);
-    const sameName = own?.value.name === m.name ? own : await c.mailshares.findByName(m.domain, m.name, { fresh: true });
-    if (sameName) {
-      // Our own uid (an earlier run that failed midway) converges; another one needs adopt.
-      if (sameName.uid !== uid && !m.adopt) {
-        throw new Error(`a mailshare named ${m.name} already exists in ${m.domain} (uid ${sameName.uid}): set adopt: true to take it over`);
-      }
-      if (sameName.uid !== uid) rt.report("info", `adopting existing mailshare ${m.name} (${sameName.uid})`);
-      const outs = await converge(rt, m.domain, sameName.uid, m);
-      return { id: sameName.uid, outs };
-    }
     const [orgUnitUid, dataLocation] = await Promise.all([resolveOrgUnit(rt, m.domain, m.delegation), resolveServer(rt, m.storageServer)]);
+    // The uid is deterministic, so the create itself says whether the mailshare exists: no list
+    // read before each create. BlueMind refuses a taken uid, name or address (ALREADY_EXISTS).
+    let refusal: unknown = null;
     await rt.lock(m.domain, uid, async () => {
-      await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation));
-      await syncPhotoAndMarks(rt, m.domain, uid, m, false);
+      try {
+        await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation, options));
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        refusal = err;
+        return;
+      }
+      // A new mailshare's ACL container has no settings yet: nothing to read before marking it.
+      await syncPhotoAndMarks(rt, m.domain, uid, m, false, {});
     });
-    const created = await c.mailshares.getComplete(m.domain, uid);
+    if (refusal !== null) return existingOnCreate(rt, m, uid, refusal, options);
+    // Read back (the server places a mailshare without storageServer); it also tells the run's
+    // list, so the parts written next know the mailshare without asking again.
+    const created = await c.mailshares.find(m.domain, uid);
     if (!created) throw new Error(`mailshare ${m.name} was created but cannot be read back`);
     return { id: uid, outs: outputsOf(created) };
   },
@@ -239,7 +276,7 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
   async read(id, props, rt) {
     const c = rt.client;
     const domain = props.domain;
-    const item = await c.mailshares.getComplete(domain, id);
+    const item = await c.mailshares.find(domain, id);
     if (!item) return null;
     const v = item.value;
     const card = (v.card ?? {}) as VCard;
@@ -290,8 +327,8 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     return { inputs, outs: outputsOf(item) };
   },
 
-  async update(id, _olds, news, rt) {
-    return converge(rt, news.domain, id, news);
+  async update(id, _olds, news, rt, options = {}) {
+    return converge(rt, news.domain, id, news, options);
   },
 
   async delete(id, props, rt) {
@@ -300,8 +337,13 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
       return;
     }
     const c = rt.client;
-    if (!(await c.mailshares.getComplete(props.domain, id))) return;
-    await followTask(rt, await c.mailshares.delete(props.domain, id), `deleting mailshare ${props.name}`);
+    if (!(await c.mailshares.find(props.domain, id))) return;
+    try {
+      await followTask(rt, await c.mailshares.delete(props.domain, id), `deleting mailshare ${props.name}`);
+    } finally {
+      // The task removed it after the request: what the run read since is stale.
+      c.mailshares.expire(props.domain, id);
+    }
   },
 });
 
@@ -322,17 +364,4 @@ export interface MailshareArgs {
   adopt?: pulumi.Input<boolean>;
   /** The owner label recorded on the server (the YAML program sets it from the file); none by default. */
   owner?: pulumi.Input<string | null>;
-}
-
-/** A BlueMind mailshare (type token `pulumi-nodejs:dynamic/bluemind:Mailshare`). */
-export class Mailshare extends pulumi.dynamic.Resource {
-  declare readonly uid: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly domain: pulumi.Output<string>;
-  declare readonly addresses: pulumi.Output<string[]>;
-  declare readonly dataLocation: pulumi.Output<string | null>;
-
-  constructor(name: string, args: MailshareArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("Mailshare"), name, { uid: undefined, addresses: undefined, dataLocation: undefined, orgUnitUid: undefined, ...args }, opts, "bluemind", "Mailshare");
-  }
 }

@@ -10,13 +10,13 @@
 // one is none. Those settings go with the container: when it is missing (a broken mailshare, which
 // a repair re-creates), nothing is recorded, and read reports a trigger of null ("never ran"), so
 // the next plan proposes running the operation again rather than hiding that the record is lost.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { followTask, requireMailshare } from "./server";
+import { followTask, liveMailshare, requireMailshare } from "./server";
+import { mailshareSettings } from "./marks";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
-import { providerStub } from "./stub";
 import { isNotFound, isOutcomeUnknown, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
 import type { TaskRef } from "../bluemind/types";
 import { MAINTENANCE_OPERATIONS, type MaintenanceOperation } from "../desired/model";
@@ -70,13 +70,13 @@ const settingKey = (operation: MaintenanceOperation, field: keyof RunRecord) => 
 
 const what = (m: MailshareMaintenanceInputs) => `${DESCRIPTIONS[m.operation]} of mailshare ${m.mailshare}`;
 
-/** The recorded last run, or null (never ran, or the ACL container holding the record is missing). */
-async function readRecord(rt: Runtime, m: MailshareMaintenanceInputs): Promise<RunRecord | null> {
-  let settings: Record<string, string>;
-  try {
-    settings = await rt.client.containers.getSettings(mailboxAclContainerUid(m.mailshare));
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
+/**
+ * The recorded last run, or null (never ran, or the ACL container holding the record is missing):
+ * as the run read it (the settings `Mailshare` reads too), or `fresh` before deciding to run.
+ */
+async function readRecord(rt: Runtime, m: MailshareMaintenanceInputs, fresh: boolean): Promise<RunRecord | null> {
+  const settings = await mailshareSettings(rt, m.mailshare, { fresh });
+  if (settings === null) {
     rt.report("warn", `mailshare ${m.mailshare} has no ACL container, so no record of its earlier ${m.operation} runs: a repair re-creates it`);
     return null;
   }
@@ -191,7 +191,7 @@ function outputsOfRecord(record: RunRecord | null, previous: Partial<MailshareMa
  */
 async function runFor(rt: Runtime, m: MailshareMaintenanceInputs): Promise<MailshareMaintenanceOutputs> {
   await requireMailshare(rt, m.domain, m.mailshare);
-  const recorded = await readRecord(rt, m);
+  const recorded = await readRecord(rt, m, true);
   if (recorded && recorded.trigger === m.trigger && (recorded.state === "Success" || recorded.state === "Unknown")) {
     rt.report("info", `${what(m)}: already ran for trigger ${JSON.stringify(m.trigger)} (at ${recorded.ranAt}${recorded.state === "Unknown" ? ", outcome unknown" : ""}), not run again`);
     return outputsOfRecord(recorded);
@@ -254,8 +254,8 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
   },
 
   async read(_id, props, rt) {
-    if ((await rt.client.mailshares.getComplete(props.domain, props.mailshare)) === null) return null;
-    const record = await readRecord(rt, props);
+    if ((await liveMailshare(rt, props.domain, props.mailshare)) === null) return null;
+    const record = await readRecord(rt, props, false);
     const inputs: MailshareMaintenanceInputs = {
       domain: props.domain, mailshare: props.mailshare, operation: props.operation, trigger: record?.trigger ?? null,
     };
@@ -285,19 +285,4 @@ export interface MailshareMaintenanceArgs {
   operation: pulumi.Input<MaintenanceOperation>;
   /** Runs the operation when set and whenever it changes (a date or a ticket number makes a good trigger). */
   trigger: pulumi.Input<string | number>;
-}
-
-/** A maintenance action on a mailshare (type token `pulumi-nodejs:dynamic/bluemind:MailshareMaintenance`). */
-export class MailshareMaintenance extends pulumi.dynamic.Resource {
-  declare readonly state: pulumi.Output<"Success" | "InError" | null>;
-  declare readonly result: pulumi.Output<string | null>;
-  declare readonly logSummary: pulumi.Output<string | null>;
-  declare readonly ranAt: pulumi.Output<string | null>;
-  declare readonly lastTrigger: pulumi.Output<string | null>;
-
-  constructor(name: string, args: MailshareMaintenanceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("MailshareMaintenance"), name,
-      { state: undefined, result: undefined, logSummary: undefined, ranAt: undefined, lastTrigger: undefined, ...args },
-      opts, "bluemind", "MailshareMaintenance");
-  }
 }

@@ -9,9 +9,9 @@ import type { Runtime } from "./runtime";
  * remember without a state file (deletion policy, last maintenance triggers). A full-replace map:
  * call it while holding the mailshare's lock. Writes only when something changes.
  */
-export async function patchMailshareSettings(rt: Runtime, uid: string, patch: Record<string, string>): Promise<void> {
+export async function patchMailshareSettings(rt: Runtime, uid: string, patch: Record<string, string>, known?: Record<string, string>): Promise<void> {
   const containerUid = mailboxAclContainerUid(uid);
-  const current = await mailshareSettings(rt, uid);
+  const current = known ?? await mailshareSettings(rt, uid, { fresh: true });
   if (current === null) {
     rt.report("warn", `mailshare ${uid} has no ACL container: bmshare cannot record ${Object.keys(patch).join(", ")} (a repair re-creates it)`);
     return;
@@ -20,10 +20,15 @@ export async function patchMailshareSettings(rt: Runtime, uid: string, patch: Re
   await rt.client.containers.setSettings(containerUid, { ...current, ...patch });
 }
 
-/** What bmshare recorded on the mailshare; null when its ACL container is missing (a broken mailshare). */
-export async function mailshareSettings(rt: Runtime, uid: string): Promise<Record<string, string> | null> {
+/**
+ * What bmshare recorded on the mailshare; null when its ACL container is missing (a broken
+ * mailshare). As the run read it, unless `fresh` (a read-modify-write).
+ */
+export async function mailshareSettings(rt: Runtime, uid: string, options: { fresh?: boolean } = {}): Promise<Record<string, string> | null> {
+  const container = mailboxAclContainerUid(uid);
   try {
-    return await rt.client.containers.getSettings(mailboxAclContainerUid(uid));
+    // Tagged with the mailshare, so that forgetting what the run read of it forgets these too.
+    return await (options.fresh ? rt.client.containers.getSettings(container) : rt.client.containers.settings(container, [`entry:${uid}`]));
   } catch (err) {
     if (isNotFound(err)) return null;
     throw err;

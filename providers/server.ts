@@ -5,9 +5,25 @@ import { isServerUnreachable, type TaskOutcome } from "../bluemind";
 import { ConnectionError } from "./connection";
 import type { Runtime } from "./runtime";
 
-/** The mailshare `uid` of `domain`; fails with a clear message when it is not there. */
-export async function requireMailshare(rt: Runtime, domain: string, uid: string): Promise<ItemValue<Mailshare>> {
-  const item = await rt.client.mailshares.getComplete(domain, uid);
+/**
+ * The mailshare `uid` of `domain` as the run knows it (the domain's list, read once; a mailshare
+ * written since is read again alone): what the parts of a mailshare ask to know it exists.
+ */
+export async function liveMailshare(rt: Runtime, domain: string, uid: string): Promise<ItemValue<Mailshare> | null> {
+  const listed = await rt.client.mailshares.find(domain, uid);
+  if (listed) return listed;
+  // Absent from the list the run read: it may have been created since. Asked again, alone — a
+  // request only for a part whose mailshare is missing, never for the parts of one that exists.
+  rt.client.mailshares.expire(domain, uid);
+  return rt.client.mailshares.find(domain, uid);
+}
+
+/**
+ * The same, failing with a clear message when it is not there; `fresh` reads it from the server
+ * now (the base of a read-modify-write).
+ */
+export async function requireMailshare(rt: Runtime, domain: string, uid: string, options: { fresh?: boolean } = {}): Promise<ItemValue<Mailshare>> {
+  const item = options.fresh ? await rt.client.mailshares.getComplete(domain, uid) : await liveMailshare(rt, domain, uid);
   if (!item) throw new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
   return item;
 }
@@ -32,7 +48,7 @@ export async function followTask(rt: Runtime, ref: TaskRef, what: string): Promi
 
 /** The quota BlueMind gives a mailshare created without one (KiB), or null. */
 export async function defaultQuota(rt: Runtime, domain: string): Promise<number | null> {
-  const settings = await rt.client.domains.getSettings(domain);
+  const settings = await rt.client.domains.settings(domain);
   const value = (key: string) => Number(settings[key] ?? 0) || 0;
   return value("mailbox_default_publicfolder_quota") || value("mailbox_max_publicfolder_quota") || null;
 }

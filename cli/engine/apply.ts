@@ -1,9 +1,16 @@
 // Applying a plan: each mailshare's changes in dependency order, several mailshares at once.
 //
 // Before a mailshare's first write, each of its changes is checked against the server as the plan
-// read it (freshness.ts): what changed since is refused, not overwritten; what is already as planned
-// is not written again. Parts of a mailshare the plan creates are not checked while it is still
-// absent (nothing could be edited before it existed); once it exists, they are.
+// read it (freshness.ts), read again from the server, not from what the run read before: what
+// changed since is refused, not overwritten; what is already as planned is not written again. A
+// mailshare the plan creates is not read first: its create is the check (the uid is deterministic,
+// so BlueMind itself refuses it when it exists, with no gap between a read and the write); then,
+// and only then, it and its parts are checked like any other. Parts of a mailshare still absent
+// cannot have been edited.
+//
+// Two changes that are slices of one server object are sent in one request when both are to be
+// written (KindDefinition.carries): the mailshare with its aliases, the mail filter with its
+// vacation. The carrier applies the carried change with the carried kind's own functions.
 //
 // Order within a mailshare: the kinds' write phases (providers/kinds.ts) — identities to delete,
 // the Mailshare itself, its aliases, then sharing, auto-reply, filters and identities, maintenance last. When one change fails, the mailshare's later
@@ -16,10 +23,12 @@
 // idempotent, so running `apply` again converges from wherever this one stopped.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PROVIDERS } from "../../providers/registry";
+import { ExistsError, type WriteOptions } from "../../providers/base";
+import type { Runtime } from "../../providers/runtime";
 import { writePhase } from "../../providers/kinds";
 import { isAlreadyExists } from "../../bluemind/errors";
 import type { MailsharePlan, Plan, ResourcePlan } from "./model";
-import { runPool } from "./pool";
+import { poolWidth, runPool } from "./pool";
 import { freshness } from "./freshness";
 
 export interface Operation {
@@ -37,6 +46,8 @@ export interface OperationResult extends Operation {
 }
 
 export interface ApplyOptions {
+  /** The providers' runtime (its client's reads are forgotten before the fresh re-reads). */
+  rt: Runtime;
   /** Mailshares worked on at once. */
   parallel: number;
   /** Aborting stops after the operations in flight. */
@@ -66,14 +77,20 @@ export function orderedChanges(m: MailsharePlan): ResourcePlan[] {
 const inFlight = new AsyncLocalStorage<Operation>();
 export const currentOperation = (): Operation | undefined => inFlight.getStore();
 
-async function execute(r: ResourcePlan): Promise<void> {
+/** Writes one change, with the changes it carries (their checked inputs). */
+async function execute(r: ResourcePlan, carried: readonly ResourcePlan[]): Promise<void> {
   const provider = PROVIDERS[r.kind];
+  const options: WriteOptions = {
+    // The plan saw nothing there: a create that finds something refuses instead of converging it.
+    mode: "new",
+    carried: Object.fromEntries(carried.map((c) => [c.kind, c.inputs])),
+  };
   switch (r.action) {
     case "create":
-      await provider.create(r.inputs);
+      await provider.createWith(r.inputs, options);
       return;
     case "update":
-      await provider.update!(r.id, r.live ?? {}, r.inputs);
+      await provider.updateWith(r.id, r.live ?? {}, r.inputs, options);
       return;
     case "delete":
       await provider.delete!(r.id, r.inputs);
@@ -92,6 +109,26 @@ interface Unit {
   changes: ResourcePlan[];
 }
 
+const isWrite = (r: ResourcePlan) => r.action === "create" || r.action === "update";
+
+/**
+ * Which change carries which (carried → carrier): both written, of kinds one carries the other
+ * (KindDefinition.carries), and the carried one not refused or unreadable.
+ */
+function carriers(unit: Unit, blocked: (r: ResourcePlan) => boolean): Map<ResourcePlan, ResourcePlan> {
+  const carrierOf = new Map<ResourcePlan, ResourcePlan>();
+  for (const carrier of unit.changes) {
+    if (!isWrite(carrier) || blocked(carrier)) continue;
+    for (const kind of PROVIDERS[carrier.kind].definition.carries ?? []) {
+      const carried = unit.changes.find((c) => c.kind === kind && isWrite(c) && !blocked(c));
+      if (carried) carrierOf.set(carried, carrier);
+    }
+  }
+  return carrierOf;
+}
+
+type Found = Awaited<ReturnType<typeof freshness>> | { state: "unreadable"; detail: string };
+
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyOutcome> {
   const units: Unit[] = plan.mailshares.map((m) => ({ mailshare: m, changes: orderedChanges(m) })).filter((u) => u.changes.length > 0);
   const results = new Map<ResourcePlan, OperationResult>();
@@ -102,15 +139,17 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   };
   const deferred: { unit: Unit; from: number }[] = [];
 
-  /** What each change of a mailshare finds on the server now, before the mailshare's first write. */
-  const checkFreshness = async (unit: Unit) => {
-    const found = new Map<ResourcePlan, Awaited<ReturnType<typeof freshness>> | { state: "unreadable"; detail: string }>();
-    const created = unit.mailshare.resources.some((r) => r.kind === "Mailshare" && r.action === "create");
+  /**
+   * What the changes of a mailshare find on the server now, read again from it, before the
+   * mailshare's first write — except for a mailshare still to create (its create is the check:
+   * `existsNow` then reads everything once it turns out to exist).
+   */
+  const checkFreshness = async (unit: Unit, existsNow = false) => {
+    const found = new Map<ResourcePlan, Found>();
+    const creating = unit.changes.some((r) => r.kind === "Mailshare" && r.action === "create");
+    if (creating && !existsNow) return found;
+    options.rt.client.mailshares.expire(unit.mailshare.domain, unit.mailshare.uid);
     for (const resource of unit.changes) {
-      // Parts of a mailshare still absent cannot have been edited; once it exists (an earlier apply
-      // of this plan, or someone else), its parts are checked like any other.
-      const mailshare = unit.changes.find((r) => r.kind === "Mailshare");
-      if (created && resource.kind !== "Mailshare" && mailshare && found.get(mailshare)?.state === "as-planned") continue;
       try {
         found.set(resource, await freshness(resource));
       } catch (err) {
@@ -123,16 +162,24 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   /** Applies a mailshare's changes from `from` on; the first pass defers an address conflict. */
   const run = async (unit: Unit, from: number, lastPass: boolean): Promise<void> => {
     let failed: { resource: ResourcePlan; why: string } | undefined;
-    const found = from === 0 && !stopped() ? await checkFreshness(unit) : new Map();
+    let found: Map<ResourcePlan, Found> = from === 0 && !stopped() ? await checkFreshness(unit) : new Map();
+    const blocked = (r: ResourcePlan) => ["changed", "unreadable", "already-applied"].includes(found.get(r)?.state ?? "");
+    let carrierOf = carriers(unit, blocked);
+    const carriedBy = (carrier: ResourcePlan) => [...carrierOf].filter(([, c]) => c === carrier).map(([carried]) => carried);
     for (const [index, resource] of unit.changes.entries()) {
       if (index < from) continue;
+      // Written with its carrier, and recorded with it.
+      if (carrierOf.has(resource)) continue;
       const op = { mailshare: unit.mailshare, resource };
+      const notAttempted = (message: string) => {
+        for (const r of [resource, ...carriedBy(resource)]) record({ mailshare: unit.mailshare, resource: r, status: "not-attempted", message });
+      };
       if (failed) {
-        record({ ...op, status: "not-attempted", message: `${failed.resource.kind} ${failed.resource.name} ${failed.why} before it` });
+        notAttempted(`${failed.resource.kind} ${failed.resource.name} ${failed.why} before it`);
         continue;
       }
       if (stopped()) {
-        record({ ...op, status: "not-attempted", message: "interrupted" });
+        notAttempted("interrupted");
         continue;
       }
       const fresh = found.get(resource);
@@ -147,22 +194,41 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         }
         continue;
       }
+      const carried = carriedBy(resource);
       options.onStart?.(op);
+      for (const c of carried) options.onStart?.({ mailshare: unit.mailshare, resource: c });
       try {
-        await inFlight.run(op, () => execute(resource));
+        await inFlight.run(op, () => execute(resource, carried));
         record({ ...op, status: "applied" });
+        for (const c of carried) record({ mailshare: unit.mailshare, resource: c, status: "applied", message: `written with ${resource.kind} in one request` });
       } catch (err) {
+        if (err instanceof ExistsError) {
+          // Created since the plan (or by an earlier apply of this saved plan): check it all now.
+          found = await checkFreshness(unit, true);
+          carrierOf = carriers(unit, blocked);
+          const now = found.get(resource);
+          if (now?.state === "already-applied") {
+            record({ ...op, status: "applied", message: "already on the server as planned" });
+            continue;
+          }
+          const detail = now && now.state !== "as-planned" ? now.detail : err.message;
+          record({ ...op, status: now?.state === "unreadable" ? "failed" : "refused", message: detail });
+          failed = { resource, why: now?.state === "unreadable" ? "failed" : "was refused" };
+          continue;
+        }
         if (!lastPass && isAddressConflict(resource, err)) {
           deferred.push({ unit, from: index });
           return;
         }
         failed = { resource, why: "failed" };
-        record({ ...op, status: "failed", message: err instanceof Error ? err.message : String(err) });
+        const message = err instanceof Error ? err.message : String(err);
+        record({ ...op, status: "failed", message });
+        for (const c of carried) record({ mailshare: unit.mailshare, resource: c, status: "failed", message: `written with ${resource.kind}: ${message}` });
       }
     }
   };
 
-  const notStarted = await runPool(units, options.parallel, (unit) => run(unit, 0, false), () => !stopped());
+  const notStarted = await runPool(units, poolWidth(options.parallel), (unit) => run(unit, 0, false), () => !stopped());
   for (const unit of notStarted) {
     for (const resource of unit.changes) record({ mailshare: unit.mailshare, resource, status: "not-attempted", message: "interrupted" });
   }

@@ -3,9 +3,11 @@
 import type { ParseArgsConfig } from "node:util";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "../connection";
 import type { Connection } from "../../providers/connection";
+import type { Runtime } from "../../providers/runtime";
 import { runServerCommand, type IoDependencies } from "../command";
 import type { DirectoryLookups } from "../../desired/online";
 import { computePlan, type PlanOptions } from "./plan";
+import { MAX_POOL_WIDTH } from "./pool";
 
 export interface CommandDependencies extends IoDependencies {
   /** Whether the session is interactive (stdin and stdout are terminals). */
@@ -26,7 +28,8 @@ export const FILE_OPTIONS = {
 } as const;
 
 export const FILE_HELP = `  -f, --file PATH     a mailshare file or folder (repeat for several; further paths may follow)
-  --parallel N        mailshares worked on at once (default 4)
+  --parallel N        mailshares worked on at once, at most (default: as many as the request
+                      limiter lets through, which adapts to the server; see --max-concurrent)
   -h, --help          this help
 
 ${CONNECTION_HELP}`;
@@ -39,13 +42,16 @@ export interface CommandContext<V> {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   connection: Connection;
+  /** The providers' runtime, connected (../command.ts). */
+  rt: Runtime;
   deps: CommandDependencies;
   /** Computes the plan of the files against the connected server. */
   plan(options: Omit<PlanOptions, "paths" | "parallel" | "lookups" | "rt">): Promise<Awaited<ReturnType<typeof computePlan>>>;
 }
 
 function parallelOf(value: string | undefined): number {
-  if (value === undefined) return 4;
+  // No cap of its own: the pools follow the request limiter's width (pool.ts).
+  if (value === undefined) return MAX_POOL_WIDTH;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--parallel must be a whole number from 1 to 64, found "${value}"`);
   return n;
@@ -68,7 +74,7 @@ export async function runCommand<O extends ParseArgsConfig["options"]>(
   return runServerCommand(name, help, argv, options, deps, (c) => {
     const paths = pathsOf(c.values, c.positionals);
     return body({
-      values: c.values, paths, parallel: parallelOf(c.values.parallel), out: c.out, err: c.err, env: c.env, connection: c.connection, deps,
+      values: c.values, paths, parallel: parallelOf(c.values.parallel), out: c.out, err: c.err, env: c.env, connection: c.connection, rt: c.rt, deps,
       plan: (o) => computePlan({ ...o, rt: c.rt, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups }),
     });
   }, (values, positionals) => {

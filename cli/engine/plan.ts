@@ -27,7 +27,7 @@ import type { Change } from "../../providers/diff";
 import type { Runtime } from "../../providers/runtime";
 import { mailshareUid } from "../../providers/ids";
 import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types";
-import { runPool } from "./pool";
+import { poolWidth, runPool } from "./pool";
 import { textDiffs } from "./texts";
 import { explode, REFERENCE_KEYS, wholeResource } from "./changes";
 import { planUndeclared, undeclaredIdentities, type UndeclaredContext } from "./undeclared";
@@ -81,7 +81,7 @@ function failureLine(m: DesiredMailshare, declaration: ResourceDeclaration, fail
 }
 
 export async function computePlan(options: PlanOptions): Promise<Plan> {
-  const parallel = options.parallel ?? 4;
+  const parallel = poolWidth(options.parallel);
   const unreadable: Unreadable[] = [];
 
   // 1. The files.
@@ -120,9 +120,10 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
 
   // 2. Uids, resource sets and checks: every failure of every mailshare at once.
   const results = new Map<DesiredMailshare, { prepared: Prepared; failures: string[] }>();
+  const namesOf = new Map([...listed].map(([domain, items]) => [domain, new Map(items.map((i) => [i.value.name, i]))]));
   await runPool(loaded.mailshares, parallel, async (m) => {
     const failures: string[] = [];
-    results.set(m, { prepared: await prepare(m, listed.get(m.domain), failures), failures });
+    results.set(m, { prepared: await prepare(m, namesOf.get(m.domain), failures), failures });
   });
   const prepared = loaded.mailshares.map((m) => results.get(m)!.prepared);
   // In file order, then line, whatever order the checks finished in.
@@ -189,11 +190,12 @@ function failOnUnreadable(options: PlanOptions, unreadable: readonly Unreadable[
   }
 }
 
-async function prepare(m: DesiredMailshare, live: ItemValue<WireMailshare>[] | undefined, failures: string[]): Promise<Prepared> {
+/** `live`: the domain's mailshares by name (undefined when they could not be listed). */
+async function prepare(m: DesiredMailshare, live: Map<string, ItemValue<WireMailshare>> | undefined, failures: string[]): Promise<Prepared> {
   const own = mailshareUid(m.domain, m.name);
   let uid: string | null = own;
   let adopted = false;
-  const sameName = live?.find((i) => i.value.name === m.name);
+  const sameName = live?.get(m.name);
   if (live === undefined && m.adopt) uid = null;
   else if (sameName && sameName.uid !== own) {
     if (m.adopt) {

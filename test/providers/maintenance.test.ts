@@ -209,8 +209,8 @@ describe("MailshareMaintenance through the host", () => {
       onRequest = undefined;
     }
     expect(await settingsOf(uid)).toEqual({});
-    // The mailshare is gone: read says so.
-    expect((await host.read(urnOf(name, "repair"), `${uid}/maintenance/repair`, { domain: "acme.test", mailshare: uid, operation: "repair", trigger: "x" })).id).toBe("");
+    // The mailshare is gone: the next deployment's read says so.
+    expect((await host.nextDeployment().read(urnOf(name, "repair"), `${uid}/maintenance/repair`, { domain: "acme.test", mailshare: uid, operation: "repair", trigger: "x" })).id).toBe("");
   });
 
   it("reads the recorded trigger through injected 503 faults", async () => {

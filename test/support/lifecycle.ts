@@ -42,6 +42,8 @@ export async function runLifecycle(host: ProviderHost, c: LifecycleCase): Promis
   expect((await host.diff(urn, created.id, second.props, next.inputs)).changes, `${c.name}: refresh after update`).toBe("none");
 
   await c.outOfBand(created.id);
+  // Seen by the next deployment (within one, reads are shared by every resource).
+  host = host.nextDeployment();
   const drift = await host.read(urn, created.id, updated.outs);
   expect(drift.id, `${c.name}: read after the out-of-band change`).toBe(created.id);
   c.drifted(drift.inputs ?? {});

@@ -38,6 +38,8 @@ export interface DiffResult {
   diffs: string[];
 }
 
+let deployments = 0;
+
 export class ProviderHost {
   private constructor(
     private readonly child: ChildProcess,
@@ -54,6 +56,18 @@ export class ProviderHost {
   /** The same host process, sending another provider (each resource carries its own, as in state). */
   withProvider(providerText: string): ProviderHost {
     return new ProviderHost(this.child, this.client, providerText, this.output);
+  }
+
+  /**
+   * The same host process as if the engine had started it for the next deployment: the host
+   * configures a provider once per process (on its first call), and a deployment's reads are
+   * shared by its resources (the run cache), so a change made out of band between two steps is
+   * seen by the next deployment. A provider text the host has not seen yet (the same code, a
+   * distinct comment) is configured again, which starts a new run.
+   */
+  nextDeployment(): ProviderHost {
+    deployments++;
+    return this.withProvider(`${this.providerText}\n// deployment ${deployments}\n`);
   }
 
   static async start(providerText: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {

@@ -1,0 +1,120 @@
+// A bulk list (a domain's mailshares, its mailboxes) read once and then kept current item by item:
+// a write to one item marks it stale, and the next read that needs it fetches that item alone. So a
+// run of N mailshares reads each list once whatever it writes, instead of once per write (which
+// made an apply O(N²)).
+//
+// Reads are answered from the list as it was read: an item absent from a list that loaded without
+// error is absent (the list is the server's answer), a list that failed to load is forgotten and the
+// next caller tries again, and a failed refresh of a stale item fails that read (never "absent").
+// Every value handed out is a copy, so a caller changing it cannot corrupt what others read.
+
+export interface Keyed {
+  uid: string;
+}
+
+/** Keeps a secondary index of a collection current (by name, by address…). */
+export interface Indexer<T extends Keyed> {
+  add(item: T): void;
+  remove(item: T): void;
+}
+
+export class ItemCollection<T extends Keyed> {
+  private readonly loadAll: () => Promise<T[]>;
+  private readonly loadOne: (uid: string) => Promise<T | null>;
+  protected readonly indexers: Indexer<T>[];
+  private items: Promise<Map<string, T>> | null;
+  private readonly stale: Set<string>;
+  private readonly refreshing: Map<string, Promise<void>>;
+
+  // Fields are assigned here, never with initializers: see limiter.ts for why.
+  constructor(loadAll: () => Promise<T[]>, loadOne: (uid: string) => Promise<T | null>, indexers: Indexer<T>[] = []) {
+    this.loadAll = loadAll;
+    this.loadOne = loadOne;
+    this.indexers = indexers;
+    this.items = null;
+    this.stale = new Set();
+    this.refreshing = new Map();
+  }
+
+  /** The item `uid`, or null when the server does not have it. */
+  async get(uid: string): Promise<T | null> {
+    const items = await this.current([uid]);
+    const item = items.get(uid);
+    return item === undefined ? null : structuredClone(item);
+  }
+
+  /** Every item, in the order the server listed them (items created since go last). */
+  async all(): Promise<T[]> {
+    const items = await this.current([...this.stale]);
+    return [...items.values()].map((item) => structuredClone(item));
+  }
+
+  /** Runs `query` over the up-to-date items (and their indexes) without copying the whole list. */
+  async query<R>(query: (items: ReadonlyMap<string, T>) => R): Promise<R> {
+    return query(await this.current([...this.stale]));
+  }
+
+  /** Item `uid` was written (or may have been): the next read that needs it fetches it again. */
+  expire(uid: string): void {
+    this.stale.add(uid);
+  }
+
+  /** Forgets the whole list: the next read loads it again. */
+  forget(): void {
+    this.items = null;
+    this.stale.clear();
+  }
+
+  /** The list, loaded if needed, with the given stale items fetched again first. */
+  private async current(uids: readonly string[]): Promise<Map<string, T>> {
+    const items = await this.load();
+    await Promise.all(uids.filter((uid) => this.stale.has(uid) || this.refreshing.has(uid)).map((uid) => this.refresh(items, uid)));
+    return items;
+  }
+
+  private load(): Promise<Map<string, T>> {
+    if (this.items === null) {
+      // The list shows every write made before it was asked for.
+      this.stale.clear();
+      const loading = this.loadAll().then((list) => {
+        const map = new Map<string, T>();
+        for (const item of list) {
+          map.set(item.uid, item);
+          for (const indexer of this.indexers) indexer.add(item);
+        }
+        return map;
+      });
+      this.items = loading;
+      loading.catch(() => {
+        if (this.items === loading) this.items = null;
+      });
+    }
+    return this.items;
+  }
+
+  /** One fetch per stale item, however many readers wait for it; a failure leaves it stale. */
+  private refresh(items: Map<string, T>, uid: string): Promise<void> {
+    let pending = this.refreshing.get(uid);
+    if (!pending) {
+      this.stale.delete(uid);
+      pending = this.loadOne(uid).then(
+        (fresh) => {
+          const old = items.get(uid);
+          if (old !== undefined) for (const indexer of this.indexers) indexer.remove(old);
+          // An item keeps its place in the list; a new one goes last.
+          if (fresh === null) items.delete(uid);
+          else {
+            items.set(uid, fresh);
+            for (const indexer of this.indexers) indexer.add(fresh);
+          }
+        },
+        (err: unknown) => {
+          this.stale.add(uid);
+          throw err;
+        },
+      ).finally(() => this.refreshing.delete(uid));
+      this.refreshing.set(uid, pending);
+    }
+    return pending;
+  }
+}
