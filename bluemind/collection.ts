@@ -43,6 +43,11 @@ export class ItemCollection<T extends Keyed> {
     return item === undefined ? null : structuredClone(item);
   }
 
+  /** Whether the server has item `uid` (nothing copied). */
+  async has(uid: string): Promise<boolean> {
+    return (await this.current([uid])).has(uid);
+  }
+
   /** Every item, in the order the server listed them (items created since go last). */
   async all(): Promise<T[]> {
     const items = await this.current([...this.stale]);

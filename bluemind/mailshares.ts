@@ -82,12 +82,21 @@ export class MailshareService {
    * listed. A caller who may read one mailshare but not list them all (a user's key with rights on
    * a few) reads it alone.
    */
-  async find(domainUid: string, uid: string): Promise<ItemValue<Mailshare> | null> {
+  find(domainUid: string, uid: string): Promise<ItemValue<Mailshare> | null> {
+    return this.fromList(domainUid, (list) => list.get(uid), () => this.getComplete(domainUid, uid));
+  }
+
+  /** Whether the mailshare exists, as `find` knows it (nothing copied). */
+  exists(domainUid: string, uid: string): Promise<boolean> {
+    return this.fromList(domainUid, (list) => list.has(uid), async () => (await this.getComplete(domainUid, uid)) !== null);
+  }
+
+  private async fromList<T>(domainUid: string, fromList: (list: MailshareList) => Promise<T>, alone: () => Promise<T>): Promise<T> {
     try {
-      return await this.listed(domainUid, {}).get(uid);
+      return await fromList(this.listed(domainUid, {}));
     } catch (err) {
       if (!isPermissionDenied(err)) throw err;
-      return this.getComplete(domainUid, uid);
+      return alone();
     }
   }
 

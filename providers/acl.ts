@@ -12,7 +12,7 @@ import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { isUnreachable, liveMailshare, requireMailshare } from "./server";
+import { isUnreachable, mailshareExists, requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { normaliseShares } from "../desired/normalise";
 import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
@@ -213,7 +213,7 @@ async function setShares(rt: Runtime, m: MailshareAclInputs, compareFirst: boole
  * when the server, asked now, says the mailshare itself is gone (the run's list may predate that).
  */
 async function liveAcl(rt: Runtime, domain: string, mailshare: string): Promise<AccessControlEntry[] | null> {
-  if (!(await liveMailshare(rt, domain, mailshare))) return null;
+  if (!(await mailshareExists(rt, domain, mailshare))) return null;
   try {
     return await rt.client.containers.getAccessControlList(mailboxAclContainerUid(mailshare));
   } catch (err) {

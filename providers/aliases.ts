@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { deepEqual } from "./diff";
-import { liveMailshare, requireMailshare } from "./server";
+import { freshMailshare, liveMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { sortAliases } from "../desired/normalise";
 import type { Address } from "../desired/model";
@@ -54,7 +54,7 @@ function withAliases(live: WireMailshare, aliases: readonly Address[]): Mailshar
  */
 async function setAliases(rt: Runtime, domain: string, mailshare: string, aliases: readonly Address[]): Promise<void> {
   await rt.lock(domain, mailshare, async () => {
-    const live = await requireMailshare(rt, domain, mailshare, { fresh: true });
+    const live = await freshMailshare(rt, domain, mailshare);
     if (deepEqual(aliasesOf(live), sortAliases(aliases))) return;
     await rt.client.mailshares.update(domain, mailshare, withAliases(live.value, aliases));
   });

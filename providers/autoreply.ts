@@ -17,7 +17,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { liveMailshare, requireMailshare } from "./server";
+import { mailshareExists, requireMailshare } from "./server";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import type { AutoReply, RawAutoReply } from "../desired/model";
 import type { Vacation } from "../bluemind/types";
@@ -89,7 +89,7 @@ export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInput
   async read(_id, props, rt) {
     const domain = props.domain || rt.defaultDomain as string;
     const c = rt.client;
-    if (!(await liveMailshare(rt, domain, props.mailshare))) return null;
+    if (!(await mailshareExists(rt, domain, props.mailshare))) return null;
     // The vacation comes with the whole filter, which MailshareFilters reads too: one read for both.
     let autoReply = autoReplyOf((await c.mailboxes.filter(domain, props.mailshare)).vacation);
     if (props.autoReply === null && autoReply !== null && !autoReply.enabled) autoReply = null;
@@ -104,7 +104,7 @@ export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInput
 
   async delete(_id, props, rt) {
     const domain = props.domain || rt.defaultDomain as string;
-    if (!(await liveMailshare(rt, domain, props.mailshare))) return;
+    if (!(await mailshareExists(rt, domain, props.mailshare))) return;
     await save(rt, domain, props.mailshare, null);
   },
 });

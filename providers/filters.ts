@@ -15,7 +15,7 @@ import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props, type WriteOptions } from "./base";
 import type { Runtime } from "./runtime";
 import { filterToRule, forwardingOf, forwardingToWire, rulesToFilters } from "./filter-rules";
-import { liveMailshare, requireMailshare } from "./server";
+import { mailshareExists, requireMailshare } from "./server";
 import { carriedVacation } from "./autoreply";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { checkMailshare } from "../desired/crosscheck";
@@ -115,7 +115,7 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
   async read(_id, props, rt) {
     const domain = props.domain || rt.defaultDomain as string;
     const c = rt.client;
-    if (!(await liveMailshare(rt, domain, props.mailshare))) return null;
+    if (!(await mailshareExists(rt, domain, props.mailshare))) return null;
     // The run's read of the filter, which MailshareAutoReply's read shares.
     const live = await c.mailboxes.filter(domain, props.mailshare);
     const inputs: MailshareFiltersInputs = {
@@ -136,7 +136,7 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
 
   async delete(_id, props, rt) {
     const domain = props.domain || rt.defaultDomain as string;
-    if (!(await liveMailshare(rt, domain, props.mailshare))) return;
+    if (!(await mailshareExists(rt, domain, props.mailshare))) return;
     await save(rt, { domain, mailshare: props.mailshare, filters: [], forwarding: null });
   },
 });

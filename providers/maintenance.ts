@@ -14,7 +14,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { followTask, liveMailshare, requireMailshare } from "./server";
+import { followTask, mailshareExists, requireMailshare } from "./server";
 import { mailshareSettings } from "./marks";
 import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
 import { isNotFound, isOutcomeUnknown, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
@@ -254,7 +254,7 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
   },
 
   async read(_id, props, rt) {
-    if ((await liveMailshare(rt, props.domain, props.mailshare)) === null) return null;
+    if (!(await mailshareExists(rt, props.domain, props.mailshare))) return null;
     const record = await readRecord(rt, props, false);
     const inputs: MailshareMaintenanceInputs = {
       domain: props.domain, mailshare: props.mailshare, operation: props.operation, trigger: record?.trigger ?? null,

@@ -10,23 +10,32 @@ import type { Runtime } from "./runtime";
  * written since is read again alone): what the parts of a mailshare ask to know it exists.
  */
 export async function liveMailshare(rt: Runtime, domain: string, uid: string): Promise<ItemValue<Mailshare> | null> {
-  const listed = await rt.client.mailshares.find(domain, uid);
-  if (listed) return listed;
+  return (await mailshareExists(rt, domain, uid)) ? rt.client.mailshares.find(domain, uid) : null;
+}
+
+/** Whether the mailshare exists, as `liveMailshare` knows it (without copying it). */
+export async function mailshareExists(rt: Runtime, domain: string, uid: string): Promise<boolean> {
+  if (await rt.client.mailshares.exists(domain, uid)) return true;
   // Absent from the list the run read: it may have been created since. Asked again, alone — a
   // request only for a part whose mailshare is missing, never for the parts of one that exists.
   rt.client.mailshares.expire(domain, uid);
-  return rt.client.mailshares.find(domain, uid);
+  return rt.client.mailshares.exists(domain, uid);
 }
 
-/**
- * The same, failing with a clear message when it is not there; `fresh` reads it from the server
- * now (the base of a read-modify-write).
- */
-export async function requireMailshare(rt: Runtime, domain: string, uid: string, options: { fresh?: boolean } = {}): Promise<ItemValue<Mailshare>> {
-  const item = options.fresh ? await rt.client.mailshares.getComplete(domain, uid) : await liveMailshare(rt, domain, uid);
-  if (!item) throw new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
+/** Fails with a clear message when the mailshare is not there (as `mailshareExists` knows it). */
+export async function requireMailshare(rt: Runtime, domain: string, uid: string): Promise<void> {
+  if (!(await mailshareExists(rt, domain, uid))) throw missing(domain, uid);
+}
+
+/** The mailshare read from the server now (the base of a read-modify-write); fails when it is not there. */
+export async function freshMailshare(rt: Runtime, domain: string, uid: string): Promise<ItemValue<Mailshare>> {
+  const item = await rt.client.mailshares.getComplete(domain, uid);
+  if (!item) throw missing(domain, uid);
   return item;
 }
+
+const missing = (domain: string, uid: string) =>
+  new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
 
 /** Follows a task to its end, reporting each new log line; throws when it ends InError. */
 export async function followTask(rt: Runtime, ref: TaskRef, what: string): Promise<TaskOutcome> {

@@ -48,7 +48,7 @@ export interface OperationResult extends Operation {
 export interface ApplyOptions {
   /** The providers' runtime (its client's reads are forgotten before the fresh re-reads). */
   rt: Runtime;
-  /** Mailshares worked on at once. */
+  /** At most this many mailshares worked on at once (the pool follows the request limiter). */
   parallel: number;
   /** Aborting stops after the operations in flight. */
   signal?: AbortSignal;

@@ -46,7 +46,7 @@ export interface PlanOptions {
   lookups?: DirectoryLookups;
   /** Delete undeclared mailshares that bmshare marked `deletionPolicy: delete`. */
   allowDelete?: boolean;
-  /** Mailshares read at once (the client's limiter bounds the requests anyway). */
+  /** At most this many mailshares read at once (default: as many as the request limiter lets through). */
   parallel?: number;
   /** What a failed read does: stop the plan (`plan`, `apply`) or record it as unreadable (`drift`). */
   onUnreadable: "fail" | "record";

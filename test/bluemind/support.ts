@@ -57,7 +57,7 @@ export interface ClientEmulator {
 /** Fast retries for tests: the delays are what the retry tests measure, not what they wait for. */
 export const FAST_RETRY = { baseDelayMs: 2, maxDelayMs: 20 };
 
-/** Generous limits, so that tests measuring time are not slowed by the default 20 requests/s. */
+/** Generous limits, so that tests are not held back by the limiter's slow start. */
 export const TEST_LIMITS = { maxConcurrent: 8, requestsPerSecond: 1000 };
 
 export async function startClientEmulator(options: EmulatorOptions = {}): Promise<ClientEmulator> {
