@@ -13,7 +13,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { isUnreachable, mailshareExists, requireMailshare } from "./server";
-import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
+import { validateSlice } from "./validate";
 import { normaliseShares } from "../desired/normalise";
 import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
 import { isNotFound, mailboxAclContainerUid } from "../bluemind";

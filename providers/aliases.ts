@@ -11,7 +11,7 @@ import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { deepEqual } from "./diff";
 import { freshMailshare, liveMailshare } from "./server";
-import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
+import { validateSlice } from "./validate";
 import { sortAliases } from "../desired/normalise";
 import type { Address } from "../desired/model";
 import type { Email, ItemValue, Mailshare as WireMailshare, MailshareInput } from "../bluemind/types";

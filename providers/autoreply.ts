@@ -18,7 +18,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { mailshareExists, requireMailshare } from "./server";
-import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
+import { validateSlice } from "./validate";
 import type { AutoReply, RawAutoReply } from "../desired/model";
 import type { Vacation } from "../bluemind/types";
 

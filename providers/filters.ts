@@ -17,7 +17,7 @@ import type { Runtime } from "./runtime";
 import { filterToRule, forwardingOf, forwardingToWire, rulesToFilters } from "./filter-rules";
 import { mailshareExists, requireMailshare } from "./server";
 import { carriedVacation } from "./autoreply";
-import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
+import { validateSlice } from "./validate";
 import { checkMailshare } from "../desired/crosscheck";
 import { formatPath, type Issue } from "../desired/errors";
 import {

@@ -11,7 +11,7 @@ import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { identityId } from "./ids";
 import { requireMailshare } from "./server";
-import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
+import { validateSlice } from "./validate";
 import { BlueMindError, isNotFound, serverSays } from "../bluemind";
 import type { Identity as WireIdentity } from "../bluemind/types";
 import { SCHEMA_OBJECT_KEYS, type Identity, type SignatureFormat } from "../desired/model";

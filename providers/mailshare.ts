@@ -13,7 +13,7 @@ import type { Runtime } from "./runtime";
 import { mailshareUid } from "./ids";
 import { defaultQuota, followTask, isUnreachable } from "./server";
 import { DELETION_POLICY_SETTING, OWNER_SETTING, PHOTO_SETTING, mailshareSettings, patchMailshareSettings } from "./marks";
-import { validateSlice, resolveDomain } from "./validate";
+import { validateSlice } from "./validate";
 import { aliasEmails, carriedAliases } from "./aliases";
 import { isAlreadyExists } from "../bluemind/errors";
 import type { Address, CanonicalMailshare, DeletionPolicy, Information, Phone, PostalAddress, Routing } from "../desired/model";

@@ -16,7 +16,7 @@ import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { followTask, mailshareExists, requireMailshare } from "./server";
 import { mailshareSettings } from "./marks";
-import { validateSlice, resolveDomain, mailshareRefFailures } from "./validate";
+import { validateSlice } from "./validate";
 import { isNotFound, isOutcomeUnknown, mailboxAclContainerUid, repairTaskId, type TaskOutcome } from "../bluemind";
 import type { TaskRef } from "../bluemind/types";
 import { MAINTENANCE_OPERATIONS, type MaintenanceOperation } from "../desired/model";

@@ -23,7 +23,7 @@ export type Level = "info" | "warn";
 export type ProgressSink = (level: Level, message: string) => void;
 
 export interface Runtime {
-  /** The client of the connection in force (one per URL and key in the process); throws a ConnectionError without one. */
+  /** The client of the connection in force (one per run: per command, per deployment); throws a ConnectionError without one. */
   readonly client: BlueMindClient;
   /** The default domain, for resources that name none. */
   readonly defaultDomain: string | undefined;
@@ -39,14 +39,15 @@ interface ProcessState {
   /** The environment that completes the settings (the process's, or a command's own in tests). */
   env: NodeJS.ProcessEnv;
   clientOptions?: Partial<BlueMindClientOptions>;
-  clients: Map<string, BlueMindClient>;
+  /** The client of these settings, made on first use (its cache is the run's read model). */
+  client?: BlueMindClient;
   locks: Map<string, Promise<void>>;
   sink?: ProgressSink;
 }
 
 function state(): ProcessState {
   const g = globalThis as Record<string, any>;
-  g.__bmshareRuntime ??= { settings: {}, origin: "stack config", env: process.env, clients: new Map(), locks: new Map() } satisfies ProcessState;
+  g.__bmshareRuntime ??= { settings: {}, origin: "stack config", env: process.env, locks: new Map() } satisfies ProcessState;
   return g.__bmshareRuntime;
 }
 
@@ -68,7 +69,7 @@ export function useSettings(settings: ConnectionSettings, origin: SettingsOrigin
   s.origin = origin;
   s.env = options.env ?? process.env;
   s.clientOptions = options.clientOptions;
-  s.clients.clear();
+  s.client = undefined;
 }
 
 /** The connection in force, resolved now (a ConnectionError says what is missing). */
@@ -79,21 +80,22 @@ export function setProgressSink(sink: ProgressSink | undefined): void {
   state().sink = sink;
 }
 
+/**
+ * The client of the settings in force: resolved and made once per `useSettings` (a command, a
+ * deployment's `configure`), since every provider call of the run asks for it.
+ */
 function client(): BlueMindClient {
   const s = state();
-  const c = currentConnection();
-  const id = `${c.url}\n${c.apiKey}\n${c.insecure}\n${c.caFile ?? ""}`;
-  let existing = s.clients.get(id);
-  if (!existing) {
+  if (!s.client) {
+    const c = currentConnection();
     const limits = {
       ...(c.maxConcurrent !== undefined ? { maxConcurrent: c.maxConcurrent } : {}),
       ...(c.maxRequestsPerSecond !== undefined ? { requestsPerSecond: c.maxRequestsPerSecond } : {}),
       ...s.clientOptions?.limits,
     };
-    existing = new BlueMindClient({ ...s.clientOptions, url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile, limits });
-    s.clients.set(id, existing);
+    s.client = new BlueMindClient({ ...s.clientOptions, url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile, limits });
   }
-  return existing;
+  return s.client;
 }
 
 async function lock<T>(domain: string, mailshareUid: string, fn: () => Promise<T>): Promise<T> {
