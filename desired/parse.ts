@@ -15,15 +15,49 @@ interface Place {
 
 const pathKey = (path: FieldPath) => JSON.stringify(path);
 
-export class SourceMap {
-  private readonly values = new Map<string, Place>();
-  private readonly keys = new Map<string, Place>();
+/** A line and column in one number (a file has fewer than 2^29 lines and a line under 2^24 columns). */
+const COLUMNS = 2 ** 24;
+const pack = (p: Place) => p.line * COLUMNS + p.column;
 
-  constructor(readonly file: string) {}
+/** How much of a file a SourceMap holds. */
+interface MapOptions {
+  /** Keep offsets too (to place syntax errors). */
+  spans?: boolean;
+  /**
+   * Record only paths this deep (the file, its keys, each mailshare); a deeper path is located in
+   * the full map, built on first need by `full` (the file parsed again).
+   */
+  shallow?: { depth: number; full: () => SourceMap };
+}
+
+/**
+ * Where every field of a file is written. A file of a few thousand mailshares has hundreds of
+ * thousands of fields, and a run holds every file's map until all files are checked: so a valid
+ * file keeps the places of its mailshares only, and the places of their fields are found again
+ * (by parsing the text once more) only for a file that has an error to show. Positions are packed
+ * in one number each; offsets (for placing syntax errors) are kept only for a file that has some.
+ */
+export class SourceMap {
+  private readonly values = new Map<string, number>();
+  private readonly keys = new Map<string, number>();
+  private readonly spans: Map<string, [number, number]> | undefined;
+  private readonly shallow: MapOptions["shallow"];
+  private full: SourceMap | undefined;
+
+  constructor(readonly file: string, options: MapOptions = {}) {
+    this.spans = options.spans ? new Map() : undefined;
+    this.shallow = options.shallow;
+  }
 
   record(path: FieldPath, value: Place | undefined, key?: Place): void {
-    if (value) this.values.set(pathKey(path), value);
-    if (key) this.keys.set(pathKey(path), key);
+    if (!value && !key) return;
+    if (this.shallow && path.length > this.shallow.depth) return;
+    const k = pathKey(path);
+    if (value) {
+      this.values.set(k, pack(value));
+      this.spans?.set(k, [value.start, value.end]);
+    }
+    if (key) this.keys.set(k, pack(key));
   }
 
   /**
@@ -31,20 +65,21 @@ export class SourceMap {
    * (a missing key) is placed at its nearest ancestor that is.
    */
   locate(path: FieldPath, atKey = false): SourceLocation {
+    if (this.shallow && path.length > this.shallow.depth) return (this.full ??= this.shallow.full()).locate(path, atKey);
     for (let n = path.length; n >= 0; n--) {
       const prefix = path.slice(0, n);
       const place = (atKey && n === path.length ? this.keys.get(pathKey(prefix)) : undefined) ?? this.values.get(pathKey(prefix));
-      if (place) return { file: this.file, line: place.line, column: place.column };
+      if (place !== undefined) return { file: this.file, line: Math.floor(place / COLUMNS), column: place % COLUMNS };
     }
     return { file: this.file, line: 1, column: 1 };
   }
 
-  /** The deepest recorded path whose node spans `offset` (where a syntax error happened). */
+  /** The deepest recorded path whose node spans `offset` (where a syntax error happened; needs `spans`). */
   pathAt(offset: number): FieldPath {
     let best: { path: FieldPath; size: number } | undefined;
-    for (const [key, place] of this.values) {
-      if (offset < place.start || offset > place.end) continue;
-      const size = place.end - place.start;
+    for (const [key, [start, end]] of this.spans ?? []) {
+      if (offset < start || offset > end) continue;
+      const size = end - start;
       if (!best || size < best.size) best = { path: JSON.parse(key), size };
     }
     return best?.path ?? [];
@@ -106,9 +141,18 @@ function syntaxMessage(code: string, message: string, line: number): string {
   }
 }
 
-export function parseYaml(file: string, text: string): ParsedFile {
+/** Depth of the paths a valid file's map keeps: `mailshares[2]`. */
+const SHALLOW_DEPTH = 2;
+
+/**
+ * Parses a file with positions. `full` records every field's place (the map built again for a file
+ * with an error to show); by default only the places of the mailshares are kept (see SourceMap).
+ */
+export function parseYaml(file: string, text: string, options: { full?: boolean } = {}): ParsedFile {
   const lines = new LineCounter();
-  const map = new SourceMap(file);
+  let map = options.full
+    ? new SourceMap(file)
+    : new SourceMap(file, { shallow: { depth: SHALLOW_DEPTH, full: () => parseYaml(file, text, { full: true }).map } });
   const fail = (errors: DesiredStateError[]): ParsedFile => ({ file, data: undefined, map, errors });
   const values = countValueStarts(text);
   if (values.overAt !== undefined) {
@@ -137,6 +181,8 @@ export function parseYaml(file: string, text: string): ParsedFile {
     const { line, col } = lines.linePos(range[0]);
     return { line, column: col, start: range[0], end: range[2] };
   };
+  // Offsets are needed only to place syntax errors, known once the document is parsed.
+  if (doc.errors.length > 0) map = new SourceMap(file, { spans: true });
   const walked = new Walk(doc, map, place, file);
   walked.visit(doc.contents, [], 0, false);
   const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
