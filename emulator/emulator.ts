@@ -56,8 +56,8 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Mulberry32: small deterministic PRNG for fault injection. */
-function prng(seed: number): () => number {
+/** Mulberry32: small deterministic PRNG for fault injection (and the tests' random walks). */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

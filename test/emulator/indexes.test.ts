@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestEmulator, waitTask, type TestEmulator } from "../support/emulator";
+import { prng } from "../../emulator/emulator";
 import { Store, emptyState, newDomainState, type DomainState } from "../../emulator/store";
 import { applySeed, defaultSeed, stableUid, type Seed } from "../../emulator/seed";
 import {
@@ -346,17 +347,6 @@ const scan = {
   },
 };
 
-/** Mulberry32: a deterministic sequence, so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const errorOf = (f: () => void): string | null => {
   try {
