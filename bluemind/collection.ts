@@ -16,6 +16,8 @@ export interface Keyed {
 export interface Indexer<T extends Keyed> {
   add(item: T): void;
   remove(item: T): void;
+  /** Empties it (the list is read again). */
+  clear(): void;
 }
 
 export class ItemCollection<T extends Keyed> {
@@ -25,6 +27,8 @@ export class ItemCollection<T extends Keyed> {
   private items: Promise<Map<string, T>> | null;
   private readonly stale: Set<string>;
   private readonly refreshing: Map<string, Promise<void>>;
+  /** How many times each item was expired: a fetch started before the last expiry is not used. */
+  private readonly expiries: Map<string, number>;
 
   // Fields are assigned here, never with initializers: see limiter.ts for why.
   constructor(loadAll: () => Promise<T[]>, loadOne: (uid: string) => Promise<T | null>, indexers: Indexer<T>[] = []) {
@@ -34,34 +38,36 @@ export class ItemCollection<T extends Keyed> {
     this.items = null;
     this.stale = new Set();
     this.refreshing = new Map();
+    this.expiries = new Map();
   }
 
   /** The item `uid`, or null when the server does not have it. */
   async get(uid: string): Promise<T | null> {
-    const items = await this.current([uid]);
+    const items = await this.current(() => [uid]);
     const item = items.get(uid);
     return item === undefined ? null : structuredClone(item);
   }
 
   /** Whether the server has item `uid` (nothing copied). */
   async has(uid: string): Promise<boolean> {
-    return (await this.current([uid])).has(uid);
+    return (await this.current(() => [uid])).has(uid);
   }
 
   /** Every item, in the order the server listed them (items created since go last). */
   async all(): Promise<T[]> {
-    const items = await this.current([...this.stale]);
+    const items = await this.current(() => this.outdated());
     return [...items.values()].map((item) => structuredClone(item));
   }
 
   /** Runs `query` over the up-to-date items (and their indexes) without copying the whole list. */
   async query<R>(query: (items: ReadonlyMap<string, T>) => R): Promise<R> {
-    return query(await this.current([...this.stale]));
+    return query(await this.current(() => this.outdated()));
   }
 
   /** Item `uid` was written (or may have been): the next read that needs it fetches it again. */
   expire(uid: string): void {
     this.stale.add(uid);
+    this.expiries.set(uid, (this.expiries.get(uid) ?? 0) + 1);
   }
 
   /** Forgets the whole list: the next read loads it again. */
@@ -70,11 +76,23 @@ export class ItemCollection<T extends Keyed> {
     this.stale.clear();
   }
 
-  /** The list, loaded if needed, with the given stale items fetched again first. */
-  private async current(uids: readonly string[]): Promise<Map<string, T>> {
-    const items = await this.load();
-    await Promise.all(uids.filter((uid) => this.stale.has(uid) || this.refreshing.has(uid)).map((uid) => this.refresh(items, uid)));
-    return items;
+  /** The items expired or being fetched again. */
+  private outdated(): string[] {
+    return [...this.stale, ...this.refreshing.keys()];
+  }
+
+  /**
+   * The list, loaded if needed, once none of the items `uids()` names is outdated: fetched again
+   * first, and again if a write expired them meanwhile (or the list was forgotten).
+   */
+  private async current(uids: () => readonly string[]): Promise<Map<string, T>> {
+    for (;;) {
+      const loading = this.load();
+      const items = await loading;
+      const outdated = uids().filter((uid) => this.stale.has(uid) || this.refreshing.has(uid));
+      if (outdated.length === 0 && this.items === loading) return items;
+      await Promise.all(outdated.map((uid) => this.refresh(items, uid, loading)));
+    }
   }
 
   private load(): Promise<Map<string, T>> {
@@ -82,6 +100,7 @@ export class ItemCollection<T extends Keyed> {
       // The list shows every write made before it was asked for.
       this.stale.clear();
       const loading = this.loadAll().then((list) => {
+        for (const indexer of this.indexers) indexer.clear();
         const map = new Map<string, T>();
         for (const item of list) {
           map.set(item.uid, item);
@@ -97,13 +116,18 @@ export class ItemCollection<T extends Keyed> {
     return this.items;
   }
 
-  /** One fetch per stale item, however many readers wait for it; a failure leaves it stale. */
-  private refresh(items: Map<string, T>, uid: string): Promise<void> {
+  /**
+   * One fetch per stale item, however many readers wait for it; a failure leaves it stale, and so
+   * does an expiry while it was in flight (its answer may predate that write: not used).
+   */
+  private refresh(items: Map<string, T>, uid: string, loading: Promise<Map<string, T>>): Promise<void> {
     let pending = this.refreshing.get(uid);
     if (!pending) {
       this.stale.delete(uid);
+      const expiry = this.expiries.get(uid) ?? 0;
       pending = this.loadOne(uid).then(
         (fresh) => {
+          if (this.items !== loading || (this.expiries.get(uid) ?? 0) !== expiry) return;
           const old = items.get(uid);
           if (old !== undefined) for (const indexer of this.indexers) indexer.remove(old);
           // An item keeps its place in the list; a new one goes last.

@@ -22,12 +22,19 @@ class NameIndex<T extends Named> implements Indexer<T> {
   remove(item: T): void {
     if (this.uids.get(item.value.name) === item.uid) this.uids.delete(item.value.name);
   }
+
+  clear(): void {
+    this.uids.clear();
+  }
 }
 
-/** Explicit addresses, and the local parts of all-aliases addresses, → uid. */
+/**
+ * Explicit addresses, and the local parts of all-aliases addresses, → the uids holding them. A set:
+ * while an address moves, the new holder may be read again before the old one.
+ */
 class AddressIndex implements Indexer<ItemValue<Mailbox>> {
-  readonly exact: Map<string, string>;
-  readonly allAliases: Map<string, string>;
+  readonly exact: Map<string, Set<string>>;
+  readonly allAliases: Map<string, Set<string>>;
 
   constructor() {
     this.exact = new Map();
@@ -36,20 +43,32 @@ class AddressIndex implements Indexer<ItemValue<Mailbox>> {
 
   add(item: ItemValue<Mailbox>): void {
     for (const email of item.value.emails ?? []) {
-      if (!this.exact.has(email.address)) this.exact.set(email.address, item.uid);
-      const local = localPart(email.address);
-      if (email.allAliases && !this.allAliases.has(local)) this.allAliases.set(local, item.uid);
+      holders(this.exact, email.address).add(item.uid);
+      if (email.allAliases) holders(this.allAliases, localPart(email.address)).add(item.uid);
     }
   }
 
   remove(item: ItemValue<Mailbox>): void {
     for (const email of item.value.emails ?? []) {
-      if (this.exact.get(email.address) === item.uid) this.exact.delete(email.address);
-      const local = localPart(email.address);
-      if (this.allAliases.get(local) === item.uid) this.allAliases.delete(local);
+      this.exact.get(email.address)?.delete(item.uid);
+      this.allAliases.get(localPart(email.address))?.delete(item.uid);
     }
   }
+
+  clear(): void {
+    this.exact.clear();
+    this.allAliases.clear();
+  }
 }
+
+function holders(index: Map<string, Set<string>>, key: string): Set<string> {
+  let uids = index.get(key);
+  if (!uids) index.set(key, (uids = new Set()));
+  return uids;
+}
+
+/** One of the holders (BlueMind lets one mailbox hold an address; two only while it moves). */
+const firstOf = (uids: Set<string> | undefined): string | undefined => (uids === undefined ? undefined : uids.values().next().value);
 
 const localPart = (address: string) => address.slice(0, address.lastIndexOf("@"));
 
@@ -103,7 +122,7 @@ export class MailboxList extends ItemCollection<ItemValue<Mailbox>> {
     return this.query((items) => {
       const at = address.lastIndexOf("@");
       if (at < 0 || !domainNames.includes(address.slice(at + 1))) return null;
-      const uid = this.addresses.exact.get(address) ?? this.addresses.allAliases.get(address.slice(0, at));
+      const uid = firstOf(this.addresses.exact.get(address)) ?? firstOf(this.addresses.allAliases.get(address.slice(0, at)));
       return uid === undefined ? null : structuredClone(items.get(uid) ?? null);
     });
   }

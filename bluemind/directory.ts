@@ -137,8 +137,9 @@ export class GroupService {
   }
 
   /**
-   * Every group of the domain, read once for the run (an empty `_search` query, a POST read;
-   * BlueMind sorts them by name). bmshare never writes groups.
+   * Every group of the domain, read once for the run (an empty `_search` query, a POST read:
+   * GroupSearchQuery has no paging, only a name and properties to match). bmshare never writes
+   * groups.
    */
   all(domainUid: string): Promise<ItemValue<Group>[]> {
     return this.t.cache.get(domainUid, "IGroup.search {}", () => this.t.list<ItemValue<Group>>({

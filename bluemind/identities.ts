@@ -14,10 +14,12 @@ export class IdentityService {
   /**
    * Creates identity `id`. An existing id is a 500 `UNKNOWN` (not ALREADY_EXISTS). Repeat: "once";
    * after an ambiguous failure the id is read back: present with the same label and address means
-   * the create landed; absent means it is sent again.
+   * the create landed; absent means it is sent again. Resolves true when the server answered the
+   * create, false when that read showed it landed after a lost answer (an identity of that id may
+   * have been there before).
    */
-  create(domainUid: string, mboxUid: string, id: string, identity: Identity): Promise<void> {
-    return this.t.void({
+  create(domainUid: string, mboxUid: string, id: string, identity: Identity): Promise<boolean> {
+    return this.t.answered({
       endpoint: "IMailboxIdentity.create",
       params: { domainUid, mboxUid, uid: id },
       body: { kind: "json", value: identity },

@@ -22,10 +22,11 @@ export class MailshareService {
    * Repeat: "once". A create is never repeated blindly; after an ambiguous failure (answer lost)
    * the uid is read back: present with the same name means the create landed (the uid is ours),
    * absent means it did not and it is sent again; an ALREADY_EXISTS answer to that repeat is
-   * checked the same way.
+   * checked the same way. Resolves true when the server answered the create, false when a read
+   * showed it landed after a lost answer (the mailshare may then have existed before).
    */
-  create(domainUid: string, uid: string, mailshare: MailshareInput): Promise<void> {
-    return this.t.void({
+  create(domainUid: string, uid: string, mailshare: MailshareInput): Promise<boolean> {
+    return this.t.answered({
       endpoint: "IMailshare.create",
       params: { domainUid, uid },
       body: { kind: "json", value: mailshare },

@@ -172,11 +172,11 @@ export class Resolver {
     if (missing.length > 0) {
       const batch = this.s.directory.getMultiple(domain, missing)
         .then((items) => new Map(items.map((item) => [item.uid, item.value])));
-      for (const uid of missing) this.s.cache.put(domain, `entry ${uid}`, batch.then((found) => found.get(uid) ?? null));
+      for (const uid of missing) this.s.cache.put(domain, `entry ${uid}`, batch.then((found) => found.get(uid) ?? null), [`entry:${uid}`]);
     }
     const byUid = new Map<string, DirEntry | null>();
     for (const uid of unique) {
-      byUid.set(uid, await this.s.cache.get(domain, `entry ${uid}`, () => this.s.directory.findByEntryUid(domain, uid)));
+      byUid.set(uid, await this.s.cache.get(domain, `entry ${uid}`, () => this.s.directory.findByEntryUid(domain, uid), false, [`entry:${uid}`]));
     }
     return byUid;
   }
@@ -184,6 +184,6 @@ export class Resolver {
   /** The entry owning an address (any kind: user, group, mailshare…); null when none. */
   entryByEmail(domain: string, email: string): Promise<DirEntry | null> {
     const key = email.trim().toLowerCase();
-    return this.s.cache.get(domain, `entry email ${key}`, () => this.s.directory.getByEmail(domain, key));
+    return this.s.cache.get(domain, `entry email ${key}`, () => this.s.directory.getByEmail(domain, key), false, ["addresses"]);
   }
 }

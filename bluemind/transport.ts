@@ -151,6 +151,15 @@ export class Transport {
   }
 
   /**
+   * A `void` "once" write that says how it ended: true when the server answered it, false when its
+   * answer was lost and the verifying read found it landed — then what the server held before is
+   * not known (the object may have been there already).
+   */
+  async answered(spec: AnyCall): Promise<boolean> {
+    return (await this.send(spec)) !== VERIFIED;
+  }
+
+  /**
    * A Java `String` result: JSON-encoded because the client always sends an Accept header, raw
    * when a server sends it unencoded (§1.4). 204 → null.
    */

@@ -104,8 +104,9 @@ async function createOrConverge(rt: Runtime, id: string, m: MailshareIdentityInp
   const c = rt.client;
   const wire = toWire(m);
   try {
-    // A lost answer is verified by the client (the id is read back), never sent twice blindly.
-    await c.identities.create(m.domain, m.mailshare, id, wire);
+    // A lost answer is verified by the client (the id is read back), never sent twice blindly; as
+    // the identity may then have been there before, with other fields, it is written once more.
+    if (!(await c.identities.create(m.domain, m.mailshare, id, wire))) await c.identities.update(m.domain, m.mailshare, id, wire);
   } catch (err) {
     // The id exists (an earlier run, or someone else): BlueMind answers UNKNOWN "already exists".
     if (!/already exists/.test(serverMessage(err))) throw err;

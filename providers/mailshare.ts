@@ -255,15 +255,17 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     // read before each create. BlueMind refuses a taken uid, name or address (ALREADY_EXISTS).
     let refusal: unknown = null;
     await rt.lock(m.domain, uid, async () => {
+      let answered: boolean;
       try {
-        await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation, options));
+        answered = await c.mailshares.create(m.domain, uid, wireValue(m, null, orgUnitUid, dataLocation, options));
       } catch (err) {
         if (!isAlreadyExists(err)) throw err;
         refusal = err;
         return;
       }
-      // A new mailshare's ACL container has no settings yet: nothing to read before marking it.
-      await syncPhotoAndMarks(rt, m.domain, uid, m, false, {});
+      // A mailshare the server just created has no settings yet: nothing to read before marking it.
+      // After a lost answer it may have been there before, with settings of its own: read them.
+      await syncPhotoAndMarks(rt, m.domain, uid, m, false, answered ? {} : undefined);
     });
     if (refusal !== null) return existingOnCreate(rt, m, uid, refusal, options);
     // Read back (the server places a mailshare without storageServer); it also tells the run's
@@ -276,6 +278,8 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
   async read(id, props, rt) {
     const c = rt.client;
     const domain = props.domain;
+    // The run's list is this read: absent from it is absent (a plan reads the list as it starts;
+    // a part, by contrast, asks again before calling its mailshare gone — server.ts).
     const item = await c.mailshares.find(domain, id);
     if (!item) return null;
     const v = item.value;

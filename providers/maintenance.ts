@@ -167,7 +167,13 @@ export async function startMaintenance(rt: Runtime, domain: string, uid: string,
 /** Runs the operation and follows its task; a task ending InError throws with its last log line. */
 async function execute(rt: Runtime, m: MailshareMaintenanceInputs): Promise<TaskOutcome> {
   const note = (text: string) => rt.report("info", `${what(m)}: ${text}`);
-  return followTask(rt, await startMaintenance(rt, m.domain, m.mailshare, m.operation, { onNote: note, onLine: note }), what(m));
+  try {
+    return await followTask(rt, await startMaintenance(rt, m.domain, m.mailshare, m.operation, { onNote: note, onLine: note }), what(m));
+  } finally {
+    // A repair may re-create the mailbox's record or its ACL container: what the run read of the
+    // mailshare is stale once the task ran.
+    rt.client.mailshares.expire(m.domain, m.mailshare);
+  }
 }
 
 function outputsOfRecord(record: RunRecord | null, previous: Partial<MailshareMaintenanceOutputs> = {}): MailshareMaintenanceOutputs {

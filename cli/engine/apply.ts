@@ -112,15 +112,17 @@ interface Unit {
 const isWrite = (r: ResourcePlan) => r.action === "create" || r.action === "update";
 
 /**
- * Which change carries which (carried → carrier): both written, of kinds one carries the other
- * (KindDefinition.carries), and the carried one not refused or unreadable.
+ * Which change carries which (carried → carrier): both still to write (from index `from` on), of
+ * kinds one carries the other (KindDefinition.carries), neither refused, unreadable or already
+ * applied.
  */
-function carriers(unit: Unit, blocked: (r: ResourcePlan) => boolean): Map<ResourcePlan, ResourcePlan> {
+function carriers(unit: Unit, from: number, blocked: (r: ResourcePlan) => boolean): Map<ResourcePlan, ResourcePlan> {
   const carrierOf = new Map<ResourcePlan, ResourcePlan>();
-  for (const carrier of unit.changes) {
+  const pending = unit.changes.slice(from);
+  for (const carrier of pending) {
     if (!isWrite(carrier) || blocked(carrier)) continue;
     for (const kind of PROVIDERS[carrier.kind].definition.carries ?? []) {
-      const carried = unit.changes.find((c) => c.kind === kind && isWrite(c) && !blocked(c));
+      const carried = pending.find((c) => c.kind === kind && isWrite(c) && !blocked(c));
       if (carried) carrierOf.set(carried, carrier);
     }
   }
@@ -159,12 +161,17 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     return found;
   };
 
-  /** Applies a mailshare's changes from `from` on; the first pass defers an address conflict. */
+  /**
+   * Applies a mailshare's changes from `from` on; the first pass defers an address conflict. Each
+   * pass reads the changes again first (the retry pass comes after every other mailshare: what it
+   * finds changed since is refused then too).
+   */
   const run = async (unit: Unit, from: number, lastPass: boolean): Promise<void> => {
     let failed: { resource: ResourcePlan; why: string } | undefined;
-    let found: Map<ResourcePlan, Found> = from === 0 && !stopped() ? await checkFreshness(unit) : new Map();
+    // In a retry from a later change, a mailshare the plan creates exists by now (its create came first).
+    let found: Map<ResourcePlan, Found> = stopped() ? new Map() : await checkFreshness(unit, from > 0);
     const blocked = (r: ResourcePlan) => ["changed", "unreadable", "already-applied"].includes(found.get(r)?.state ?? "");
-    let carrierOf = carriers(unit, blocked);
+    let carrierOf = carriers(unit, from, blocked);
     const carriedBy = (carrier: ResourcePlan) => [...carrierOf].filter(([, c]) => c === carrier).map(([carried]) => carried);
     for (const [index, resource] of unit.changes.entries()) {
       if (index < from) continue;
@@ -205,7 +212,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         if (err instanceof ExistsError) {
           // Created since the plan (or by an earlier apply of this saved plan): check it all now.
           found = await checkFreshness(unit, true);
-          carrierOf = carriers(unit, blocked);
+          carrierOf = carriers(unit, index, blocked);
           const now = found.get(resource);
           if (now?.state === "already-applied") {
             record({ ...op, status: "applied", message: "already on the server as planned" });
