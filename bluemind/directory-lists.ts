@@ -3,7 +3,7 @@
 // mailboxes by address. With them, checking N mailshares against the directory and reading their
 // live state cost one list read per domain instead of several lookups per mailshare.
 import { ItemCollection, type Indexer } from "./collection";
-import type { ItemValue, Mailbox, Mailshare } from "./types";
+import type { Email, ItemValue, Mailbox, Mailshare } from "./types";
 
 type Named = ItemValue<{ name: string }>;
 
@@ -71,6 +71,21 @@ function holders(index: Map<string, Set<string>>, key: string): Set<string> {
 const firstOf = (uids: Set<string> | undefined): string | undefined => (uids === undefined ? undefined : uids.values().next().value);
 
 const localPart = (address: string) => address.slice(0, address.lastIndexOf("@"));
+
+/**
+ * Whether `emails` receive `address`, by BlueMind's rule (`IMailboxes.byEmail`, `IGroup.byEmail`):
+ * held explicitly, or through an all-aliases address with the same local part when the domain part
+ * is one of the domain's names. `MailboxList.byEmail` answers the same through its index.
+ */
+export function receives(emails: readonly Email[] | null | undefined, address: string, domainNames: readonly string[]): boolean {
+  const domainPart = address.slice(address.lastIndexOf("@") + 1);
+  return (emails ?? []).some((e) =>
+    e.address === address || (e.allAliases && domainNames.includes(domainPart) && localPart(e.address) === localPart(address)));
+}
+
+/** The default address of `emails`, or null. */
+export const defaultAddress = (emails: readonly Email[] | null | undefined): string | null =>
+  (emails ?? []).find((e) => e.isDefault)?.address ?? null;
 
 /** A domain's mailshares, by uid and by name. */
 export class MailshareList extends ItemCollection<ItemValue<Mailshare>> {

@@ -9,6 +9,7 @@ import type { DomainService } from "./domains";
 import { formatOrgUnitPath, type OrgUnitService } from "./orgunits";
 import type { ServerService } from "./servers";
 import type { MailboxService } from "./mailboxes";
+import { defaultAddress, receives } from "./directory-lists";
 import type { DirEntry, Domain, ItemValue, Mailbox, OrgUnitPath, Server } from "./types";
 
 export interface ResolvedOrgUnit {
@@ -73,8 +74,7 @@ export class Resolver {
         return this.userByLookup(domain, key);
       }
       if (!found || found.value.type !== "user") return null;
-      const email = (found.value.emails ?? []).find((e) => e.isDefault)?.address ?? null;
-      return { uid: found.uid, login: found.value.name, email };
+      return { uid: found.uid, login: found.value.name, email: defaultAddress(found.value.emails) };
     });
   }
 
@@ -87,11 +87,8 @@ export class Resolver {
     return this.s.cache.get(domain, `group ${key}`, async () => {
       const groups = await this.s.groups.all(domain);
       const names = key.includes("@") ? await this.domainNames(domain) : [];
-      const address = key.toLowerCase();
-      const [local, at] = [address.slice(0, address.lastIndexOf("@")), address.slice(address.lastIndexOf("@") + 1)];
       const found = key.includes("@")
-        ? groups.find((g) => (g.value.emails ?? []).some((e) =>
-          e.address === address || (e.allAliases && names.includes(at) && e.address.slice(0, e.address.lastIndexOf("@")) === local)))
+        ? groups.find((g) => receives(g.value.emails, key.toLowerCase(), names))
         : groups.find((g) => g.value.name === key);
       return found ? { uid: found.uid, name: found.value.name } : null;
     });
@@ -100,7 +97,7 @@ export class Resolver {
   private async userByLookup(domain: string, key: string): Promise<UserRef | null> {
     const user = key.includes("@") ? await this.s.users.byEmail(domain, key) : await this.s.users.byLogin(domain, key);
     if (!user) return null;
-    return { uid: user.uid, login: user.value.login, email: (user.value.emails ?? []).find((e) => e.isDefault)?.address ?? null };
+    return { uid: user.uid, login: user.value.login, email: defaultAddress(user.value.emails) };
   }
 
   /** The names an address of `domain` may end with: its uid and aliases (the domain as given when unknown). */

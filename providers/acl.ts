@@ -12,7 +12,7 @@ import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import type * as pulumi from "@pulumi/pulumi";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
-import { isUnreachable, mailshareExists, requireMailshare } from "./server";
+import { goneNow, isUnreachable, mailshareExists, requireMailshare } from "./server";
 import { validateSlice } from "./validate";
 import { normaliseShares } from "../desired/normalise";
 import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
@@ -217,7 +217,7 @@ async function liveAcl(rt: Runtime, domain: string, mailshare: string): Promise<
   try {
     return await rt.client.containers.getAccessControlList(mailboxAclContainerUid(mailshare));
   } catch (err) {
-    if (isNotFound(err) && (await rt.client.mailshares.getComplete(domain, mailshare)) === null) return null;
+    if (isNotFound(err) && (await goneNow(rt, domain, mailshare))) return null;
     throw err;
   }
 }

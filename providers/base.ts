@@ -110,6 +110,15 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
     return def.comparable ? def.comparable(picked) : picked;
   };
   const changes = (olds: Props, news: Props) => diffValues(compared(olds), compared(news), def.listKeys);
+  // Plain functions, not methods calling each other through `this`: the stub and the engine call them detached.
+  const createWith = async (inputs: Props, options: WriteOptions) => {
+    const { id, outs } = await def.create(withoutProvider(inputs) as I, rt, options);
+    return { id, outs: clean({ ...withoutProvider(inputs), ...outs }) };
+  };
+  const updateWith = async (id: string, olds: Props, news: Props, options: WriteOptions) => {
+    const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I, rt, options);
+    return clean({ ...withoutProvider(news), ...outs });
+  };
   return {
     definition: def,
     changes,
@@ -143,25 +152,15 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
         detailedDiff: detailedDiff(found),
       };
     },
-    async create(inputs) {
-      return this.createWith(inputs, {});
-    },
-    async createWith(inputs, options) {
-      const { id, outs } = await def.create(withoutProvider(inputs) as I, rt, options);
-      return { id, outs: clean({ ...withoutProvider(inputs), ...outs }) };
-    },
+    create: (inputs) => createWith(inputs, {}),
+    createWith,
     async read(id, props) {
       const live = await def.read(id, withoutProvider(props ?? {}) as I & Partial<O>, rt);
       if (!live) return { id: "" };
       return { id, props: clean({ ...live.inputs, ...live.outs }), inputs: clean(live.inputs) };
     },
-    async update(id, olds, news) {
-      return { outs: await this.updateWith(id, olds, news, {}) };
-    },
-    async updateWith(id, olds, news, options) {
-      const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I, rt, options);
-      return clean({ ...withoutProvider(news), ...outs });
-    },
+    update: async (id, olds, news) => ({ outs: await updateWith(id, olds, news, {}) }),
+    updateWith,
     async delete(id, props) {
       await def.delete(id, withoutProvider(props) as I & Partial<O>, rt);
     },

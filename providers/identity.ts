@@ -10,7 +10,7 @@ import type { CheckFailure } from "@pulumi/pulumi/dynamic";
 import { defineProvider, type Props } from "./base";
 import type { Runtime } from "./runtime";
 import { identityId } from "./ids";
-import { requireMailshare } from "./server";
+import { goneNow, requireMailshare } from "./server";
 import { validateSlice } from "./validate";
 import { BlueMindError, isNotFound, serverSays } from "../bluemind";
 import type { Identity as WireIdentity } from "../bluemind/types";
@@ -91,11 +91,6 @@ function explained(err: unknown, m: MailshareIdentityInputs): unknown {
   return err;
 }
 
-/** Whether the mailshare is gone (asked now): then so are its identities (BlueMind deletes them with it). */
-async function mailshareGone(rt: Runtime, domain: string, mailshare: string): Promise<boolean> {
-  return (await rt.client.mailshares.getComplete(domain, mailshare)) === null;
-}
-
 /**
  * Creates the identity, or converges it when the id already exists (a re-run after a failure):
  * the create is sent first, so a new identity costs one request.
@@ -153,7 +148,8 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
       stored = await rt.client.identities.get(domain, mailshare, id);
     } catch (err) {
       // No ACL container: gone only when the server says the mailshare itself is gone.
-      if (isMissingContainer(err) && (await mailshareGone(rt, domain, mailshare))) return null;
+      // Gone with its mailshare: BlueMind deletes a mailshare's identities with it.
+      if (isMissingContainer(err) && (await goneNow(rt, domain, mailshare))) return null;
       throw explained(err, props);
     }
     if (!stored) return null;
@@ -182,7 +178,7 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
       await rt.client.identities.delete(props.domain, props.mailshare, id);
     } catch (err) {
       if (isNotFound(err)) return; // already gone
-      if (isMissingContainer(err) && (await mailshareGone(rt, props.domain, props.mailshare))) return;
+      if (isMissingContainer(err) && (await goneNow(rt, props.domain, props.mailshare))) return;
       throw explained(err, props);
     }
   },

@@ -34,6 +34,14 @@ export async function freshMailshare(rt: Runtime, domain: string, uid: string): 
   return item;
 }
 
+/**
+ * Whether the server, asked now, has no such mailshare: what a part checks before calling itself
+ * gone when its own container is missing (the run's list may predate a delete).
+ */
+export async function goneNow(rt: Runtime, domain: string, uid: string): Promise<boolean> {
+  return (await rt.client.mailshares.getComplete(domain, uid)) === null;
+}
+
 const missing = (domain: string, uid: string) =>
   new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
 
