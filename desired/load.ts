@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DesiredStateInvalid, formatPath, shorten, sortErrors, type DesiredStateError, type Issue } from "./errors";
 import type { DesiredMailshare, RawFile, RawMailshare } from "./model";
-import { parseYaml, type SourceMap } from "./parse";
+import { parseYaml, type ParsedFile, type SourceMap } from "./parse";
+import { parseYamlFast } from "./fast-parse";
 import { validateAgainstSchema } from "./schema";
 import { normaliseMailshare } from "./normalise";
 import { checkAcross, checkMailshare, errorAt, locate, type MailshareEntry } from "./crosscheck";
@@ -268,8 +269,20 @@ function checkFile(source: Source): CheckedFile {
     const error = { file: source.file, line: refused.line ?? 1, column: 1, path: "(document)", message: refused.error };
     return { domain: null, owner: fallbackOwner, errors: [error], entries: [] };
   }
+  // The fast reading first (fast-parse.ts); a file with any error is read again with positions, so
+  // that its messages come from that reading alone.
+  const fast = parseYamlFast(source.file, source.text, () => parseYaml(source.file, source.text, { full: true }).map);
+  if (fast) {
+    const checked = checkParsed(source, fast, fallbackOwner);
+    if (checked.errors.length === 0) return checked;
+  }
   const parsed = parseYaml(source.file, source.text);
   if (parsed.errors.length > 0) return { domain: null, owner: fallbackOwner, errors: parsed.errors, entries: [] };
+  return checkParsed(source, parsed, fallbackOwner);
+}
+
+/** Schema, normalisation and the per-mailshare cross-checks of a file read without syntax errors. */
+function checkParsed(source: Source, parsed: ParsedFile, fallbackOwner: string): CheckedFile {
   const toError = (map: SourceMap, issue: Issue, base: (string | number)[] = []): DesiredStateError => {
     const full = [...base, ...issue.path];
     return { ...map.locate(full, issue.atKey), path: formatPath(full), message: issue.message };

@@ -1,11 +1,15 @@
 // YAML parsing that keeps source positions: the data as plain JSON values, plus a map from every field
 // path to the line and column of its value (and of its key, for mapping entries), so that any later
 // check can point at the exact place in the file.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { Document, Node } from "yaml";
+
+// The `yaml` library is loaded on first use: a valid file is read by fast-parse.ts alone.
+let yamlLibrary: typeof import("yaml") | undefined;
+const yaml = (): typeof import("yaml") => (yamlLibrary ??= require("yaml") as typeof import("yaml"));
 import { formatPath, shorten, type DesiredStateError, type FieldPath } from "./errors";
 import type { SourceLocation } from "./model";
 
-interface Place {
+export interface Place {
   line: number;
   column: number;
   /** Offsets of the node in the source, for placing syntax errors. */
@@ -149,6 +153,7 @@ const SHALLOW_DEPTH = 2;
  * with an error to show); by default only the places of the mailshares are kept (see SourceMap).
  */
 export function parseYaml(file: string, text: string, options: { full?: boolean } = {}): ParsedFile {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   let map = options.full
     ? new SourceMap(file)
@@ -248,6 +253,7 @@ class Walk {
 
   visit(node: unknown, path: FieldPath, depth: number, viaAlias: boolean): void {
     if (this.error) return;
+    const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
     if (viaAlias && ++this.expanded > MAX_ALIAS_EXPANSION) {
       this.stop(this.outerAlias, this.outerPath, `YAML aliases here expand to more than ${MAX_ALIAS_EXPANSION} values, the limit of a file: ` +
         "an alias of an alias multiplies its size (an alias bomb?); write the repeated blocks out, or reuse fewer");

@@ -76,10 +76,10 @@ export function validateMailshareFields(fields: Record<string, unknown>): Issue[
       issues.push({ path: [key], atKey: true, message: `unknown field ${key}` });
       continue;
     }
-    const lists: Issue[] = [];
-    const pruned = pruneLists(value, [key], lists);
+    const { lists, nul } = scanValues(value, { parent: null, key });
+    const pruned = lists.length > 0 ? pruneLists(value) : value;
     if (!validate(pruned)) issues.push(...translateErrors(validate.errors ?? [], pruned, [key]));
-    issues.push(...lists, ...nulCharacters(value).map((i) => ({ ...i, path: [key, ...i.path] })));
+    issues.push(...lists, ...nul);
   }
   return issues;
 }
@@ -96,9 +96,9 @@ export const MAX_LIST_ITEMS = 1000;
  */
 export function validateAgainstSchema(data: unknown): Issue[] {
   const compiledValidators = validators();
-  const lists: Issue[] = [];
-  const pruned = pruneLists(data, [], lists);
-  const nul = nulCharacters(data);
+  const { lists, nul } = scanValues(data);
+  // Lists are cut only when one is too long: a copy of every file would cost as much as the check.
+  const pruned = lists.length > 0 ? pruneLists(data) : data;
   if (compiledValidators.first(pruned)) return [...lists, ...nul];
   const { file, mailshare } = compiledValidators;
   const issues: Issue[] = [];
@@ -119,43 +119,58 @@ export function validateAgainstSchema(data: unknown): Issue[] {
   return [...issues, ...lists, ...nul];
 }
 
-/** A copy of `value` whose lists keep at most `MAX_LIST_ITEMS` items; each longer list is an issue. */
-function pruneLists(value: unknown, path: (string | number)[], issues: Issue[]): unknown {
-  if (Array.isArray(value)) {
-    if (value.length > MAX_LIST_ITEMS) {
-      issues.push({ path, message: `expected at most ${MAX_LIST_ITEMS} items (bmshare's bound for a list), found ${value.length}` });
-    }
-    return value.slice(0, MAX_LIST_ITEMS).map((v, i) => pruneLists(v, [...path, i], issues));
-  }
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pruneLists(v, [...path, k], issues)]));
-  }
+/** A copy of `value` whose lists keep at most `MAX_LIST_ITEMS` items. */
+function pruneLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.slice(0, MAX_LIST_ITEMS).map(pruneLists);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pruneLists(v)]));
   return value;
 }
 
+/** A path built only when an issue needs it: each value visited links to its parent's. */
+interface PathLink {
+  parent: PathLink | null;
+  key: string | number;
+}
+
+function linkedPath(link: PathLink | null): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let l = link; l; l = l.parent) path.push(l.key);
+  return path.reverse();
+}
+
 /**
- * Texts holding a NUL character (YAML's "\0" or "\x00" escapes): BlueMind keeps every text of a
- * mailshare in PostgreSQL, whose text type cannot hold NUL, so the write would fail on the server.
+ * One walk over the data for the issues the schema cannot express:
+ * - `lists`: lists longer than `MAX_LIST_ITEMS` (checked on their first items only);
+ * - `nul`: texts holding a NUL character (YAML's "\0" or "\x00" escapes): BlueMind keeps every text
+ *   of a mailshare in PostgreSQL, whose text type cannot hold NUL, so the write would fail on the server.
+ * Aliased blocks are visited at every use (the parser bounds how far aliases expand), so that each
+ * mailshare using one has the error and is set aside.
  */
-function nulCharacters(data: unknown): Issue[] {
-  // Aliased blocks are visited at every use (the parser bounds how far aliases expand), so that each
-  // mailshare using one has the error and is set aside.
-  const issues: Issue[] = [];
-  const visit = (value: unknown, path: (string | number)[]) => {
+function scanValues(data: unknown, at: PathLink | null = null): { lists: Issue[]; nul: Issue[] } {
+  const lists: Issue[] = [];
+  const nul: Issue[] = [];
+  /** `cut`: inside an item past a list's bound, which the schema does not check either. */
+  const visit = (value: unknown, link: PathLink | null, cut: boolean) => {
     if (typeof value === "string") {
       if (value.includes("\u0000")) {
-        issues.push({ path, message: "expected a text without NUL characters (\\0), found one: BlueMind stores texts in PostgreSQL, which refuses them" });
+        nul.push({ path: linkedPath(link), message: "expected a text without NUL characters (\\0), found one: BlueMind stores texts in PostgreSQL, which refuses them" });
       }
+    } else if (Array.isArray(value)) {
+      if (value.length > MAX_LIST_ITEMS && !cut) {
+        lists.push({ path: linkedPath(link), message: `expected at most ${MAX_LIST_ITEMS} items (bmshare's bound for a list), found ${value.length}` });
+      }
+      for (let i = 0; i < value.length; i++) visit(value[i], { parent: link, key: i }, cut || i >= MAX_LIST_ITEMS);
     } else if (value && typeof value === "object") {
-      if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
-      else for (const [k, v] of Object.entries(value)) {
-        if (k.includes("\u0000")) issues.push({ path: [...path, k], atKey: true, message: "expected a key without NUL characters (\\0), found one" });
-        visit(v, [...path, k]);
+      for (const k in value) {
+        if (!Object.hasOwn(value, k)) continue;
+        const child = { parent: link, key: k };
+        if (k.includes("\u0000")) nul.push({ path: linkedPath(child), atKey: true, message: "expected a key without NUL characters (\\0), found one" });
+        visit((value as Record<string, unknown>)[k], child, cut);
       }
     }
   };
-  visit(data, []);
-  return issues;
+  visit(data, at, false);
+  return { lists, nul };
 }
 
 function isNullBranch(s: JsonSchema): boolean {

@@ -1,7 +1,6 @@
 // Long texts are shown as unified diffs rather than as two quoted values: signatures, the
 // auto-reply's message and HTML, and a mailshare's filter set (as YAML, in rule order).
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
-import { stringify } from "yaml";
 import type { Props } from "../../providers/base";
 import type { ResourceKind } from "../../providers/kinds";
 import type { TextDiff } from "./model";
@@ -22,7 +21,8 @@ const LONG_TEXTS: Partial<Record<ResourceKind, readonly LongText[]>> = {
   MailshareFilters: [
     {
       path: "filters",
-      text: (i) => (Array.isArray(i.filters) && i.filters.length > 0 ? stringify(i.filters, { lineWidth: 0 }) : ""),
+      // `yaml` is loaded only when a plan shows filters side by side (a valid file never needs it).
+      text: (i) => (Array.isArray(i.filters) && i.filters.length > 0 ? (require("yaml") as typeof import("yaml")).stringify(i.filters, { lineWidth: 0 }) : ""),
     },
   ],
 };
