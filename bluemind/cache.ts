@@ -12,6 +12,7 @@
 // domain reads are remembered, so that a write through `acme-corp.test` reaches what was read
 // under `acme.test`.
 import type { ItemCollection, Keyed } from "./collection";
+import { copyOf } from "./copy";
 
 /** What a write makes stale. */
 export interface Invalidation {
@@ -72,7 +73,7 @@ export class RunCache {
   get<T>(domain: string | null, key: string, load: () => Promise<T>, refresh = false, tags: readonly string[] = []): Promise<T> {
     const fullKey = this.fullKey(domain, key);
     if (refresh || !this.entries.has(fullKey)) this.put(domain, key, load(), tags);
-    return this.entries.get(fullKey)!.value.then((v) => structuredClone(v) as T);
+    return this.entries.get(fullKey)!.value.then((v) => copyOf(v) as T);
   }
 
   /** Whether `key` is cached (loaded or loading). */

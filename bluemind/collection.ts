@@ -8,6 +8,8 @@
 // next caller tries again, and a failed refresh of a stale item fails that read (never "absent").
 // Every value handed out is a copy, so a caller changing it cannot corrupt what others read.
 
+import { copyOf } from "./copy";
+
 export interface Keyed {
   uid: string;
 }
@@ -45,7 +47,7 @@ export class ItemCollection<T extends Keyed> {
   async get(uid: string): Promise<T | null> {
     const items = await this.current(() => [uid]);
     const item = items.get(uid);
-    return item === undefined ? null : structuredClone(item);
+    return item === undefined ? null : copyOf(item);
   }
 
   /** Whether the server has item `uid` (nothing copied). */
@@ -56,7 +58,7 @@ export class ItemCollection<T extends Keyed> {
   /** Every item, in the order the server listed them (items created since go last). */
   async all(): Promise<T[]> {
     const items = await this.current(() => this.outdated());
-    return [...items.values()].map((item) => structuredClone(item));
+    return [...items.values()].map((item) => copyOf(item));
   }
 
   /** Runs `query` over the up-to-date items (and their indexes) without copying the whole list. */

@@ -4,6 +4,7 @@
 // live state cost one list read per domain instead of several lookups per mailshare.
 import { ItemCollection, type Indexer } from "./collection";
 import type { Email, ItemValue, Mailbox, Mailshare } from "./types";
+import { copyOf } from "./copy";
 
 type Named = ItemValue<{ name: string }>;
 
@@ -101,7 +102,7 @@ export class MailshareList extends ItemCollection<ItemValue<Mailshare>> {
   byName(name: string): Promise<ItemValue<Mailshare> | null> {
     return this.query((items) => {
       const uid = this.names.uids.get(name);
-      return uid === undefined ? null : structuredClone(items.get(uid) ?? null);
+      return uid === undefined ? null : copyOf(items.get(uid) ?? null);
     });
   }
 }
@@ -123,7 +124,7 @@ export class MailboxList extends ItemCollection<ItemValue<Mailbox>> {
   byName(name: string): Promise<ItemValue<Mailbox> | null> {
     return this.query((items) => {
       const uid = this.names.uids.get(name);
-      return uid === undefined ? null : structuredClone(items.get(uid) ?? null);
+      return uid === undefined ? null : copyOf(items.get(uid) ?? null);
     });
   }
 
@@ -138,7 +139,7 @@ export class MailboxList extends ItemCollection<ItemValue<Mailbox>> {
       const at = address.lastIndexOf("@");
       if (at < 0 || !domainNames.includes(address.slice(at + 1))) return null;
       const uid = firstOf(this.addresses.exact.get(address)) ?? firstOf(this.addresses.allAliases.get(address.slice(0, at)));
-      return uid === undefined ? null : structuredClone(items.get(uid) ?? null);
+      return uid === undefined ? null : copyOf(items.get(uid) ?? null);
     });
   }
 }

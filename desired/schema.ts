@@ -39,13 +39,15 @@ function newAjv(allErrors: boolean) {
 let allErrorsAjv: ReturnType<typeof newAjv> | undefined;
 /** The one ajv that collects every error (file, mailshare and field validators): each new ajv validates the schema against the meta-schema again (~0.15 s). */
 const allErrors = () => (allErrorsAjv ??= newAjv(true));
+let firstErrorAjv: ReturnType<typeof newAjv> | undefined;
+/** The one ajv that stops at the first error: valid input is all most runs see. */
+const firstError = () => (firstErrorAjv ??= newAjv(false));
 
 /** Each validator is compiled on first use (ajv caches it): a valid file needs `first` only, and each compile of the whole schema costs ~0.2 s. */
 function validators(): Validators {
   if (!compiled) {
-    const firstError = newAjv(false);
     compiled = {
-      get first() { return firstError.getSchema("mailshares")!; },
+      get first() { return firstError().getSchema("mailshares")!; },
       get file() { return allErrors().getSchema("mailshares")!; },
       get mailshare() { return allErrors().getSchema("mailshares#/$defs/mailshare")!; },
     };
@@ -53,15 +55,16 @@ function validators(): Validators {
   return compiled;
 }
 
-const fieldValidators = new Map<string, ValidateFunction>();
+const fieldValidators = { first: new Map<string, ValidateFunction>(), all: new Map<string, ValidateFunction>() };
 
-/** The schema of one mailshare field (`aliases`, `shares`…), compiled once. */
-function fieldValidator(key: string): ValidateFunction | undefined {
-  if (!fieldValidators.has(key)) {
-    const v = allErrors().getSchema(`mailshares#/$defs/mailshare/properties/${key}`);
-    if (v) fieldValidators.set(key, v);
+/** The schema of one mailshare field (`aliases`, `shares`…), compiled once: stopping at its first error, or collecting all. */
+function fieldValidator(key: string, errors: "first" | "all"): ValidateFunction | undefined {
+  const compiledFields = fieldValidators[errors];
+  if (!compiledFields.has(key)) {
+    const v = (errors === "first" ? firstError() : allErrors()).getSchema(`mailshares#/$defs/mailshare/properties/${key}`);
+    if (v) compiledFields.set(key, v);
   }
-  return fieldValidators.get(key);
+  return compiledFields.get(key);
 }
 
 /**
@@ -71,14 +74,17 @@ function fieldValidator(key: string): ValidateFunction | undefined {
 export function validateMailshareFields(fields: Record<string, unknown>): Issue[] {
   const issues: Issue[] = [];
   for (const [key, value] of Object.entries(fields)) {
-    const validate = fieldValidator(key);
-    if (!validate) {
+    const quick = fieldValidator(key, "first");
+    if (!quick) {
       issues.push({ path: [key], atKey: true, message: `unknown field ${key}` });
       continue;
     }
     const { lists, nul } = scanValues(value, { parent: null, key });
     const pruned = lists.length > 0 ? pruneLists(value) : value;
-    if (!validate(pruned)) issues.push(...translateErrors(validate.errors ?? [], pruned, [key]));
+    if (!quick(pruned)) {
+      const validate = fieldValidator(key, "all") as ValidateFunction;
+      if (!validate(pruned)) issues.push(...translateErrors(validate.errors ?? [], pruned, [key]));
+    }
     issues.push(...lists, ...nul);
   }
   return issues;
