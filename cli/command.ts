@@ -35,11 +35,11 @@ export class ReportedFailure extends Error {
 }
 
 /**
- * A server whose BlueMind release bmshare does not speak is refused before the command reads or
- * writes anything else (its plan could not be trusted either). A server that cannot be asked is
- * left to the command, whose own reads say so as usual; writes check the version again (base.ts).
+ * A server whose BlueMind release bmshare does not speak is refused before a plan reads or writes
+ * anything else (the plan could not be trusted either). A server that cannot be asked is left to
+ * the command, whose own reads say so as usual; every write checks the version again (base.ts).
  */
-async function refuseUnsupportedServer(rt: Runtime): Promise<void> {
+export async function refuseUnsupportedServer(rt: Runtime): Promise<void> {
   try {
     await rt.client.capabilities();
   } catch (e) {
@@ -81,7 +81,6 @@ export async function runServerCommand(
     const connection = resolveCliConnection(values, env);
     useSettings(connection, "flags", { env, clientOptions: deps.clientOptions });
     setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
-    await refuseUnsupportedServer(RUNTIME);
     return await body({ values, positionals: parsed.positionals, connection, rt: RUNTIME, out, err, env });
   } catch (e) {
     if (e instanceof ReportedFailure) {
