@@ -1,7 +1,8 @@
 // Every BlueMind endpoint this client calls, by its `IService.method` name, with its HTTP method,
 // path template and query parameters exactly as in `bluemind/endpoints.tsv` — the project's table of
 // BlueMind's REST endpoints, generated from the JAX-RS annotations of BlueMind's interfaces (described
-// in docs/bluemind-api.md). test/bluemind/endpoints.test.ts checks this table against that file, and
+// in docs/bluemind-api.md) — or, for the 4.x-only ones, in `bluemind/endpoints-4.tsv`
+// (docs/bluemind-versions.md). test/bluemind/endpoints.test.ts checks this table against that file, and
 // every test run checks the requests actually sent against it.
 //
 // Path parameters are filled by name from the `{…}` segments, so the parameter names of a call are
@@ -140,6 +141,11 @@ export const ENDPOINTS = {
   // IDirEntryMaintenance
   "IDirEntryMaintenance.getAvailableOperations": ep("GET", "/api/directory/{domain}/{entryUid}/mgmt/_maintenance"),
   "IDirEntryMaintenance.repair": ep("POST", "/api/directory/{domain}/{entryUid}/mgmt/_maintenance/repair"),
+  // 4.x only (endpoints-4.tsv): a check task, as `repair` takes a set of operation ids there
+  "IDirEntryMaintenance.check": ep("POST", "/api/directory/{domain}/{entryUid}/mgmt/_maintenance/check"),
+
+  // IInstallation
+  "IInstallation.getVersion": ep("GET", "/api/system/installation/version"),
 
   // ITask
   "ITask.status": ep("GET", "/api/tasks/{taskId}"),

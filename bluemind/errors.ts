@@ -152,6 +152,18 @@ export class ClientConfigError extends BlueMindError {
   }
 }
 
+/**
+ * The server is a BlueMind version bmshare does not speak (versions.ts), or says no usable version:
+ * refused before anything is written. `version` is what the server reported (null: nothing usable).
+ */
+export class UnsupportedVersionError extends BlueMindError {
+  readonly version: string | null;
+  constructor(message: string, version: string | null) {
+    super(message);
+    this.version = version;
+  }
+}
+
 /** A followed task ended `InError`. */
 export class TaskFailedError extends BlueMindError {
   readonly taskId: string;
@@ -189,7 +201,7 @@ function named(classes: Record<string, { prototype: Error }>): void {
 named({
   BlueMindError, AuthenticationError, PermissionDeniedError, NotFoundError, ServerFaultError, InternalServerError,
   UnknownEndpointError, UnavailableError, UnexpectedResponseError, TransportError, RequestTimeoutError,
-  OutcomeUnknownError, ClientConfigError, TaskFailedError, TaskTimeoutError,
+  OutcomeUnknownError, ClientConfigError, UnsupportedVersionError, TaskFailedError, TaskTimeoutError,
 });
 
 /** True when `err` is a BlueMind business error with that code (e.g. `ALREADY_EXISTS`). */

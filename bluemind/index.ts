@@ -25,6 +25,8 @@ import { MailboxMgmtService } from "./mgmt";
 import { MaintenanceService } from "./maintenance";
 import { TaskService, type FollowOptions, type TaskOutcome } from "./tasks";
 import { Resolver } from "./resolve";
+import { InstallationService } from "./installation";
+import type { Capabilities } from "./versions";
 import type { TaskRef } from "./types";
 
 export interface BlueMindClientOptions {
@@ -105,6 +107,7 @@ export class BlueMindClient {
   readonly mgmt: MailboxMgmtService;
   readonly maintenance: MaintenanceService;
   readonly tasks: TaskService;
+  readonly installation: InstallationService;
   readonly resolve: Resolver;
   /** The server base URL (without `/api`). */
   readonly url: string;
@@ -148,6 +151,7 @@ export class BlueMindClient {
     this.servers = new ServerService(t);
     this.mgmt = new MailboxMgmtService(t);
     this.maintenance = new MaintenanceService(t, this.tasks);
+    this.installation = new InstallationService(t);
     this.resolve = new Resolver({
       cache: this.cache, mailboxes: this.mailboxes, users: this.users, groups: this.groups, directory: this.directory,
       orgUnits: this.orgUnits, servers: this.servers, domains: this.domains,
@@ -177,6 +181,14 @@ export class BlueMindClient {
     }
   }
 
+  /**
+   * What the server's BlueMind release can do (its version read once per run): throws
+   * UnsupportedVersionError for a release bmshare does not speak or cannot identify.
+   */
+  capabilities(): Promise<Capabilities> {
+    return this.installation.capabilities();
+  }
+
   /** Follows a task until it ends (see TaskService.follow). */
   followTask(ref: TaskRef | string, options?: FollowOptions): Promise<TaskOutcome> {
     return this.tasks.follow(ref, options);
@@ -192,6 +204,7 @@ export type { GroupRef, ResolvedOrgUnit, UserRef } from "./resolve";
 export { mailboxAclContainerUid } from "./containers";
 export { formatOrgUnitPath } from "./orgunits";
 export { repairTaskId } from "./maintenance";
+export { capabilitiesOf, parseVersion, SUPPORTED_RANGE, type Capabilities, type Lattice } from "./versions";
 export { MAIL_IMAP_TAG, SERVER_CONTAINER } from "./servers";
 export { ENDPOINTS, type EndpointName } from "./endpoints";
 export * from "./errors";

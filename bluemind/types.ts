@@ -430,9 +430,33 @@ export interface MailFilterRule extends Open {
 }
 
 export interface MailFilter extends Open {
+  /** 5.x: MailFilterRule; a 4.x server stores `CriteriaRule`s (see `LegacyMailFilter`). */
   rules: MailFilterRule[];
   vacation: Vacation;
   forwarding: Forwarding;
+}
+
+/**
+ * 4.x `MailFilter.Rule`: conditions in one string, one `FIELD:MATCHTYPE: value` per line, all of
+ * which must hold (RuleParser, SieveWriter); the actions are fields (docs/bluemind-versions.md).
+ */
+export interface CriteriaRule extends Open {
+  name: string | null;
+  criteria: string | null;
+  star: boolean;
+  read: boolean;
+  delete: boolean;
+  discard: boolean;
+  forward: { enabled: boolean; localCopy: boolean; emails: string[] };
+  /** The folder to file into; null or empty for none. */
+  deliver: string | null;
+  active: boolean;
+  stop: boolean;
+}
+
+/** A 4.x server's MailFilter. */
+export interface LegacyMailFilter extends Omit<MailFilter, "rules"> {
+  rules: CriteriaRule[];
 }
 
 export type RulePosition = "BEFORE" | "AFTER";
@@ -595,6 +619,16 @@ export interface Assignment extends Open {
 export interface MaintenanceOperation extends Open {
   identifier: string;
   description: string | null;
+}
+
+/** `IInstallation.getVersion`. */
+export interface InstallationVersion extends Open {
+  /** The core's version, e.g. `5.1.0` (may carry a build suffix). */
+  softwareVersion: string | null;
+  databaseVersion: string | null;
+  /** Never set by BlueMind's own code: null. */
+  versionName: string | null;
+  needsUpgrade: boolean;
 }
 
 export interface RepairConfig {

@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError, resolveCliConnection } from "./connection";
 import type { Connection } from "../providers/connection";
 import { RUNTIME, setProgressSink, useSettings, type Runtime } from "../providers/runtime";
-import type { BlueMindClientOptions } from "../bluemind";
+import { UnsupportedVersionError, type BlueMindClientOptions } from "../bluemind";
 
 export interface IoDependencies {
   env?: NodeJS.ProcessEnv;
@@ -31,6 +31,19 @@ export interface ServerCommandContext {
 export class ReportedFailure extends Error {
   constructor(readonly lines: string[], readonly footer?: string) {
     super(lines.join("\n"));
+  }
+}
+
+/**
+ * A server whose BlueMind release bmshare does not speak is refused before a plan reads or writes
+ * anything else (the plan could not be trusted either). A server that cannot be asked is left to
+ * the command, whose own reads say so as usual; every write checks the version again (base.ts).
+ */
+export async function refuseUnsupportedServer(rt: Runtime): Promise<void> {
+  try {
+    await rt.client.capabilities();
+  } catch (e) {
+    if (e instanceof UnsupportedVersionError) throw e;
   }
 }
 

@@ -1,6 +1,7 @@
 // `bmshare emulator`: runs the BlueMind API emulator until interrupted.
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorOptions } from "../emulator/emulator";
+import { DEFAULT_RELEASE, RELEASES, releaseNamed } from "../emulator/releases";
 
 const HELP = `usage: bmshare emulator [options]
 
@@ -18,6 +19,8 @@ const HELP = `usage: bmshare emulator [options]
   --retry-after SECONDS  send Retry-After with injected failures
   --fail-seed N          seed of the failure picker (deterministic runs)
   --task-step-ms MS      duration of one emulated task step (default 25)
+  --bluemind-version V   the BlueMind release to be: ${RELEASES.map((r) => r.name).join(", ")} (default ${DEFAULT_RELEASE});
+                         its endpoints, filter model, maintenance calls and ACL verbs
 `;
 
 function number(name: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -35,11 +38,13 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | "help" {
       "api-key": { type: "string" }, "admin-password": { type: "string" }, "access-log": { type: "string" },
       latency: { type: "string" }, "fail-rate": { type: "string" }, "fail-status": { type: "string" },
       "fail-mode": { type: "string" }, "retry-after": { type: "string" }, "fail-seed": { type: "string" },
-      "task-step-ms": { type: "string" }, help: { type: "boolean", short: "h" },
+      "task-step-ms": { type: "string" }, "bluemind-version": { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) return "help";
+  const bluemindVersion = values["bluemind-version"];
+  if (bluemindVersion !== undefined) releaseNamed(bluemindVersion); // names the versions it can be
   const failStatus = number("fail-status", values["fail-status"], 500, 503);
   if (failStatus !== undefined && failStatus !== 500 && failStatus !== 503) throw new Error("--fail-status must be 500 or 503");
   const failMode = values["fail-mode"];
@@ -59,6 +64,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | "help" {
     retryAfter: number("retry-after", values["retry-after"], 0, 86_400),
     failSeed: number("fail-seed", values["fail-seed"], 0, 2 ** 32),
     taskStepMs: number("task-step-ms", values["task-step-ms"], 0, 60_000),
+    bluemindVersion,
   };
 }
 
@@ -71,6 +77,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   const running = await startEmulator(options);
   const out = process.stdout;
   out.write(`BlueMind emulator listening on ${running.url}\n`);
+  out.write(`  BlueMind: ${running.emulator.release.softwareVersion}\n`);
   out.write(`  API:    ${running.url}/api\n`);
   out.write(options.adminPassword
     ? `  login:  admin0@global.virt (password from --admin-password)\n`

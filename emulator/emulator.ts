@@ -13,9 +13,8 @@ import { Sessions, ADMIN0_UID, GLOBAL_DOMAIN, type Session } from "./sessions";
 import { Tasks } from "./tasks";
 import { applySeed, loadSeedFile, defaultSeed, type Seed } from "./seed";
 import { registerServices } from "./services";
-
-/** Version reported to clients; a different X-BM-ClientVersion only earns a warning header. */
-export const CORE_VERSION = "5.0.0-emulator";
+import { releaseNamed, type Release } from "./releases";
+import { Verbs } from "./verbs";
 
 export interface FaultOptions {
   /** Fraction of /api requests (0..1) that fail. */
@@ -46,6 +45,8 @@ export interface EmulatorOptions extends FaultOptions {
   accessLog?: string | ((line: string) => void);
   /** Duration of one emulated task step (ms). */
   taskStepMs?: number;
+  /** The BlueMind release to be (emulator/releases.ts): `4.8`, `5.0` or `5.1` (default). */
+  bluemindVersion?: string;
 }
 
 export interface RunningEmulator {
@@ -72,17 +73,22 @@ export class Emulator {
   readonly router = new Router();
   readonly sessions: Sessions;
   readonly tasks: Tasks;
+  /** The release this emulator is: its endpoints, models and verbs. */
+  readonly release: Release;
+  readonly verbs: Verbs;
   private faults: Required<Omit<FaultOptions, "retryAfter">> & { retryAfter?: number };
   private random: () => number;
   private accessLog?: (line: string) => void;
 
   constructor(readonly store: Store, readonly adminPassword: string, options: EmulatorOptions) {
+    this.release = releaseNamed(options.bluemindVersion);
+    this.verbs = new Verbs(this.release.lattice);
     this.sessions = new Sessions(store);
     this.tasks = new Tasks(options.taskStepMs ?? 25, () => store.save());
     this.faults = { failRate: 0, failStatus: 500, failMode: "before", failSeed: 1, latencyMs: 0 };
     this.random = prng(1);
     this.setFaults(options);
-    registerServices(this.router);
+    registerServices(this.router, this.release);
   }
 
   /** Changes fault injection at run time (tests switch it on and off without a restart). */
@@ -112,9 +118,11 @@ export class Emulator {
     if (body === "too-large") return send(res, 413, "", undefined);
     res.setHeader("Cache-Control", "no-cache, no-store, must-revalidate");
     res.setHeader("Pragma", "no-cache");
+    // A different X-BM-ClientVersion only earns a warning header.
     const clientVersion = req.headers["x-bm-clientversion"];
-    if (clientVersion && clientVersion !== CORE_VERSION) {
-      res.setHeader("X-BM-WarnMessage", `client version ${clientVersion} differs from core version ${CORE_VERSION}`);
+    const coreVersion = this.release.softwareVersion;
+    if (clientVersion && clientVersion !== coreVersion) {
+      res.setHeader("X-BM-WarnMessage", `client version ${clientVersion} differs from core version ${coreVersion}`);
     }
     if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
     const inject = url.pathname.startsWith("/api/") && this.faults.failRate > 0 && this.random() < this.faults.failRate;
@@ -225,6 +233,7 @@ function send(res: http.ServerResponse, status: number, body: string | Buffer, c
 
 /** Starts an emulator in this process. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  releaseNamed(options.bluemindVersion); // an unknown version fails before anything is opened
   const { store, loaded } = Store.open(options.dataDir);
   if (!loaded) {
     const seed = typeof options.seed === "string" ? loadSeedFile(options.seed) : options.seed ?? defaultSeed();

@@ -51,6 +51,8 @@ export interface State {
   containers: Table<AclContainer>;
   /** Filter rules by mailbox uid, in insertion order (position). */
   rules: Table<StoredRule[]>;
+  /** A 4.x release's `MailFilter.Rule`s by mailbox uid (services/filters/criteria.ts). */
+  criteriaRules?: Table<unknown[]>;
   /** Identities by mailbox uid, then identity id. */
   identities: Table<Table<Identity>>;
   apiKeys: Table<APIKey>;
@@ -103,6 +105,7 @@ function reviveState(raw: State): State {
     ...raw, domains, containers,
     servers: table(raw.servers ?? {}),
     rules: table(raw.rules ?? {}),
+    criteriaRules: table(raw.criteriaRules ?? {}),
     identities: table(Object.entries(raw.identities ?? {}).map(([m, ids]) => [m, table(ids)] as [string, Table<Identity>])),
     apiKeys: table(raw.apiKeys ?? {}),
   };

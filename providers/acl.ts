@@ -18,6 +18,7 @@ import { normaliseShares } from "../desired/normalise";
 import { SHARE_LEVELS, type RawShare, type ShareLevel } from "../desired/model";
 import { isNotFound, mailboxAclContainerUid } from "../bluemind";
 import type { AccessControlEntry, DirEntry, Verb } from "../bluemind/types";
+import type { Capabilities, Lattice } from "../bluemind/versions";
 
 /** A level the format cannot express, named by the subject's compacted verbs: `custom(SendAs)`. */
 export type CustomLevel = `custom(${string})`;
@@ -45,59 +46,54 @@ export interface MailshareAclOutputs extends Props {
 const OWNED = ["shares"] as const;
 const ID_SUFFIX = "/acl";
 
-/** The console's levels (admin console, AclCombo): read → Read, write → Write, manage ("admin") → All. */
-const LEVEL_VERBS: Record<ShareLevel, readonly Verb[]> = {
-  read: ["Read"],
-  // BlueMind adds SendAs to a subject that *gains* Write and keeps exactly what is sent for one that
-  // already had it (MailshareAclSanitize): re-sending a plain Write would drop SendAs. Sending it
-  // explicitly gives the console's result whatever the ACL was before.
-  write: ["Write", "SendAs"],
-  manage: ["All"],
-};
+/**
+ * The console's levels (admin console, AclCombo): read → Read, write → Write, manage ("admin") →
+ * All. One meaning on every release — write = read, file, flag, delete and send — granted with the
+ * verbs the release has (bluemind/versions.ts):
+ * - 5.x: BlueMind adds SendAs to a subject that *gains* Write and keeps exactly what is sent for one
+ *   that already had it (MailshareAclSanitize): re-sending a plain Write would drop SendAs. Sending
+ *   it explicitly gives the console's result whatever the ACL was before (and on a 5.0 build older
+ *   than that rule).
+ * - 4.x has no SendAs: Write implies SendOnBehalf, so members send for the mailshare with a
+ *   `Sender:` header naming them (check notes it).
+ */
+function levelVerbs(caps: Capabilities): Record<ShareLevel, readonly Verb[]> {
+  return { read: ["Read"], write: caps.sendAs ? ["Write", "SendAs"] : ["Write"], manage: ["All"] };
+}
 
-// The verb lattice of §2.4, in BlueMind's enum order, with the verbs each one implies directly.
-const VERBS: readonly Verb[] = ["Invitation", "Freebusy", "SendOnBehalf", "SendAs", "Read", "ReadExtended", "Write", "Manage", "All"];
-const IMPLIES: Record<Verb, readonly Verb[]> = {
-  Invitation: [],
-  Freebusy: ["Invitation"],
-  SendOnBehalf: [],
-  SendAs: ["SendOnBehalf"],
-  Read: ["Freebusy"],
-  ReadExtended: ["Read"],
-  Write: ["Read"],
-  Manage: [],
-  All: ["Write", "Manage", "SendOnBehalf", "SendAs", "ReadExtended"],
-};
-
-/** Whether holding `held` grants `wanted` (a verb unknown to this lattice implies only itself). */
-const implies = (held: Verb, wanted: Verb): boolean =>
-  held === wanted || (IMPLIES[held] ?? []).some((v) => implies(v, wanted));
-
-const enumOrder = (v: Verb) => (VERBS.includes(v) ? VERBS.indexOf(v) : VERBS.length);
+/** Whether holding `held` grants `wanted` in `lattice` (a verb unknown to it implies only itself). */
+const implies = (lattice: Lattice, held: Verb, wanted: Verb): boolean =>
+  held === wanted || (lattice[held] ?? []).some((v) => implies(lattice, v, wanted));
 
 /** BlueMind's stored form of one subject's verbs: those no other of its verbs implies, in enum order. */
-function compact(verbs: Iterable<Verb>): Verb[] {
+function compact(lattice: Lattice, verbs: Iterable<Verb>): Verb[] {
+  const order = Object.keys(lattice) as Verb[];
+  const enumOrder = (v: Verb) => (order.includes(v) ? order.indexOf(v) : order.length);
   const distinct = [...new Set(verbs)];
-  return distinct.filter((v) => !distinct.some((other) => other !== v && implies(other, v)))
+  return distinct.filter((v) => !distinct.some((other) => other !== v && implies(lattice, other, v)))
     .sort((a, b) => enumOrder(a) - enumOrder(b) || (a < b ? -1 : 1));
 }
 
-/** The compacted verbs of each subject of an ACL (expanded or not). */
-function verbsBySubject(acl: readonly AccessControlEntry[]): Map<string, Verb[]> {
+/**
+ * The compacted verbs of each subject of an ACL: 5.x reads it expanded, 4.x (and 5.0 builds before
+ * 2023-10) as stored; compacting makes both the same.
+ */
+function verbsBySubject(lattice: Lattice, acl: readonly AccessControlEntry[]): Map<string, Verb[]> {
   const raw = new Map<string, Verb[]>();
   for (const e of acl) raw.set(e.subject, [...(raw.get(e.subject) ?? []), e.verb]);
-  return new Map([...raw].map(([subject, verbs]) => [subject, compact(verbs)]));
+  return new Map([...raw].map(([subject, verbs]) => [subject, compact(lattice, verbs)]));
 }
 
 /**
- * The level of a subject's compacted verbs. `All`, or `Manage` with `Write` and `SendAs`
- * (`ReadExtended` allowed: `All` grants it) → manage; `Write` with `SendAs` → write; `Read` or
- * `ReadExtended` → read; anything else is a custom level, so it never equals a desired one.
+ * The level of a subject's compacted verbs: each level's own verbs, or for manage `Manage` with
+ * the write verbs (`ReadExtended` allowed: `All` grants it); `Read` or `ReadExtended` → read;
+ * anything else is a custom level, so it never equals a desired one.
  */
-function levelOf(verbs: readonly Verb[]): AclLevel {
+function levelOf(caps: Capabilities, verbs: readonly Verb[]): AclLevel {
   const is = (...exact: Verb[]) => verbs.length === exact.length && exact.every((v) => verbs.includes(v));
-  if (is("All") || is("Manage", "Write", "SendAs") || is("Manage", "Write", "SendAs", "ReadExtended")) return "manage";
-  if (is("Write", "SendAs")) return "write";
+  const write = levelVerbs(caps).write;
+  if (is("All") || is("Manage", ...write) || is("Manage", ...write, "ReadExtended")) return "manage";
+  if (is(...write)) return "write";
   if (is("Read") || is("ReadExtended")) return "read";
   return `custom(${verbs.join("+")})`;
 }
@@ -161,6 +157,26 @@ async function subjectFailures(rt: Runtime, domain: string, shares: readonly Raw
   return failures;
 }
 
+/**
+ * A plan note where the server's release cannot grant a level exactly: 4.x has no send-as, so
+ * write and manage let members send on behalf of the mailshare (a `Sender:` header names them).
+ * Read-only; skipped when the server cannot be asked (its version is then checked before writing).
+ */
+async function noteInexactLevels(rt: Runtime, shares: readonly AclShare[]): Promise<void> {
+  const sending = shares.filter((s) => s.level === "write" || s.level === "manage");
+  if (sending.length === 0) return;
+  let caps: Capabilities;
+  try {
+    caps = await rt.client.capabilities();
+  } catch {
+    return;
+  }
+  if (caps.sendAs) return;
+  const who = sending.map((s) => `${"user" in s ? s.user : s.group} (${s.level})`).join(", ");
+  rt.report("warn", `shares: BlueMind ${caps.version} has no send-as right: ${who} will send on behalf of the mailshare ` +
+    `(BlueMind adds a Sender: header naming them) instead of as the mailshare`);
+}
+
 /** The uid of every share's subject, by share key; an unknown subject is an error naming it. */
 async function subjectUids(rt: Runtime, domain: string, shares: readonly AclShare[]): Promise<Record<string, string>> {
   const pairs = await Promise.all(shares.map(async (share) => {
@@ -173,20 +189,21 @@ async function subjectUids(rt: Runtime, domain: string, shares: readonly AclShar
 }
 
 /** The ACL that gives each share its level. */
-function aclOf(shares: readonly AclShare[], uids: Record<string, string>): AccessControlEntry[] {
+function aclOf(caps: Capabilities, shares: readonly AclShare[], uids: Record<string, string>): AccessControlEntry[] {
+  const verbsOf = levelVerbs(caps);
   return shares.flatMap((share) => {
     if (!(SHARE_LEVELS as readonly string[]).includes(share.level)) {
       throw new Error(`shares: level ${share.level} cannot be written (expected one of ${SHARE_LEVELS.join(", ")})`);
     }
     const subject = uids[keyOf(subjectOf(share))];
-    return LEVEL_VERBS[share.level as ShareLevel].map((verb) => ({ subject, verb }));
+    return verbsOf[share.level as ShareLevel].map((verb) => ({ subject, verb }));
   });
 }
 
 /** Whether two ACLs grant the same verbs to the same subjects (after compaction). */
-function sameAcl(a: readonly AccessControlEntry[], b: readonly AccessControlEntry[]): boolean {
-  const x = verbsBySubject(a);
-  const y = verbsBySubject(b);
+function sameAcl(lattice: Lattice, a: readonly AccessControlEntry[], b: readonly AccessControlEntry[]): boolean {
+  const x = verbsBySubject(lattice, a);
+  const y = verbsBySubject(lattice, b);
   return x.size === y.size && [...x].every(([subject, verbs]) => y.get(subject)?.join() === verbs.join());
 }
 
@@ -197,12 +214,13 @@ function sameAcl(a: readonly AccessControlEntry[], b: readonly AccessControlEntr
  * a read per new mailshare.
  */
 async function setShares(rt: Runtime, m: MailshareAclInputs, compareFirst: boolean): Promise<MailshareAclOutputs> {
+  const caps = await rt.client.capabilities();
   const subjects = await subjectUids(rt, m.domain, m.shares);
-  const wanted = aclOf(m.shares, subjects);
+  const wanted = aclOf(caps, m.shares, subjects);
   const container = mailboxAclContainerUid(m.mailshare);
   await rt.lock(m.domain, m.mailshare, async () => {
     await requireMailshare(rt, m.domain, m.mailshare);
-    if (compareFirst && sameAcl(await rt.client.containers.getAccessControlList(container), wanted)) return;
+    if (compareFirst && sameAcl(caps.lattice, await rt.client.containers.getAccessControlList(container), wanted)) return;
     await rt.client.containers.setAccessControlList(container, wanted);
   });
   return { subjects };
@@ -268,6 +286,7 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
     const { value, failures } = validateSlice(domain, news, OWNED);
     if (failures.length === 0) failures.push(...await subjectFailures(rt, domain, (news.shares ?? []) as RawShare[]));
     if (failures.length > 0) return { inputs: news as MailshareAclInputs, failures };
+    await noteInexactLevels(rt, value.shares as AclShare[]);
     return { inputs: { domain: domain, mailshare: news.mailshare as string, shares: value.shares }, failures: [] };
   },
 
@@ -281,9 +300,10 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
     const mailshare = props.mailshare;
     const acl = await liveAcl(rt, props.domain, mailshare);
     if (acl === null) return null;
-    const live = verbsBySubject(acl);
+    const caps = await rt.client.capabilities();
+    const live = verbsBySubject(caps.lattice, acl);
     const names = await namesOf(rt, props.domain, [...live.keys()], props);
-    const shares = sorted([...live].map(([uid, verbs]) => shareOf(names.get(uid)!, levelOf(verbs))));
+    const shares = sorted([...live].map(([uid, verbs]) => shareOf(names.get(uid)!, levelOf(caps, verbs))));
     const subjects = Object.fromEntries([...live.keys()].map((uid) => [keyOf(names.get(uid)!), uid]));
     return { inputs: { domain: props.domain, mailshare, shares }, outs: { subjects } };
   },

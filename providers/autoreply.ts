@@ -63,8 +63,18 @@ export function autoReplyOf(v: Vacation): AutoReply | null {
 }
 
 
+/**
+ * Writes the vacation alone (5.x `_vacation`), or on 4.x, which has no such endpoint, the whole
+ * filter read fresh inside the lock with only its vacation replaced.
+ */
 async function save(rt: Runtime, domain: string, mailshare: string, reply: AutoReply | null): Promise<void> {
-  await rt.lock(domain, mailshare, () => rt.client.mailboxes.setMailboxVacation(domain, mailshare, vacationOf(reply)));
+  const c = rt.client;
+  const caps = await c.capabilities();
+  await rt.lock(domain, mailshare, async () => {
+    if (caps.filterPartEndpoints) return c.mailboxes.setMailboxVacation(domain, mailshare, vacationOf(reply));
+    const filter = await c.mailboxes.getMailboxFilter(domain, mailshare);
+    await c.mailboxes.setMailboxFilter(domain, mailshare, { ...filter, vacation: vacationOf(reply) });
+  });
 }
 
 export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInputs, Props>({

@@ -110,12 +110,17 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
     return def.comparable ? def.comparable(picked) : picked;
   };
   const changes = (olds: Props, news: Props) => diffValues(compared(olds), compared(news), def.listKeys);
+  // Nothing is written to a BlueMind whose release bmshare does not speak (or cannot identify): the
+  // version is read once per run (bluemind/versions.ts), so this costs one request per run.
+  const supported = () => rt.client.capabilities();
   // Plain functions, not methods calling each other through `this`: the stub and the engine call them detached.
   const createWith = async (inputs: Props, options: WriteOptions) => {
+    await supported();
     const { id, outs } = await def.create(withoutProvider(inputs) as I, rt, options);
     return { id, outs: clean({ ...withoutProvider(inputs), ...outs }) };
   };
   const updateWith = async (id: string, olds: Props, news: Props, options: WriteOptions) => {
+    await supported();
     const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I, rt, options);
     return clean({ ...withoutProvider(news), ...outs });
   };
@@ -162,6 +167,7 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
     update: async (id, olds, news) => ({ outs: await updateWith(id, olds, news, {}) }),
     updateWith,
     async delete(id, props) {
+      await supported();
       await def.delete(id, withoutProvider(props) as I & Partial<O>, rt);
     },
   };

@@ -12,6 +12,8 @@
 // filter-rules.ts.
 import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { criteriaRulesToFilters } from "./criteria-rules";
+import type { CriteriaRule } from "../bluemind/types";
 import { defineProvider, type Props, type WriteOptions } from "./base";
 import type { Runtime } from "./runtime";
 import { filterToRule, forwardingOf, forwardingToWire, rulesToFilters } from "./filter-rules";
@@ -66,6 +68,11 @@ function forwardingFailures(news: Props, value: CanonicalMailshare): CheckFailur
  */
 async function save(rt: Runtime, m: MailshareFiltersInputs, options: WriteOptions = {}): Promise<void> {
   const c = rt.client;
+  const caps = await c.capabilities();
+  if (caps.filterModel === "criteria" && m.filters.length > 0) {
+    throw new Error(`filters: BlueMind ${caps.version} keeps filter rules in its 4.x model (a criteria string per rule), ` +
+      `which bmshare does not write yet: declare no filters for this server (forwarding and auto-reply work), nothing was written`);
+  }
   const carried = options.carried?.MailshareAutoReply;
   await rt.lock(m.domain, m.mailshare, async () => {
     const vacation = carried ? carriedVacation(carried) : (await c.mailboxes.getMailboxFilter(m.domain, m.mailshare)).vacation;
@@ -122,7 +129,9 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
       domain,
       mailshare: props.mailshare,
       // LiveFilter: markers included on purpose, so that what the format cannot say shows as drift.
-      filters: rulesToFilters(live.rules, props.filters ?? []) as Filter[],
+      filters: ((await c.capabilities()).filterModel === "criteria"
+        ? criteriaRulesToFilters(live.rules as unknown as CriteriaRule[])
+        : rulesToFilters(live.rules, props.filters ?? [])) as Filter[],
       forwarding: liveForwarding(forwardingOf(live.forwarding), props.forwarding),
     };
     return { inputs, outs: {} };

@@ -150,8 +150,15 @@ export interface StartOptions {
 export async function startMaintenance(rt: Runtime, domain: string, uid: string, operation: MaintenanceOperation, o: StartOptions = {}): Promise<TaskRef> {
   const c = rt.client;
   if (operation === "consolidateIndex") return c.mgmt.consolidateMailbox(domain, uid);
+  const caps = await c.capabilities();
+  if (caps.maintenance === null) {
+    throw new Error(`${operation}: BlueMind ${caps.version} may take either of BlueMind's two forms of the repair call, ` +
+      `and bmshare cannot tell which (docs/bluemind-versions.md): run it from the admin console; nothing was started`);
+  }
+  const sets = caps.maintenance === "operation-sets";
   return rt.lock(domain, `${uid}#repair-task`, async () => {
-    const taskId = repairTaskId(domain, uid);
+    // 4.x runs a check as its own task, `check-<uid>@<domain>`.
+    const taskId = repairTaskId(domain, uid, sets && operation === "check" ? "check" : "repair");
     if (await repairRunning(rt, taskId)) {
       o.onNote?.(`a check or repair of this mailshare is already running (task ${taskId}): following it to its end first`);
       const earlier = await c.followTask({ id: taskId }, {
@@ -160,6 +167,7 @@ export async function startMaintenance(rt: Runtime, domain: string, uid: string,
       o.onNote?.(`task ${taskId} ended ${earlier.state}; now starting the ${operation}`);
     }
     const operations = (await c.maintenance.getAvailableOperations(domain, uid)).map((op) => op.identifier);
+    if (sets) return c.maintenance.runOperations(domain, uid, operation === "check" ? "check" : "repair", operations);
     return c.maintenance.repair(domain, uid, { opIdentifiers: operations, dry: operation === "check", logToCoreLog: false, verbose: true });
   });
 }

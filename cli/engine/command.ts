@@ -4,7 +4,7 @@ import type { ParseArgsConfig } from "node:util";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "../connection";
 import type { Connection } from "../../providers/connection";
 import type { Runtime } from "../../providers/runtime";
-import { runServerCommand, type IoDependencies } from "../command";
+import { refuseUnsupportedServer, runServerCommand, type IoDependencies } from "../command";
 import type { DirectoryLookups } from "../../desired/online";
 import { computePlan, type PlanOptions } from "./plan";
 import { MAX_POOL_WIDTH } from "./pool";
@@ -75,7 +75,10 @@ export async function runCommand<O extends ParseArgsConfig["options"]>(
     const paths = pathsOf(c.values, c.positionals);
     return body({
       values: c.values, paths, parallel: parallelOf(c.values.parallel), out: c.out, err: c.err, env: c.env, connection: c.connection, rt: c.rt, deps,
-      plan: (o) => computePlan({ ...o, rt: c.rt, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups }),
+      plan: async (o) => {
+        await refuseUnsupportedServer(c.rt);
+        return computePlan({ ...o, rt: c.rt, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups });
+      },
     });
   }, (values, positionals) => {
     const given = pathsOf(values, positionals).length > 0;

@@ -2,7 +2,8 @@
 // `/api/containers/_manage/{containerUid}` (`_acl`, `_descriptor`, `_canAccess`, `_settings`), the IMailboxes view
 // `/api/mailboxes/{d}/{mailboxUid}/_acls` of the same data, and IMailboxAclUids. A mailbox's ACL lives
 // on the container `mailbox:acls-<uid>` (type mailboxacl, owner = the mailbox uid). Writes are
-// validated, get the mailshare SendAs automation, and are stored compacted; reads are expanded.
+// validated against the release's verbs; since 5.x (2023-10/11) a mailshare's get the SendAs
+// automation, and ACLs are stored compacted and read expanded (emulator/releases.ts).
 import type { Router } from "../router";
 import { StringResult, type Ctx } from "../context";
 import type { AccessControlEntry, Verb } from "../model";
@@ -11,9 +12,9 @@ import { table, type Table } from "../table";
 import type { AclContainer, DomainState, Store } from "../store";
 import type { Session } from "../sessions";
 import { dirEntry, findEntry } from "../entries";
-import { VERBS, anyImplies, compactAcl, expand, expandAcl, isVerb } from "../verbs";
 import { mailboxOf } from "./mailboxes";
 import { CONTAINER_MANAGE_ROLES, can } from "../rbac";
+import type { Verbs } from "../verbs";
 
 /** IMailboxAclUids.uidForMailbox. */
 export function aclUidOf(mailboxUid: string): string {
@@ -59,18 +60,19 @@ export function callerVerbs(ctx: Ctx, c: AclContainer): Set<Verb> {
   const s = ctx.session;
   const held = new Set<Verb>();
   if (!s) return held;
-  if (s.admin0 || s.userUid === c.owner) return new Set(VERBS);
+  const verbs = ctx.emu.verbs;
+  if (s.admin0 || s.userUid === c.owner) return new Set(verbs.all);
   if (s.domainUid !== c.domainUid) return held;
   const d = ctx.emu.store.state.domains[c.domainUid];
   const subjects = new Set([s.userUid, c.domainUid, ...(d ? groupsOf(d, s.userUid) : [])]);
-  for (const e of c.acl) if (subjects.has(e.subject)) expand(e.verb).forEach((v) => held.add(v));
+  for (const e of c.acl) if (subjects.has(e.subject)) verbs.expand(e.verb).forEach((v) => held.add(v));
   if (can(ctx.emu.store, s, c.domainUid, CONTAINER_MANAGE_ROLES, { entry: c.owner })) held.add("Manage");
   return held;
 }
 
 function requireVerb(ctx: Ctx, c: AclContainer, ...wanted: Verb[]): void {
   const held = callerVerbs(ctx, c);
-  if (!wanted.some((v) => anyImplies(held, v))) {
+  if (!wanted.some((v) => ctx.emu.verbs.anyImplies(held, v))) {
     const who = ctx.session ? ctx.session.login : "anonymous";
     throw denied(`${who} has none of ${wanted.join(", ")} on container ${c.uid}`);
   }
@@ -80,22 +82,29 @@ function ownerKind(store: Store, c: AclContainer): "user" | "group" | "mailshare
   return store.locateMailbox(c.owner)?.kind;
 }
 
-/** Read view: expanded; a user's own mailbox also lists the owner with All (not for mailshares). */
-export function readAcl(store: Store, c: AclContainer): AccessControlEntry[] {
+/**
+ * Read view: since 2023-10 expanded, and a user's own mailbox also lists the owner with All (not
+ * for mailshares); before, the entries exactly as stored.
+ */
+export function readAcl(ctx: Ctx, c: AclContainer): AccessControlEntry[] {
+  if (!ctx.emu.release.compactAndExpand) return c.acl.map((e) => ({ ...e }));
   const entries = [...c.acl];
-  if (ownerKind(store, c) === "user") entries.push({ subject: c.owner, verb: "All" });
-  return expandAcl(entries);
+  if (ownerKind(ctx.emu.store, c) === "user") entries.push({ subject: c.owner, verb: "All" });
+  return ctx.emu.verbs.expandAcl(entries);
 }
 
-/** An ACL body as the JSON codec reads it: verb must be a Verb constant (or null), subject a string. */
-function parseAcl(raw: unknown[]): { subject: string | null; verb: Verb | null }[] {
+/**
+ * An ACL body as the JSON codec reads it: verb must be a constant of the release's Verb enum (or
+ * null; 4.x has no SendAs), subject a string; anything else fails to parse.
+ */
+function parseAcl(verbs: Verbs, raw: unknown[]): { subject: string | null; verb: Verb | null }[] {
   return raw.map((e: any) => {
     if (e === null) throw npe();
     if (typeof e !== "object" || Array.isArray(e)) throw parseError();
     const subject = e.subject ?? null;
     const verb = e.verb ?? null;
     if (subject !== null && typeof subject !== "string") throw parseError();
-    if (verb !== null && !isVerb(verb)) throw parseError();
+    if (verb !== null && !verbs.isVerb(verb)) throw parseError();
     return { subject, verb };
   });
 }
@@ -112,36 +121,40 @@ function validateAcl(c: AclContainer, entries: { subject: string | null; verb: V
   return entries as AccessControlEntry[];
 }
 
-function subjectsWithWrite(entries: readonly AccessControlEntry[]): Set<string> {
-  return new Set(entries.filter((e) => anyImplies([e.verb], "Write")).map((e) => e.subject));
+function subjectsWithWrite(verbs: Verbs, entries: readonly AccessControlEntry[]): Set<string> {
+  return new Set(entries.filter((e) => verbs.implies(e.verb, "Write")).map((e) => e.subject));
 }
 
 /**
  * MailshareAclSanitize: a subject that lost a verb implying Write loses its SendAs entries; one
  * that newly has such a verb gets a SendAs entry. A subject that kept Write is left as sent.
  */
-function sendAsAutomation(previous: readonly AccessControlEntry[], current: AccessControlEntry[]): AccessControlEntry[] {
-  const before = subjectsWithWrite(previous);
-  const after = subjectsWithWrite(current);
+function sendAsAutomation(verbs: Verbs, previous: readonly AccessControlEntry[], current: AccessControlEntry[]): AccessControlEntry[] {
+  const before = subjectsWithWrite(verbs, previous);
+  const after = subjectsWithWrite(verbs, current);
   const lost = [...before].filter((s) => !after.has(s));
   const gained = [...after].filter((s) => !before.has(s));
   const kept = current.filter((e) => !(e.verb === "SendAs" && lost.includes(e.subject)));
   return [...kept, ...gained.map((subject): AccessControlEntry => ({ subject, verb: "SendAs" }))];
 }
 
-/** Writes an ACL: validate, de-duplicate, SendAs automation for mailshares, compact, store. */
-export function writeAcl(store: Store, c: AclContainer, raw: unknown[]): void {
-  const entries = validateAcl(c, parseAcl(raw));
+/**
+ * Writes an ACL: validate, de-duplicate, then (5.x) SendAs automation for mailshares and
+ * compaction; before 2023-10 the entries are stored as sent.
+ */
+export function writeAcl(ctx: Ctx, c: AclContainer, raw: unknown[]): void {
+  const { release, verbs, store } = ctx.emu;
+  const entries = validateAcl(c, parseAcl(verbs, raw));
   const distinct = entries.filter((e, i) => entries.findIndex((o) => o.subject === e.subject && o.verb === e.verb) === i);
-  const sanitized = ownerKind(store, c) === "mailshare" ? sendAsAutomation(c.acl, distinct) : distinct;
-  c.acl = compactAcl(sanitized);
+  const sanitized = release.sendAsWithWrite && ownerKind(store, c) === "mailshare" ? sendAsAutomation(verbs, c.acl, distinct) : distinct;
+  c.acl = release.compactAndExpand ? verbs.compactAcl(sanitized) : sanitized;
 }
 
 /** ContainerDescriptor of a mailbox ACL container, with the caller's verbs. */
 function descriptor(ctx: Ctx, c: AclContainer): Record<string, unknown> {
   const d = ctx.emu.store.state.domains[c.domainUid];
   const owner = d ? findEntry(d, c.owner) : undefined;
-  const verbs = VERBS.filter((v) => callerVerbs(ctx, c).has(v));
+  const verbs = ctx.emu.verbs.all.filter((v) => callerVerbs(ctx, c).has(v));
   return {
     // The emulator keeps no separate container ids: the owner's directory item id stands in.
     internalId: owner?.item.internalId ?? 0,
@@ -185,7 +198,7 @@ function canAccess(ctx: Ctx, c: AclContainer, names: unknown[]): boolean {
   const held = callerVerbs(ctx, c);
   return names.some((name) => {
     if (typeof name !== "string") throw parseError();
-    return isVerb(name) ? held.has(name) : ctx.emu.sessions.hasRole(s, c.domainUid, name, { entry: c.owner });
+    return ctx.emu.verbs.isVerb(name) ? held.has(name) : ctx.emu.sessions.hasRole(s, c.domainUid, name, { entry: c.owner });
   });
 }
 
@@ -195,7 +208,7 @@ export function register(r: Router): void {
   r.get(`${manage}/_acl`, (ctx) => {
     const c = requireContainer(ctx.emu.store, ctx.params.containerUid);
     requireVerb(ctx, c, "Manage");
-    return readAcl(ctx.emu.store, c);
+    return readAcl(ctx, c);
   });
 
   r.put(`${manage}/_acl`, (ctx) => {
@@ -204,7 +217,7 @@ export function register(r: Router): void {
     if (ctx.session?.userUid !== c.owner && !callerVerbs(ctx, c).has("Manage")) {
       throw denied(`container ${c.uid} is not manageable`);
     }
-    writeAcl(ctx.emu.store, c, ctx.list());
+    writeAcl(ctx, c, ctx.list());
   });
 
   r.get(`${manage}/_descriptor`, (ctx) => {
@@ -239,9 +252,9 @@ export function register(r: Router): void {
     requireVerb(ctx, c, "Manage");
     return c;
   };
-  r.get("/api/mailboxes/{domainUid}/{mailboxUid}/_acls", (ctx) => readAcl(ctx.emu.store, mailboxAcl(ctx)));
+  r.get("/api/mailboxes/{domainUid}/{mailboxUid}/_acls", (ctx) => readAcl(ctx, mailboxAcl(ctx)));
   r.post("/api/mailboxes/{domainUid}/{mailboxUid}/_acls", (ctx) => {
-    writeAcl(ctx.emu.store, mailboxAcl(ctx), ctx.list());
+    writeAcl(ctx, mailboxAcl(ctx), ctx.list());
   });
 
   // Computed, no lookup and no RBAC (IMailboxAclUids is a pure naming helper).

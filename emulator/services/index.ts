@@ -1,5 +1,6 @@
 // Every BlueMind service the emulator serves: one module per service.
 import type { Router } from "../router";
+import type { Release } from "../releases";
 import * as auth from "./auth";
 import * as mailshares from "./mailshares";
 import * as mailboxes from "./mailboxes";
@@ -15,12 +16,14 @@ import * as servers from "./servers";
 import * as mailboxmgmt from "./mailboxmgmt";
 import * as maintenance from "./maintenance";
 import * as tasks from "./tasks";
+import * as installation from "./installation";
 
-const SERVICES = [
+const SERVICES: { register(r: Router, release: Release): void }[] = [
   auth, mailshares, mailboxes, filters, acl, identities, directory, users, groups, orgunits, domains, servers,
-  mailboxmgmt, maintenance, tasks,
+  mailboxmgmt, maintenance, tasks, installation,
 ];
 
-export function registerServices(r: Router): void {
-  for (const service of SERVICES) service.register(r);
+/** Registers what `release` serves: a service leaves out the endpoints that release does not have. */
+export function registerServices(r: Router, release: Release): void {
+  for (const service of SERVICES) service.register(r, release);
 }

@@ -8,6 +8,7 @@ import { invalid, notFound } from "../faults";
 import type { Routing } from "../model";
 import type { DomainState } from "../store";
 import type { TaskContext } from "../tasks";
+import type { Release } from "../releases";
 
 export type MailboxKind = "user" | "group" | "mailshare";
 
@@ -111,7 +112,7 @@ function deleteSourceParam(ctx: Ctx): boolean {
   return ctx.requiredQuery("deleteSource").toLowerCase() === "true";
 }
 
-export function register(r: Router): void {
+export function register(r: Router, release: Release): void {
   const base = "/api/mgmt/mailbox/{domainUid}";
 
   r.post(`${base}/{mailboxUid}/_consolidate`, (ctx) => {
@@ -127,29 +128,8 @@ export function register(r: Router): void {
     });
   });
 
-  r.post(`${base}/{mailboxUid}/_reset`, (ctx) => {
-    const d = domainFor(ctx);
-    const uid = ctx.params.mailboxUid;
-    return ctx.emu.tasks.start(async (t) => {
-      const mbox = mailboxAtRun(d, uid);
-      t.setSteps(1);
-      t.log(`Reset mailbox index of ${mailboxLabel(mbox, d.item.uid)}`);
-      return JSON.stringify(await deleteIndex(t, d, mbox));
-    });
-  });
-
-  r.post(`${base}/{mailboxUid}/_respawn`, (ctx) => {
-    const d = domainFor(ctx);
-    const uid = ctx.params.mailboxUid;
-    return ctx.emu.tasks.start(async (t) => {
-      const mbox = mailboxAtRun(d, uid);
-      t.setSteps(1 + defaultFolders(mbox).length);
-      t.log(`Respawn mailbox index of ${mailboxLabel(mbox, d.item.uid)}`);
-      const deleted = await deleteIndex(t, d, mbox);
-      const { folders, messages } = await resync(t, d, mbox);
-      return JSON.stringify({ mailboxUid: uid, deleted, folders, messages });
-    });
-  });
+  // `_reset` and `_respawn` came with 5.x (2022-09): a 4.x server does not know these paths.
+  if (release.indexReset) registerIndexReset(r, base);
 
   r.post(`${base}/_consolidate`, (ctx) => {
     const d = domainFor(ctx);
@@ -189,5 +169,32 @@ export function register(r: Router): void {
       }
       return null;
     }, `move-index-${uid}`);
+  });
+}
+
+/** IMailboxMgmt `_reset` (delete the index) and `_respawn` (delete, then re-synchronise). */
+function registerIndexReset(r: Router, base: string): void {
+  r.post(`${base}/{mailboxUid}/_reset`, (ctx) => {
+    const d = domainFor(ctx);
+    const uid = ctx.params.mailboxUid;
+    return ctx.emu.tasks.start(async (t) => {
+      const mbox = mailboxAtRun(d, uid);
+      t.setSteps(1);
+      t.log(`Reset mailbox index of ${mailboxLabel(mbox, d.item.uid)}`);
+      return JSON.stringify(await deleteIndex(t, d, mbox));
+    });
+  });
+
+  r.post(`${base}/{mailboxUid}/_respawn`, (ctx) => {
+    const d = domainFor(ctx);
+    const uid = ctx.params.mailboxUid;
+    return ctx.emu.tasks.start(async (t) => {
+      const mbox = mailboxAtRun(d, uid);
+      t.setSteps(1 + defaultFolders(mbox).length);
+      t.log(`Respawn mailbox index of ${mailboxLabel(mbox, d.item.uid)}`);
+      const deleted = await deleteIndex(t, d, mbox);
+      const { folders, messages } = await resync(t, d, mbox);
+      return JSON.stringify({ mailboxUid: uid, deleted, folders, messages });
+    });
   });
 }

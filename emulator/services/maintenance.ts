@@ -1,6 +1,7 @@
 // IDirEntryMaintenance — /api/directory/{domain}/{entryUid}/mgmt (docs/bluemind-api.md §2.11): the
-// "Validate and repair" of a directory entry. There is no separate check endpoint: a check is a
-// repair with `dry: true`. Operations run in dependency order (each mailbox operation declares the
+// "Validate and repair" of a directory entry. 5.x has no separate check endpoint: a check is a
+// repair with `dry: true`. 4.x has `check` and `repair`, each taking a set of operation ids and
+// ending its task with a DiagnosticReport (docs/bluemind-versions.md). Operations run in dependency order (each mailbox operation declares the
 // one it must follow, as MailboxMaintenanceOperation does) and report on the emulator's state; the
 // ones about things the emulator does not model (search index, IMAP replication, message bodies)
 // find nothing to fix.
@@ -15,6 +16,7 @@ import type { TaskContext } from "../tasks";
 import { defaultFolders, mailboxLabel, mailboxOf, type MailboxView } from "./mailboxmgmt";
 import { imapServers } from "./mailshares";
 import { can, isOrgUnitAdmin, storedRoles } from "../rbac";
+import type { Release } from "../releases";
 
 interface RepairConfig {
   opIdentifiers: string[] | null;
@@ -258,7 +260,69 @@ function elevated(ctx: Ctx, d: DomainState, entry: AnyEntry): boolean {
   return storedRoles(d, s.userUid).has("admin") || isOrgUnitAdmin(d, s, entry.item.value.orgUnitUid);
 }
 
-export function register(r: Router): void {
+/** Who may run the entry's maintenance, as a refusal message (null: allowed). */
+function denialOf(ctx: Ctx, d: DomainState, entry: AnyEntry): string | null {
+  return elevated(ctx, d, entry) || can(ctx.emu.store, ctx.session, d.item.uid, ["manageMailbox"], { entry: entry.item.uid })
+    ? null
+    : `${ctx.session?.login ?? "anonymous"} has no role manageMailbox on ${d.item.uid}`;
+}
+
+/** A 4.x body: `Set<String>` of operation ids (null = every operation). */
+function parseOperationSet(ctx: Ctx): Set<string> | null {
+  const raw = ctx.json();
+  if (raw === null) return null;
+  if (!Array.isArray(raw) || raw.some((id) => typeof id !== "string")) throw parseError();
+  return new Set(raw as string[]);
+}
+
+/**
+ * 4.x DirEntryMaintenance.check / repair: task `check-…` or `repair-…`; every step is logged
+ * (`[i/n] <op> step`), every problem becomes a KO entry of the DiagnosticReport (a repaired one an
+ * OK entry), and the task ends InError when the report is not all OK, with the report as result.
+ */
+function registerOperationSets(r: Router, base: string): void {
+  for (const kind of ["check", "repair"] as const) {
+    r.post(`${base}/${kind}`, (ctx) => {
+      const { d, entry } = entryFor(ctx);
+      const wanted = parseOperationSet(ctx);
+      const denial = denialOf(ctx, d, entry);
+      const uid = entry.item.uid;
+      return ctx.emu.tasks.start(async (t) => {
+        const selected = operationsFor(entry.kind).filter((op) => !wanted || wanted.has(op.identifier));
+        const report: { id: string; state: "OK" | "KO"; message: string; timestamp: number; stack: null }[] = [];
+        const note = (id: string, state: "OK" | "KO", message: string) => report.push({ id, state, message, timestamp: Date.now(), stack: null });
+        t.setSteps(selected.length);
+        t.log(`${kind === "check" ? "Check" : "Repair"} ${uid}@${d.item.uid} in ${selected.length} steps`);
+        for (const [i, op] of selected.entries()) {
+          t.log(`[${i + 1}/${selected.length}] ${op.identifier} step`);
+          await t.step();
+          if (denial) throw new Error(denial);
+          const current = findEntry(d, uid);
+          const mbox = mailboxOf(d, uid);
+          if (!current || !mbox) throw new Error(`entry ${uid} not found in domain ${d.item.uid}`);
+          const run: OpRun = { store: ctx.emu.store, d, entry: current, mbox };
+          const problem = op.needsInternalMailbox && mbox.routing !== "internal" ? null : op.problem(run);
+          if (problem === null) {
+            note(op.identifier, "OK", op.checked(run));
+          } else if (kind === "repair" && op.fix) {
+            t.log(problem);
+            note(op.identifier, "OK", op.fix(run));
+          } else {
+            t.log(problem);
+            note(op.identifier, "KO", problem);
+          }
+          t.advance(1);
+        }
+        const result = JSON.stringify({ entries: report });
+        if (report.some((e) => e.state !== "OK")) throw Object.assign(new Error(""), { result });
+        t.log("");
+        return result;
+      }, `${kind}-${uid}@${d.item.uid}`);
+    });
+  }
+}
+
+export function register(r: Router, release: Release): void {
   const base = "/api/directory/{domain}/{entryUid}/mgmt/_maintenance";
 
   // No permission check of its own: anybody may list the operations.
@@ -267,14 +331,14 @@ export function register(r: Router): void {
     return operationsFor(entry.kind).map((op) => ({ identifier: op.identifier, description: op.description }));
   });
 
+  if (release.maintenance === "operation-sets") return registerOperationSets(r, base);
+
   r.post(`${base}/repair`, (ctx) => {
     const { d, entry } = entryFor(ctx);
     const config = parseRepairConfig(ctx.object());
     const store = ctx.emu.store;
     const uid = entry.item.uid;
-    const denial = elevated(ctx, d, entry) || can(store, ctx.session, d.item.uid, ["manageMailbox"], { entry: uid })
-      ? null
-      : `${ctx.session?.login ?? "anonymous"} has no role manageMailbox on ${d.item.uid}`;
+    const denial = denialOf(ctx, d, entry);
     // Deterministic id: a second repair of the same entry while one runs is refused by the runner.
     return ctx.emu.tasks.start(async (t) => {
       // Unknown identifiers are dropped silently (DirEntryRepairSupports.ops filters the known ones).

@@ -11,6 +11,8 @@ import { BlueMindClient, type BlueMindClientOptions } from "../../bluemind";
 export { TEST_KEY };
 
 export const TSV_PATH = path.resolve(__dirname, "..", "..", "bluemind", "endpoints.tsv");
+/** The endpoints only 4.x has, or has with another body (docs/bluemind-versions.md). */
+export const TSV_4_PATH = path.resolve(__dirname, "..", "..", "bluemind", "endpoints-4.tsv");
 
 export interface TsvRow {
   service: string;
@@ -20,8 +22,9 @@ export interface TsvRow {
   query: string[];
 }
 
-export function readTsv(): TsvRow[] {
-  return fs.readFileSync(TSV_PATH, "utf8").split("\n").filter((l) => l.trim() !== "").map((line) => {
+/** The rows of a table: 5.x's by default, `TSV_4_PATH` for the 4.x-only ones. */
+export function readTsv(file = TSV_PATH): TsvRow[] {
+  return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((line) => {
     const cols = line.split("\t");
     if (cols.length !== 7) throw new Error(`endpoints.tsv: expected 7 columns: ${line}`);
     return { service: cols[0], javaMethod: cols[1], httpMethod: cols[2], path: cols[3], query: cols[4] === "-" ? [] : cols[4].split(",") };
@@ -35,7 +38,7 @@ function patternOf(template: string): RegExp {
 
 /** The access-log lines whose request matches no TSV row (method + path pattern + query names). */
 export function requestsOutsideContract(lines: string[]): string[] {
-  const rows = readTsv().map((r) => ({ ...r, re: patternOf(r.path) }));
+  const rows = [...readTsv(), ...readTsv(TSV_4_PATH)].map((r) => ({ ...r, re: patternOf(r.path) }));
   return lines.filter((line) => {
     const [, method, target] = line.split(" ");
     const url = new URL(target, "http://x");

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startTestEmulator, TEST_KEY, type TestEmulator } from "../support/emulator";
 import type { CommandDependencies } from "../../cli/engine/command";
+import type { EmulatorOptions } from "../../emulator/emulator";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const EXAMPLE = path.join(ROOT, "examples", "mailshares.yaml");
@@ -33,8 +34,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const emu = await startTestEmulator({ taskStepMs: 1 });
+export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
+  const emu = await startTestEmulator({ taskStepMs: 1, ...options });
   let log: string[] = [];
   emu.emulator.setAccessLog((line) => {
     const [, method, target] = line.split(" ");

@@ -3,8 +3,15 @@ import { expect } from "vitest";
 // that shows exactly what the server answered (status, headers, body).
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/emulator";
 import { defaultSeed } from "../../emulator/seed";
+import { RELEASES } from "../../emulator/releases";
 
 export const TEST_KEY = "test-admin0-key";
+
+/**
+ * The BlueMind releases the emulator can be (emulator/releases.ts): the version matrix of the
+ * tests of version-dependent behaviour (`describe.each(EMULATED_VERSIONS)`).
+ */
+export const EMULATED_VERSIONS = RELEASES.map((r) => r.name);
 
 export interface RawResponse {
   status: number;

@@ -14,6 +14,8 @@ import { type DomainState, type StoredRule } from "../../store";
 import { findEntry } from "../../entries";
 import { type Router } from "../../router";
 import { type Ctx } from "../../context";
+import type { Release } from "../../releases";
+import { criteriaFilterView, setCriteriaFilter } from "./criteria";
 /** `forEntry(mailboxUid).check(manageMailboxFilter)`: roles delegated on the mailbox's org unit count. */
 export function domainFor(ctx: Ctx): DomainState {
   const d = ctx.emu.store.domain(ctx.params.domainUid);
@@ -62,16 +64,33 @@ export function upsertTypedRule(ctx: Ctx, mb: Mailbox, rule: Rule): void {
   touched(ctx, mb);
 }
 
-export function register(r: Router): void {
+/** POST _filter's mailbox: a missing one is a 404 (unlike the other paths). */
+function filterMailbox(ctx: Ctx): Mailbox {
+  const d = domainFor(ctx);
+  const entry = findEntry(d, ctx.params.mailboxUid);
+  if (!entry) throw notFound(`Mailbox ${ctx.params.mailboxUid} not found`);
+  return { d, entry };
+}
+
+export function register(r: Router, release: Release): void {
   const base = "/api/mailboxes/{domainUid}/{mailboxUid}";
+
+  // 4.x: MailFilter.Rule with a criteria string, and only the whole-filter endpoints.
+  if (release.filterModel === "criteria") {
+    r.get(`${base}/_filter`, (ctx) => criteriaFilterView(ctx, mailboxOrNpe(ctx).entry.item.uid));
+    r.post(`${base}/_filter`, (ctx) => {
+      const mb = filterMailbox(ctx);
+      setCriteriaFilter(ctx, mb);
+      touched(ctx, mb);
+    });
+    return;
+  }
 
   r.get(`${base}/_filter`, (ctx) => filterView(ctx.emu.store, mailboxOrNpe(ctx).entry.item.uid));
 
   r.post(`${base}/_filter`, (ctx) => {
-    const d = domainFor(ctx);
-    const entry = findEntry(d, ctx.params.mailboxUid);
-    if (!entry) throw notFound(`Mailbox ${ctx.params.mailboxUid} not found`);
-    const mb = { d, entry };
+    const mb = filterMailbox(ctx);
+    const entry = mb.entry;
     const store = ctx.emu.store;
     const previous = filterView(store, entry.item.uid);
     const filter = sanitize(parseMailFilter(ctx.object()));
