@@ -13,7 +13,7 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
 import { runServerCommand, type IoDependencies } from "./command";
 import { exportMailshares } from "./export";
 import { domainNameOf } from "./live-mailshares";
-import { PROJECT_DIR } from "../project-dir";
+import { PROJECT_DIR, packageVersion } from "../project-dir";
 
 const HELP = `usage: bmshare init [DIR] [--from-server | --domain DOMAIN] [options]
 
@@ -52,12 +52,6 @@ interface Scaffold {
 
 export type InitDependencies = IoDependencies;
 
-interface PackageInfo {
-  version: string;
-}
-
-const readPackage = (): PackageInfo => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
-
 /** A template of templates/init/ with its `{{name}}` placeholders filled in. */
 function template(name: string, values: Record<string, string>): string {
   const text = fs.readFileSync(path.join(PROJECT_DIR, "templates", "init", name), "utf8");
@@ -86,8 +80,7 @@ export function projectName(dir: string): string {
  * `.gitignore`, the README, the starter (when `starter`) and a package.json when `dir` has none.
  */
 export function scaffoldFiles(dir: string, domain: string, starter: boolean): Scaffold[] {
-  const { version } = readPackage();
-  const values = { project: projectName(dir), domain, version };
+  const values = { project: projectName(dir), domain, version: packageVersion() };
   const files: Scaffold[] = [
     { file: "Pulumi.yaml", text: template("Pulumi.yaml", values) },
     { file: "index.ts", text: template("index.ts", values) },
@@ -151,12 +144,11 @@ Then commit, and set the CI variables README.md lists (mailshares/${domain}.yaml
 interface InitArgs {
   dir: string;
   domain: string | undefined;
-  fromServer: boolean;
 }
 
 function parseInitArgs(values: Record<string, any>, positionals: string[]): InitArgs {
   if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]} (init takes one folder)`);
-  return { dir: path.resolve(positionals[0] ?? "."), domain: values.domain, fromServer: values["from-server"] === true };
+  return { dir: path.resolve(positionals[0] ?? "."), domain: values.domain };
 }
 
 export async function runInitCommand(argv: string[], deps: InitDependencies = {}): Promise<number> {

@@ -3,10 +3,8 @@
 //
 // Each command's module is required only when that command runs, so a command loads its own
 // dependencies and nothing else (`bmshare --help` loads none; `validate` no REST client).
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Connection } from "../providers/connection";
-import { PROJECT_DIR } from "../project-dir";
+import { packageVersion } from "../project-dir";
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -31,10 +29,6 @@ const COMMANDS: Record<string, Command> = {
   init: (argv) => (require("./init") as typeof import("./init")).runInitCommand(argv),
 };
 
-/** The installed package's version, read from its package.json (no module loaded for it). */
-export function packageVersion(): string {
-  return JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).version;
-}
 
 const usage = () => `usage: bmshare <command> [options]
 
