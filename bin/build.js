@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `npm run build` (and `npm ci`'s prepare): compiles what the CLI and the Pulumi provider host run
-// (tsconfig.build.json: cli/, desired/, providers/, bluemind/, emulator/) to dist/, and stamps it
-// with what it read (bin/dist-status.js). Tests, scripts and examples stay TypeScript.
+// `npm run build` (and `npm ci`'s and `npm pack`'s prepare): compiles what the CLI, the Pulumi program
+// and the Pulumi provider host run (tsconfig.build.json: cli/, desired/, providers/, bluemind/,
+// emulator/, program/) to dist/, with their type declarations, and stamps it with what it read
+// (bin/dist-status.js). Tests, scripts and examples stay TypeScript.
 //
 //   node bin/build.js              type-check and emit, like `tsc -p tsconfig.build.json`; exit 1 on errors
-//   node bin/build.js --no-check   emit only (the test setup: `tsc --noEmit` is what type-checks)
+//   node bin/build.js --no-check   emit only, no declarations (the test setup: `tsc --noEmit` is what
+//                                  type-checks; the package is built by `npm pack` without it)
 //
 // The output is written to a folder of its own and then put in place of dist/ by renames, so a
 // process starting meanwhile finds the old dist/, the new one, or none (and runs the sources) — never
@@ -29,7 +31,7 @@ function build({ check }) {
     ? { ...config.options, outDir: out }
     // What ts-node's transpile-only mode does: each file alone, no import followed, no type read
     // (a third of the time: the type-checked build reads the SDK's ~650 declaration files).
-    : { ...config.options, outDir: out, noCheck: true, isolatedModules: true, noResolve: true, noLib: true, types: [] };
+    : { ...config.options, outDir: out, noCheck: true, isolatedModules: true, noResolve: true, noLib: true, types: [], declaration: false };
   const program = ts.createProgram({ rootNames: config.fileNames, options });
   const sources = config.fileNames.map((f) => path.relative(ROOT, f));
   const json = jsonImports(config.fileNames);

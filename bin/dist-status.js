@@ -9,13 +9,18 @@
 // changed, so the build after it is not skipped. A new source file needs no entry: it runs only once
 // a recorded file imports it, and that edit makes dist/ stale. Checking costs one stat per recorded
 // file (~130: a few ms).
+//
+// An installed package (`npm install bluemind-mailshares`) ships dist/ but neither the TypeScript
+// sources nor the tsconfig files (package.json's "files"): with none of them on disk nothing could
+// be compiled, so dist/ is what runs. (npm gives every file of a tarball one fixed time, so the
+// files it does ship, the schemas, cannot be compared; the code reads the copies in dist/.)
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
 
 const STAMP = "build-stamp.json";
 
-/** `{ fresh: true }`, or `{ fresh: false, reason }` with a reason a person can read. */
+/** `{ fresh: true }` (`installed: true` for a package without sources), or `{ fresh: false, reason }` with a reason a person can read. */
 function distStatus(root) {
   let stamp;
   try {
@@ -23,7 +28,10 @@ function distStatus(root) {
   } catch {
     return { fresh: false, reason: "dist/ is not built" };
   }
-  for (const [file, recorded] of Object.entries(stamp.inputs ?? {})) {
+  if (!stamp.inputs) return { fresh: false, reason: "dist/ has no valid build stamp" };
+  const buildFiles = Object.keys(stamp.inputs).filter((file) => file.endsWith(".ts") || /^tsconfig[\w.-]*\.json$/.test(path.basename(file)));
+  if (buildFiles.length > 0 && !buildFiles.some((file) => fs.existsSync(path.join(root, file)))) return { fresh: true, installed: true };
+  for (const [file, recorded] of Object.entries(stamp.inputs)) {
     let now;
     try {
       now = fs.statSync(path.join(root, file));
@@ -34,7 +42,7 @@ function distStatus(root) {
       return { fresh: false, reason: `dist/ is older than the sources (${file} changed)` };
     }
   }
-  return stamp.inputs ? { fresh: true } : { fresh: false, reason: "dist/ has no valid build stamp" };
+  return { fresh: true };
 }
 
 /**

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
-import { runServerCommand, type IoDependencies } from "./command";
+import { runServerCommand, type IoDependencies, type ServerCommandContext } from "./command";
 import { domainNameOf, liveMailshareItems, readLiveMailshare, safeUrl } from "./live-mailshares";
 import { exportYaml, inexpressible, rawMailshareOf, schemaComment, unsupportedMarkers } from "./export/write";
 import { checkSources } from "../desired/load";
@@ -73,65 +73,86 @@ function commonOwner(live: readonly { owner: string | null }[]): string | undefi
   return owners.size === 1 && OWNER_KEY.test(only) ? only : undefined;
 }
 
-export async function runExportCommand(argv: string[], deps: ExportDependencies = {}): Promise<number> {
-  return runServerCommand("export", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, rt, out, err }) => {
-    const args = parseExportArgs(values, positionals);
-    const domain = await domainNameOf(rt, args.domain ?? connection.domain);
-    const items = await liveMailshareItems(rt, domain, args.names);
-    const live = await mapPool(items, poolWidth(), (item) => readLiveMailshare(rt, domain, item));
+export interface ExportTarget {
+  /** The domain's name (as `domainNameOf` returns it). */
+  domain: string;
+  /** Mailshares to export (none: all of the domain). */
+  names: string[];
+  /** The file to write (photos go beside it), or null for standard output. */
+  output: string | null;
+  /** The schema modeline's comment lines (default: where `schemaComment` points for `output`). */
+  schema?: string[];
+  /** Refuse to replace an existing file (`bmshare init`). */
+  exclusive?: boolean;
+}
 
-    const warnings: string[] = [];
-    const notes = new Map<number, string[]>();
-    const photos: { file: string; uid: string }[] = [];
-    const taken = new Set<string>();
-    const mailshares = live.map((m, index) => {
-      let photo: string | null = null;
-      if (m.hasPhoto && args.output !== null) {
-        const file = photoFileOf(m.value.name, taken);
-        photos.push({ file, uid: m.uid });
-        photo = `./${PHOTO_DIR}/${file}`;
-      } else if (m.hasPhoto) {
-        const line = `mailshare ${m.value.name} has a photo, not exported to standard output (use -o FILE): applying this file as is would remove it`;
-        notes.set(index, [line]);
-        warnings.push(line);
-      }
-      for (const identity of m.foreignIdentities) {
-        const line = `identity "${identity.name}" (${identity.email}) was made outside bmshare: left out, as plan and apply leave it alone ` +
-          "(to manage it, declare it here and delete the original in the console)";
-        notes.set(index, [...(notes.get(index) ?? []), line]);
-        warnings.push(`mailshare ${m.value.name}: ${line}`);
-      }
-      const { raw, exact } = rawMailshareOf(m.value, photo);
-      if (!exact) warnings.push(`mailshare ${m.value.name}: the written form does not read back as exactly the live state (please report this bug)`);
-      return raw;
-    });
+/** Reads the live mailshares of `target.domain` and writes them down; returns how many it wrote. */
+export async function exportMailshares({ connection, rt, out, err }: ServerCommandContext, target: ExportTarget): Promise<number> {
+  const { domain } = target;
+  const items = await liveMailshareItems(rt, domain, target.names);
+  const live = await mapPool(items, poolWidth(), (item) => readLiveMailshare(rt, domain, item));
 
-    const header = [
-      ...schemaComment(args.output),
-      "",
-      ` Mailshares of ${domain} on ${safeUrl(connection.url)}, written by \`bmshare export\` in the`,
-      " desired-state format (docs/desired-state.md): `bmshare plan -f` on this file shows no change.",
-    ];
-    const text = exportYaml({ owner: commonOwner(live), domain, mailshares, header, notes });
-
-    let shownAs = "(standard output)";
-    let baseDir = process.cwd();
-    if (args.output !== null) {
-      shownAs = args.output;
-      baseDir = path.dirname(path.resolve(args.output));
-      fs.mkdirSync(baseDir, { recursive: true });
-      if (photos.length > 0) fs.mkdirSync(path.join(baseDir, PHOTO_DIR), { recursive: true });
-      for (const p of photos) fs.writeFileSync(path.join(baseDir, PHOTO_DIR, p.file), await rt.client.mailshares.getPhoto(domain, p.uid));
-      fs.writeFileSync(args.output, text);
-    } else {
-      out(text);
+  const warnings: string[] = [];
+  const notes = new Map<number, string[]>();
+  const photos: { file: string; uid: string }[] = [];
+  const taken = new Set<string>();
+  const mailshares = live.map((m, index) => {
+    let photo: string | null = null;
+    if (m.hasPhoto && target.output !== null) {
+      const file = photoFileOf(m.value.name, taken);
+      photos.push({ file, uid: m.uid });
+      photo = `./${PHOTO_DIR}/${file}`;
+    } else if (m.hasPhoto) {
+      const line = `mailshare ${m.value.name} has a photo, not exported to standard output (use -o FILE): applying this file as is would remove it`;
+      notes.set(index, [line]);
+      warnings.push(line);
     }
+    for (const identity of m.foreignIdentities) {
+      const line = `identity "${identity.name}" (${identity.email}) was made outside bmshare: left out, as plan and apply leave it alone ` +
+        "(to manage it, declare it here and delete the original in the console)";
+      notes.set(index, [...(notes.get(index) ?? []), line]);
+      warnings.push(`mailshare ${m.value.name}: ${line}`);
+    }
+    const { raw, exact } = rawMailshareOf(m.value, photo);
+    if (!exact) warnings.push(`mailshare ${m.value.name}: the written form does not read back as exactly the live state (please report this bug)`);
+    return raw;
+  });
 
-    const check = await checkSources([{ file: shownAs, text, baseDir }]);
-    warnings.push(...inexpressible(check.errors, unsupportedMarkers({ mailshares })));
-    for (const w of warnings) err(`warning: ${w}\n`);
-    const where = args.output !== null ? ` to ${args.output}${photos.length > 0 ? ` (+ ${plural(photos.length, "photo")} in ${path.join(path.dirname(args.output), PHOTO_DIR)})` : ""}` : "";
-    err(`exported ${plural(mailshares.length, "mailshare")} of ${domain}${where}${warnings.length > 0 ? `, ${plural(warnings.length, "warning")}` : ""}\n`);
+  const header = [
+    ...(target.schema ?? schemaComment(target.output)),
+    "",
+    ` Mailshares of ${domain} on ${safeUrl(connection.url)}, written by \`bmshare export\` in the`,
+    " desired-state format (docs/desired-state.md): `bmshare plan -f` on this file shows no change.",
+  ];
+  const text = exportYaml({ owner: commonOwner(live), domain, mailshares, header, notes });
+
+  let shownAs = "(standard output)";
+  let baseDir = process.cwd();
+  if (target.output !== null) {
+    const flag = target.exclusive ? "wx" : "w";
+    shownAs = target.output;
+    baseDir = path.dirname(path.resolve(target.output));
+    fs.mkdirSync(baseDir, { recursive: true });
+    if (photos.length > 0) fs.mkdirSync(path.join(baseDir, PHOTO_DIR), { recursive: true });
+    for (const p of photos) fs.writeFileSync(path.join(baseDir, PHOTO_DIR, p.file), await rt.client.mailshares.getPhoto(domain, p.uid), { flag });
+    fs.writeFileSync(target.output, text, { flag });
+  } else {
+    out(text);
+  }
+
+  const check = await checkSources([{ file: shownAs, text, baseDir }]);
+  warnings.push(...inexpressible(check.errors, unsupportedMarkers({ mailshares })));
+  for (const w of warnings) err(`warning: ${w}\n`);
+  const where = target.output !== null ? ` to ${target.output}${photos.length > 0 ? ` (+ ${plural(photos.length, "photo")} in ${path.join(path.dirname(target.output), PHOTO_DIR)})` : ""}` : "";
+  err(`exported ${plural(mailshares.length, "mailshare")} of ${domain}${where}${warnings.length > 0 ? `, ${plural(warnings.length, "warning")}` : ""}\n`);
+  return mailshares.length;
+}
+
+export async function runExportCommand(argv: string[], deps: ExportDependencies = {}): Promise<number> {
+  return runServerCommand("export", HELP, argv, OPTIONS, deps, async (ctx) => {
+    const args = parseExportArgs(ctx.values, ctx.positionals);
+    const domain = await domainNameOf(ctx.rt, args.domain ?? ctx.connection.domain);
+    await exportMailshares(ctx, { domain, names: args.names, output: args.output });
     return 0;
   }, (values, positionals) => void parseExportArgs(values, positionals));
 }

@@ -4,6 +4,7 @@
 // Each command's module is required only when that command runs, so a command loads its own
 // dependencies and nothing else (`bmshare --help` loads none; `validate` no REST client).
 import type { Connection } from "../providers/connection";
+import { packageVersion } from "../project-dir";
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -25,11 +26,14 @@ const COMMANDS: Record<string, Command> = {
   drift: (argv) => (require("./drift") as typeof import("./drift")).runDriftCommand(argv),
   start: (argv) => (require("./start") as typeof import("./start")).runStartCommand(argv),
   emulator: (argv) => (require("./emulator") as typeof import("./emulator")).runEmulatorCommand(argv),
+  init: (argv) => (require("./init") as typeof import("./init")).runInitCommand(argv),
 };
 
-const USAGE = `usage: bmshare <command> [options]
+
+const usage = () => `usage: bmshare <command> [options]
 
 commands:
+  init        start a GitOps repository: mailshares/, Pulumi program, CI pipelines (bmshare init DIR)
   validate    check mailshare files: schema and cross-checks (bmshare validate -f FILE...)
   export      write the live mailshares of a domain as a desired-state file (bmshare export -o FILE)
   report      who can read, write and manage which mailshare (bmshare report access --format html)
@@ -39,6 +43,11 @@ commands:
   drift       how the server differs from the files, classified, for CI gates (bmshare drift -f FILE...)
   emulator    run the BlueMind API emulator (bmshare emulator --help)
   start       the demo (npm start): an emulator, examples/mailshares.yaml applied, what to try next
+
+  -V, --version   the version of bmshare
+  -h, --help      this help; bmshare <command> --help for a command's options
+
+bmshare ${packageVersion()} (bluemind-mailshares), Node.js ${process.versions.node}
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -49,10 +58,14 @@ export async function main(argv: string[]): Promise<number> {
     case "help":
     case "--help":
     case "-h":
-      process.stdout.write(USAGE);
+      process.stdout.write(usage());
       return command === undefined ? 1 : 0;
+    case "--version":
+    case "-V":
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
     default:
-      process.stderr.write(`bmshare: unknown command "${command}"\n${USAGE}`);
+      process.stderr.write(`bmshare: unknown command "${command}"\n${usage()}`);
       return 1;
   }
 }

@@ -80,6 +80,14 @@ describe("the stale-dist rule", { timeout: CHILD_TIMEOUT }, () => {
     expect(distStatus(dir)).toEqual({ fresh: false, reason: "dist/ is older than the sources (m.ts changed)" });
   });
 
+  it("runs dist/ of an installed package, which ships neither the sources nor the tsconfig files", async () => {
+    fs.rmSync(path.join(dir, "m.ts"));
+    expect(distStatus(dir).reason).toBe("dist/ is older than the sources (m.ts is gone)");
+    fs.rmSync(path.join(dir, "tsconfig.json"));
+    expect(distStatus(dir)).toEqual({ fresh: true, installed: true });
+    expect(await load()).toEqual({ from: "dist", notices: "" });
+  });
+
   it("runs the sources when dist/ was never built or its stamp is damaged", async () => {
     fs.writeFileSync(path.join(dir, "dist", STAMP), "{");
     expect(distStatus(dir)).toEqual({ fresh: false, reason: "dist/ is not built" });

@@ -54,13 +54,18 @@ const FORBIDDEN = ["@pulumi/pulumi", "ts-node", "typescript"];
 beforeAll(() => buildDistIfStale(), CHILD_TIMEOUT);
 
 describe("bmshare's start (child processes, modules loaded)", { timeout: CHILD_TIMEOUT }, () => {
-  it("--help loads the compiled entry point and nothing else", async () => {
-    const r = await bmshare(["--help"]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^usage: bmshare <command>/);
-    expect(r.stderr).toBe("");
-    expect(project(r.modules).sort()).toEqual(["bin/bmshare.js", "bin/dist-status.js", "bin/load-project.js", "dist/cli/main.js"]);
-    expect(packages(r.modules)).toEqual(new Set());
+  it("--help and --version load the compiled entry point and where the package is, nothing else", async () => {
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+    const [help, v] = await Promise.all([bmshare(["--help"]), bmshare(["--version"])]);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^usage: bmshare <command>/);
+    expect(help.stdout).toContain(`\nbmshare ${version} (bluemind-mailshares), Node.js ${process.versions.node}\n`);
+    expect(help.stderr).toBe("");
+    expect(v).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: "" });
+    for (const r of [help, v]) {
+      expect(project(r.modules).sort()).toEqual(["bin/bmshare.js", "bin/dist-status.js", "bin/load-project.js", "dist/cli/main.js", "dist/project-dir.js"]);
+      expect(packages(r.modules)).toEqual(new Set());
+    }
   });
 
   it("validate --offline loads the desired-state modules, ajv and js-yaml: no Pulumi, no REST client, no TypeScript", async () => {
@@ -77,7 +82,7 @@ describe("bmshare's start (child processes, modules loaded)", { timeout: CHILD_T
   });
 
   it("every command's --help loads that command's modules, none of them the Pulumi SDK or ts-node", async () => {
-    const commands = ["validate", "export", "report", "maintain", "plan", "apply", "drift", "start", "emulator"];
+    const commands = ["validate", "export", "report", "maintain", "plan", "apply", "drift", "start", "emulator", "init"];
     const runs = await Promise.all(commands.map((c) => bmshare([c, "--help"])));
     runs.forEach((r, i) => {
       expect(r.code, `${commands[i]}: ${r.stderr}`).toBe(0);
