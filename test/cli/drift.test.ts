@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
 import schema from "../../schemas/plan.schema.json";
+import { SCHEMA_ANNOTATIONS } from "../../desired/schema";
 import { runApplyCommand } from "../../cli/apply";
 import { runDriftCommand } from "../../cli/drift";
 import { identityId, mailshareUid } from "../../providers/ids";
@@ -10,7 +11,9 @@ import { mailshareBody, waitTask } from "../support/emulator";
 import { seedDirectory } from "../desired/fake-directory";
 import { EXAMPLE, startHarness, type Harness } from "./engine-support";
 
-const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
+const validate = ajv.compile(schema);
 
 let h: Harness;
 beforeAll(async () => {
