@@ -7,7 +7,7 @@ import { UsageError, resolveCliConnection } from "./connection";
 import type { Connection } from "../providers/connection";
 import { RUNTIME, setProgressSink, useSettings, type Runtime } from "../providers/runtime";
 import type { BlueMindClientOptions } from "../bluemind";
-import { colorWanted, styleOf, type Style } from "./style";
+import { outputStyles, type OutputStyles, type Terminal } from "./style";
 
 export interface IoDependencies {
   env?: NodeJS.ProcessEnv;
@@ -16,22 +16,7 @@ export interface IoDependencies {
   /** Extra client options (retry tuning, limits). */
   clientOptions?: Partial<BlueMindClientOptions>;
   /** Whether the injected `stdout` / `stderr` are terminals (default: the process's, when not injected). */
-  terminal?: { stdout?: boolean; stderr?: boolean };
-}
-
-export interface OutputStyles {
-  /** Colours of standard output and of standard error, each decided for its own stream (style.ts). */
-  out: Style;
-  err: Style;
-}
-
-export function outputStyles(deps: IoDependencies, env: NodeJS.ProcessEnv, noColorFlag: boolean): OutputStyles {
-  const tty = (injected: unknown, given: boolean | undefined, stream: NodeJS.WriteStream) =>
-    given ?? (injected === undefined && stream.isTTY === true);
-  return {
-    out: styleOf(colorWanted({ noColorFlag, env, isTTY: tty(deps.stdout, deps.terminal?.stdout, process.stdout) })),
-    err: styleOf(colorWanted({ noColorFlag, env, isTTY: tty(deps.stderr, deps.terminal?.stderr, process.stderr) })),
-  };
+  terminal?: Terminal;
 }
 
 export interface ServerCommandContext {

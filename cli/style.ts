@@ -52,6 +52,35 @@ export function styleOf(enabled: boolean): Style {
 
 export const PLAIN: Style = styleOf(false);
 
+/** Whether the streams a command writes to are terminals. */
+export interface Terminal {
+  stdout?: boolean;
+  stderr?: boolean;
+}
+
+export interface OutputStyles {
+  /** Colours of standard output and of standard error, each decided for its own stream. */
+  out: Style;
+  err: Style;
+}
+
+/**
+ * The styles of a command's two streams. A stream handed to the command (`stdout` / `stderr`
+ * given) is a terminal only when `terminal` says so; the process's own streams are asked.
+ */
+export function outputStyles(
+  io: { stdout?: unknown; stderr?: unknown; terminal?: Terminal },
+  env: NodeJS.ProcessEnv,
+  noColorFlag: boolean,
+): OutputStyles {
+  const tty = (injected: unknown, given: boolean | undefined, stream: NodeJS.WriteStream) =>
+    given ?? (injected === undefined && stream.isTTY === true);
+  return {
+    out: styleOf(colorWanted({ noColorFlag, env, isTTY: tty(io.stdout, io.terminal?.stdout, process.stdout) })),
+    err: styleOf(colorWanted({ noColorFlag, env, isTTY: tty(io.stderr, io.terminal?.stderr, process.stderr) })),
+  };
+}
+
 /** A unified diff with its lines coloured: additions, removals, hunk and file headers. */
 export function styledPatch(patch: string, style: Style): string {
   if (!style.enabled) return patch;

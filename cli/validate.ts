@@ -8,7 +8,7 @@ import type { DirectoryLookups } from "../desired/online";
 import { plural } from "./engine/format";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asUsageError, resolveCliConnection, settingsFromFlags, type ConnectionValues } from "./connection";
 import { givenUrl, type Connection } from "../providers/connection";
-import { outputStyles } from "./command";
+import { outputStyles } from "./style";
 
 const HELP = `usage: bmshare validate -f FILE|FOLDER [-f ...] [options]
 

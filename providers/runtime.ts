@@ -19,7 +19,7 @@
 import { BlueMindClient, type BlueMindClientOptions } from "../bluemind";
 import { defaultDomain, resolveConnection, type Connection, type ConnectionSettings, type SettingsOrigin } from "./connection";
 
-/** `detail`: a line of a task's log, shown only when asked for (`--verbose`; Pulumi's debug log). */
+/** `detail`: a line of a task's log; the CLI shows it only with `--verbose` (the Pulumi log shows it as info). */
 export type Level = "info" | "warn" | "detail";
 export type ProgressSink = (level: Level, message: string) => void;
 
@@ -121,7 +121,7 @@ function report(level: Level, message: string): void {
   if (sink) return sink(level, message);
   // Loaded here, not at the top: the CLI installs a sink and never needs the Pulumi SDK for messages.
   const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-  void (level === "warn" ? pulumi.log.warn(message) : level === "detail" ? pulumi.log.debug(message) : pulumi.log.info(message));
+  void (level === "warn" ? pulumi.log.warn(message) : pulumi.log.info(message));
 }
 
 /** The process's runtime. Nothing is resolved until used: a check works offline until it needs the server. */
