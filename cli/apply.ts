@@ -13,6 +13,7 @@ import { widestPool } from "./engine/pool";
 import { setProgressSink, type Runtime } from "../providers/runtime";
 import { readSavedPlan, SavedPlanError } from "./engine/saved-plan";
 import { ReportedFailure } from "./command";
+import type { Style } from "./style";
 
 const HELP = `usage: bmshare apply -f FILE|FOLDER [-f ...] [options]
        bmshare apply --plan PLAN [options]
@@ -30,6 +31,8 @@ Exit code: 0 applied (or nothing to change), 1 error, refusal or interruption.
                       deletionPolicy: delete (with their mail); without it they are only listed
   --plan PLAN         apply exactly the plan saved by \`bmshare plan --out PLAN\` (no -f: the plan
                       names its files; its deletions are those it was planned with)
+  -v, --verbose       show every line of the maintenance, move and delete tasks' logs (else each
+                      task's log is counted under its result)
 ${FILE_HELP}`;
 
 const OPTIONS = {
@@ -37,6 +40,7 @@ const OPTIONS = {
   yes: { type: "boolean", short: "y" },
   "allow-delete": { type: "boolean" },
   plan: { type: "string" },
+  verbose: { type: "boolean", short: "v" },
 } as const;
 
 function askOnTerminal(question: string): Promise<string> {
@@ -87,11 +91,13 @@ export async function applyWithProgress(plan: Plan, o: {
   out: (text: string) => void;
   parallel: number;
   live: boolean;
+  verbose: boolean;
+  style: Style;
   signal?: AbortSignal;
 }): Promise<number> {
   const mailshares = plan.mailshares.filter((m) => m.action !== "unchanged").length;
   o.out(`\nApplying ${plural(changeCount(plan), "change")} to ${plural(mailshares, "mailshare")} (${atATime(widestPool(o.parallel))})…\n`);
-  const display = progressDisplay(o.out, { live: o.live, total: changeCount(plan) });
+  const display = progressDisplay(o.out, { live: o.live, total: changeCount(plan), verbose: o.verbose, style: o.style });
   setProgressSink((level, message) => display.message(currentOperation(), level, message));
   try {
     const outcome = await applyPlan(plan, {
@@ -100,7 +106,7 @@ export async function applyWithProgress(plan: Plan, o: {
       onEnd: (result) => display.finished(result),
     });
     display.close();
-    o.out(applyAccount(outcome));
+    o.out(applyAccount(outcome, o.style));
     return outcome.results.every((r) => r.status === "applied") ? 0 : 1;
   } finally {
     display.close();
@@ -127,7 +133,7 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
     } else {
       plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail" });
     }
-    ctx.out(planText(plan));
+    ctx.out(planText(plan, ctx.render));
     if (!hasChanges(plan.summary)) {
       ctx.out("\nNothing to change: the server matches the files.\n");
       return 0;
@@ -146,6 +152,8 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
         out: ctx.out,
         parallel: ctx.parallel,
         live: interactive && !ctx.env.CI,
+        verbose: ctx.values.verbose === true,
+        style: ctx.styles.out,
         signal: deps.signal ?? ctrlC?.signal,
       });
     } finally {

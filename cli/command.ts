@@ -7,6 +7,7 @@ import { UsageError, resolveCliConnection } from "./connection";
 import type { Connection } from "../providers/connection";
 import { RUNTIME, setProgressSink, useSettings, type Runtime } from "../providers/runtime";
 import { UnsupportedVersionError, type BlueMindClientOptions } from "../bluemind";
+import { outputStyles, type OutputStyles, type Terminal } from "./style";
 
 export interface IoDependencies {
   env?: NodeJS.ProcessEnv;
@@ -14,6 +15,8 @@ export interface IoDependencies {
   stderr?: (text: string) => void;
   /** Extra client options (retry tuning, limits). */
   clientOptions?: Partial<BlueMindClientOptions>;
+  /** Whether the injected `stdout` / `stderr` are terminals (default: the process's, when not injected). */
+  terminal?: Terminal;
 }
 
 export interface ServerCommandContext {
@@ -25,6 +28,7 @@ export interface ServerCommandContext {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  styles: OutputStyles;
 }
 
 /** A failure already worded as lines for the person (e.g. every error of the files), and a footer. */
@@ -64,6 +68,8 @@ export async function runServerCommand(
   const err = deps.stderr ?? ((t: string) => void process.stderr.write(t));
   const env = deps.env ?? process.env;
   let debug = argv.includes("--debug");
+  // Decided before parsing, so that a usage mistake is coloured as the command would be.
+  let styles = outputStyles(deps, env, argv.includes("--no-color"));
   try {
     let parsed: ReturnType<typeof parseArgs>;
     try {
@@ -73,6 +79,7 @@ export async function runServerCommand(
     }
     const values = parsed.values as Record<string, any>;
     debug = values.debug === true;
+    styles = outputStyles(deps, env, values["no-color"] === true);
     if (values.help) {
       out(help);
       return 0;
@@ -80,14 +87,15 @@ export async function runServerCommand(
     check(values, parsed.positionals);
     const connection = resolveCliConnection(values, env);
     useSettings(connection, "flags", { env, clientOptions: deps.clientOptions });
-    setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
-    return await body({ values, positionals: parsed.positionals, connection, rt: RUNTIME, out, err, env });
+    // Task log lines are for --verbose, which only apply has (its own display): dropped here.
+    setProgressSink((level, message) => level !== "detail" && err(`${level === "warn" ? styles.err.warning("warning") : "note"}: ${message}\n`));
+    return await body({ values, positionals: parsed.positionals, connection, rt: RUNTIME, out, err, env, styles });
   } catch (e) {
     if (e instanceof ReportedFailure) {
-      for (const line of e.lines) err(`${line}\n`);
+      for (const line of e.lines) err(`${styles.err.error(line)}\n`);
       if (e.footer) err(`${e.footer}\n`);
     } else {
-      err(`bmshare ${name}: ${(e as Error)?.message ?? String(e)}\n`);
+      err(`${styles.err.error(`bmshare ${name}: ${(e as Error)?.message ?? String(e)}`)}\n`);
       if (e instanceof UsageError) err(`run bmshare ${name} --help for the options\n`);
       else if (debug && e instanceof Error && e.stack) err(`${e.stack}\n`);
     }

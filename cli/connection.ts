@@ -13,6 +13,7 @@ export const CONNECTION_OPTIONS = {
   "max-concurrent": { type: "string" },
   "max-rps": { type: "string" },
   debug: { type: "boolean" },
+  "no-color": { type: "boolean" },
 } as const;
 
 export const CONNECTION_HELP = `connection:
@@ -25,6 +26,7 @@ export const CONNECTION_HELP = `connection:
                       server answers, never above N (default 32; $BLUEMIND_MAX_CONCURRENT)
   --max-rps N         most requests started per second, 0 = no limit (default 0; $BLUEMIND_MAX_RPS)
   --debug             show stack traces of errors
+  --no-color          no colour, even on a terminal (also: NO_COLOR set; FORCE_COLOR forces it)
 `;
 
 export interface ConnectionValues {

@@ -1,10 +1,13 @@
 // `bmshare plan -f FILE... [--json | --markdown] [--allow-delete]`: what `apply` would change, per
 // mailshare and resource, field by field, with unified diffs for long texts. Read-only. Exit 0 when
 // nothing would change, 2 when something would, 1 on any error (nothing is sent then either).
+import * as fs from "node:fs";
 import { UsageError } from "./connection";
+import { PLAIN } from "./style";
 import { FILE_HELP, FILE_OPTIONS, runCommand, type CommandDependencies } from "./engine/command";
 import { hasChanges } from "./engine/model";
-import { planJson, planMarkdown, planText } from "./engine/render";
+import { planJson, planText } from "./engine/render";
+import { DEFAULT_MARKDOWN_LIMIT, planMarkdown } from "./engine/markdown";
 import { writeSavedPlan } from "./engine/saved-plan";
 
 const HELP = `usage: bmshare plan -f FILE|FOLDER [-f ...] [options]
@@ -14,7 +17,12 @@ with unified diffs for signatures, auto-reply texts and filter sets. Reads only.
 Exit code: 0 nothing to change, 2 changes to apply, 1 error.
 
   --json              machine-readable plan (schema: schemas/plan.schema.json, "version": 1)
-  --markdown          Markdown for a pull-request comment
+  --markdown          Markdown for a pull-request comment: a table of what changes, the details
+                      of each mailshare collapsed, kept under GitHub's 65,536 characters (the
+                      note at the end says what did not fit)
+  --markdown-limit N  at most N bytes of Markdown (default ${DEFAULT_MARKDOWN_LIMIT}; 0 = the whole plan)
+  --markdown-full FILE  also write the whole plan as Markdown to FILE, and name FILE in the
+                      comment's note (a pipeline keeps it as an artifact)
   --allow-delete      include the deletions \`apply --allow-delete\` would make (undeclared
                       mailshares of these files' owners that bmshare created with
                       deletionPolicy: delete)
@@ -26,13 +34,35 @@ const OPTIONS = {
   ...FILE_OPTIONS,
   json: { type: "boolean" },
   markdown: { type: "boolean" },
+  "markdown-limit": { type: "string" },
+  "markdown-full": { type: "string" },
   "allow-delete": { type: "boolean" },
   out: { type: "string" },
 } as const;
 
+function markdownLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MARKDOWN_LIMIT;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || (n > 0 && n < 4_000)) throw new UsageError(`--markdown-limit must be 0 (no limit) or a whole number of bytes from 4000, found "${value}"`);
+  return n;
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (err) {
+    throw new Error(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
 export async function runPlanCommand(argv: string[], deps: CommandDependencies = {}): Promise<number> {
   return runCommand("plan", HELP, argv, OPTIONS, deps, async (ctx) => {
     if (ctx.values.json && ctx.values.markdown) throw new UsageError("give --json or --markdown, not both");
+    const limit = markdownLimit(ctx.values["markdown-limit"]);
+    const full: string | undefined = ctx.values["markdown-full"];
+    if ((ctx.values["markdown-limit"] !== undefined || full !== undefined) && !ctx.values.markdown) {
+      throw new UsageError("--markdown-limit and --markdown-full go with --markdown");
+    }
     const allowDelete = ctx.values["allow-delete"] === true;
     const plan = await ctx.plan({ allowDelete, onUnreadable: "fail" });
     if (ctx.values.out !== undefined) {
@@ -42,7 +72,12 @@ export async function runPlanCommand(argv: string[], deps: CommandDependencies =
         throw new Error(`cannot save the plan to ${ctx.values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
     }
-    ctx.out(ctx.values.json ? planJson(plan) : ctx.values.markdown ? planMarkdown(plan) : planText(plan));
+    if (ctx.values.json) ctx.out(planJson(plan));
+    else if (ctx.values.markdown) {
+      const markdown = { cwd: ctx.render.cwd, style: PLAIN };
+      if (full !== undefined) writeOutput(full, planMarkdown(plan, markdown, { limit: 0 }));
+      ctx.out(planMarkdown(plan, markdown, { limit, fullPlan: full }));
+    } else ctx.out(planText(plan, ctx.render));
     if (ctx.values.out !== undefined) ctx.err(`note: plan saved to ${ctx.values.out}: apply it with bmshare apply --plan ${ctx.values.out}\n`);
     return hasChanges(plan.summary) ? 2 : 0;
   });

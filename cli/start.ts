@@ -13,6 +13,7 @@ import { computePlan } from "./engine/plan";
 import { hasChanges, PlanFailed, summaryLine } from "./engine/model";
 import { planText, unmanagedText } from "./engine/render";
 import { PROJECT_DIR } from "../project-dir";
+import { PLAIN } from "./style";
 
 const ROOT = PROJECT_DIR;
 const EXAMPLE = "examples/mailshares.yaml";
@@ -105,7 +106,7 @@ export async function runStartCommand(argv: string[], deps: StartDependencies = 
     // The emulator runs in this process and is ours alone: no need to spare it like a real server.
     const connection = resolveConnection({ url: emulator.url, apiKey, domain: "acme.test", insecure: false }, "flags", {});
     useSettings(connection, "flags", { env: {}, clientOptions: { limits: { maxConcurrent: 8, requestsPerSecond: 0 } } });
-    setProgressSink((level, message) => err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
+    setProgressSink((level, message) => level !== "detail" && err(`${level === "warn" ? "warning" : "note"}: ${message}\n`));
     const live = process.stdout.isTTY === true && !env.CI;
     const paths = [path.join(ROOT, EXAMPLE)];
     const relative = (p: string) => path.relative(ROOT, p);
@@ -115,7 +116,7 @@ export async function runStartCommand(argv: string[], deps: StartDependencies = 
     plan.files = plan.files.map(relative);
     for (const m of plan.mailshares) if (m.declaredAt) m.declaredAt = { ...m.declaredAt, file: relative(m.declaredAt.file) };
     out(`The plan for ${EXAMPLE}:\n\n${planText(plan)}`);
-    const applied = await applyWithProgress(plan, { rt, out, parallel: 4, live });
+    const applied = await applyWithProgress(plan, { rt, out, parallel: 4, live, verbose: false, style: PLAIN });
     if (applied !== 0) {
       err("bmshare start: the apply did not complete (see above)\n");
       return 1;

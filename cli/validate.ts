@@ -8,6 +8,7 @@ import type { DirectoryLookups } from "../desired/online";
 import { plural } from "./engine/format";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asUsageError, resolveCliConnection, settingsFromFlags, type ConnectionValues } from "./connection";
 import { givenUrl, type Connection } from "../providers/connection";
+import { outputStyles } from "./style";
 
 const HELP = `usage: bmshare validate -f FILE|FOLDER [-f ...] [options]
 
@@ -32,7 +33,7 @@ export interface ValidateDependencies {
 interface ValidateArgs {
   paths: string[];
   offline: boolean;
-  values: ConnectionValues;
+  values: ConnectionValues & { "no-color"?: boolean };
   debug: boolean;
 }
 
@@ -83,7 +84,8 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
   }
   if (skipped && !args.offline) err(`note: server cross-checks skipped: ${skipped}\n`);
   if (!result.ok) {
-    for (const error of result.errors) err(`${formatError(error)}\n`);
+    const style = outputStyles(deps, env, args.values["no-color"] === true).err;
+    for (const error of result.errors) err(`${style.error(formatError(error))}\n`);
     err(`${plural(result.errors.length, "error")} in ${plural(new Set(result.errors.map((e) => e.file)).size, "file")}\n`);
     return 1;
   }

@@ -6,7 +6,8 @@
 // that no other kind appears): `anyOf: [{$ref}, {type: "null"}]` (a nullable field), `oneOf` whose
 // branches are all `{required: [key]}` (exactly one of several keys), and `if`/`then`/`else` (whose
 // own "must match then" error says nothing the inner errors do not). `errorMessage`,
-// `patternErrorMessage` and `defaultSnippets` are editor annotations (VS Code / yaml-language-server);
+// `patternErrorMessage`, `defaultSnippets` and `markdownDescription` are editor annotations (VS Code /
+// yaml-language-server);
 // the first two also supply the "expected" half of our messages.
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import schemaJson from "../schemas/mailshares.schema.json";
@@ -29,9 +30,16 @@ interface Validators {
 
 let compiled: Validators | undefined;
 
+/**
+ * Keywords of the schemas that validate nothing: editor annotations (yaml-language-server / VS Code:
+ * `markdownDescription` is the description they render as Markdown) and our `limitReason`. ajv's
+ * strict mode refuses unknown keywords, so every ajv that compiles a schema of schemas/ adds these.
+ */
+export const SCHEMA_ANNOTATIONS = ["patternErrorMessage", "errorMessage", "defaultSnippets", "limitReason", "markdownDescription"] as const;
+
 function newAjv(allErrors: boolean) {
   const ajv = new Ajv2020({ allErrors, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  for (const keyword of ["patternErrorMessage", "errorMessage", "defaultSnippets", "limitReason"]) ajv.addKeyword(keyword);
+  for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
   ajv.addSchema(MAILSHARES_SCHEMA, "mailshares");
   return ajv;
 }

@@ -175,8 +175,9 @@ export async function startMaintenance(rt: Runtime, domain: string, uid: string,
 /** Runs the operation and follows its task; a task ending InError throws with its last log line. */
 async function execute(rt: Runtime, m: MailshareMaintenanceInputs): Promise<TaskOutcome> {
   const note = (text: string) => rt.report("info", `${what(m)}: ${text}`);
+  const line = (text: string) => rt.report("detail", `${what(m)}: ${text}`);
   try {
-    return await followTask(rt, await startMaintenance(rt, m.domain, m.mailshare, m.operation, { onNote: note, onLine: note }), what(m));
+    return await followTask(rt, await startMaintenance(rt, m.domain, m.mailshare, m.operation, { onNote: note, onLine: line }), what(m));
   } finally {
     // A repair may re-create the mailbox's record or its ACL container: what the run read of the
     // mailshare is stale once the task ran.

@@ -19,7 +19,8 @@
 import { BlueMindClient, type BlueMindClientOptions } from "../bluemind";
 import { defaultDomain, resolveConnection, type Connection, type ConnectionSettings, type SettingsOrigin } from "./connection";
 
-export type Level = "info" | "warn";
+/** `detail`: a line of a task's log; the CLI shows it only with `--verbose` (the Pulumi log shows it as info). */
+export type Level = "info" | "warn" | "detail";
 export type ProgressSink = (level: Level, message: string) => void;
 
 export interface Runtime {

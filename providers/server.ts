@@ -50,7 +50,7 @@ export async function followTask(rt: Runtime, ref: TaskRef, what: string): Promi
   rt.report("info", `${what}: task ${ref.id} started`);
   const outcome = await rt.client.followTask(ref, {
     onProgress: (p) => {
-      for (const line of p.newLogs) rt.report("info", `${what}: ${line} (${p.progress}/${p.steps})`);
+      for (const line of p.newLogs) rt.report("detail", `${what}: ${line} (${p.progress}/${p.steps})`);
     },
     rejectOnError: false,
   });
@@ -59,7 +59,7 @@ export async function followTask(rt: Runtime, ref: TaskRef, what: string): Promi
     const said = [outcome.status.lastLogEntry ?? "", ...[...outcome.logs].reverse()].find((l) => l.trim() !== "");
     throw new Error(`${what} failed: ${said ?? "task ended in error"}`);
   }
-  rt.report("info", `${what}: done`);
+  rt.report("info", `${what}: done (${outcome.logs.length} log line${outcome.logs.length === 1 ? "" : "s"})`);
   return outcome;
 }
 

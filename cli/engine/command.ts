@@ -5,6 +5,8 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "../connection";
 import type { Connection } from "../../providers/connection";
 import type { Runtime } from "../../providers/runtime";
 import { refuseUnsupportedServer, runServerCommand, type IoDependencies } from "../command";
+import type { OutputStyles } from "../style";
+import type { RenderContext } from "./format";
 import type { DirectoryLookups } from "../../desired/online";
 import { computePlan, type PlanOptions } from "./plan";
 import { MAX_POOL_WIDTH } from "./pool";
@@ -45,6 +47,9 @@ export interface CommandContext<V> {
   /** The providers' runtime, connected (../command.ts). */
   rt: Runtime;
   deps: CommandDependencies;
+  styles: OutputStyles;
+  /** How standard output shows plans: colours, and paths relative to the working folder. */
+  render: RenderContext;
   /** Computes the plan of the files against the connected server. */
   plan(options: Omit<PlanOptions, "paths" | "parallel" | "lookups" | "rt">): Promise<Awaited<ReturnType<typeof computePlan>>>;
 }
@@ -75,6 +80,7 @@ export async function runCommand<O extends ParseArgsConfig["options"]>(
     const paths = pathsOf(c.values, c.positionals);
     return body({
       values: c.values, paths, parallel: parallelOf(c.values.parallel), out: c.out, err: c.err, env: c.env, connection: c.connection, rt: c.rt, deps,
+      styles: c.styles, render: { cwd: process.cwd(), style: c.styles.out },
       plan: async (o) => {
         await refuseUnsupportedServer(c.rt);
         return computePlan({ ...o, rt: c.rt, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups });

@@ -4,7 +4,8 @@
 // unreadable (a read failed: whether it drifted is unknown, and it is never reported as absent).
 import type { Change } from "../../providers/diff";
 import type { ResourceKind } from "../../providers/kinds";
-import { formatChange, indent, plural } from "./format";
+import { formatChange, indent, plainContext, plural, type RenderContext } from "./format";
+import { styledPatch, type Style } from "../style";
 import type { Plan, TextDiff } from "./model";
 import { JSON_VERSION, jsonChange } from "./render";
 
@@ -70,16 +71,21 @@ export function driftOf(plan: Plan): DriftReport {
 export const driftSummaryLine = (s: Record<DriftClass, number>) => DRIFT_CLASSES.map((c) => `${s[c]} ${c}`).join(", ");
 
 /**
- * Exit code for CI gates: 1 when something could not be read (the answer is incomplete), 2 on
- * drift, 0 when the server matches the files. Unmanaged objects count unless `ignoreUnmanaged`.
+ * Exit code for CI gates: 1 when something could not be read (the answer is incomplete), 2 when
+ * the server differs from what the files manage, 0 otherwise. Unmanaged objects are what `apply`
+ * leaves alone, so a gate that failed on them could not be cleared by applying: they count only
+ * with `failOnUnmanaged` (a team that declares its whole domain).
  */
-export function driftExitCode(report: DriftReport, ignoreUnmanaged: boolean): 0 | 1 | 2 {
+export function driftExitCode(report: DriftReport, failOnUnmanaged: boolean): 0 | 1 | 2 {
   const s = report.summary;
   if (s.unreadable > 0) return 1;
-  return s.changed + s.missing + (ignoreUnmanaged ? 0 : s.unmanaged) > 0 ? 2 : 0;
+  return s.changed + s.missing + (failOnUnmanaged ? s.unmanaged : 0) > 0 ? 2 : 0;
 }
 
-export function driftText(report: DriftReport): string {
+const CLASS_STYLE: Record<DriftClass, keyof Style> = { changed: "changed", missing: "removed", unmanaged: "dim", unreadable: "error" };
+
+export function driftText(report: DriftReport, failOnUnmanaged: boolean, ctx: RenderContext = plainContext()): string {
+  const paint = (c: DriftClass, text: string) => (ctx.style[CLASS_STYLE[c]] as (t: string) => string)(text);
   let out = "";
   // A mailshare missing as a whole is one line, not one per part.
   const wholeMissing = new Set(report.items.filter((i) => i.class === "missing" && i.kind === "Mailshare").map((i) => `${i.domain}\n${i.mailshare}`));
@@ -88,16 +94,20 @@ export function driftText(report: DriftReport): string {
     if (item.class === "missing" && wholeMissing.has(key)) {
       if (item.kind !== "Mailshare") continue;
       const parts = report.items.filter((i) => i.class === "missing" && `${i.domain}\n${i.mailshare}` === key).length;
-      out += `${"missing".padEnd(11)} ${item.name}: the whole mailshare (${plural(parts, "resource")}) is not on the server\n`;
+      out += `${paint("missing", "missing".padEnd(11))} ${item.name}: the whole mailshare (${plural(parts, "resource")}) is not on the server\n`;
       continue;
     }
-    out += `${item.class.padEnd(11)} ${item.name}${item.kind ? ` (${item.kind})` : ""}: ${item.detail}\n`;
-    for (const c of item.changes) out += `              ${formatChange(c, item.diffs)}\n`;
-    for (const d of item.diffs) out += indent(d.patch, "              ");
+    out += `${paint(item.class, item.class.padEnd(11))} ${item.name}${item.kind ? ` (${item.kind})` : ""}: ${item.detail}\n`;
+    for (const c of item.changes) out += `              ${formatChange(c, item.diffs, ctx)}\n`;
+    for (const d of item.diffs) out += indent(styledPatch(d.patch, ctx.style), "              ");
   }
   const s = report.summary;
-  if (report.items.length === 0) out += `No drift: the server matches the files (${plural(report.inSync, "resource")} checked).\n`;
-  else out += `\nDrift: ${driftSummaryLine(s)} (${report.inSync} in sync).\n`;
+  if (report.items.length === 0) return `${out}No drift: the server matches the files (${plural(report.inSync, "resource")} checked).\n`;
+  out += `\nDrift: ${driftSummaryLine(s)} (${report.inSync} in sync).\n`;
+  if (s.unmanaged > 0 && !failOnUnmanaged) {
+    out += s.changed + s.missing + s.unreadable === 0 ? "No drift in what the files manage. " : "";
+    out += `Unmanaged objects are left alone by apply and not counted in the exit code (--fail-on-unmanaged counts them).\n`;
+  }
   return out;
 }
 

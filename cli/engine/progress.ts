@@ -1,10 +1,12 @@
 // How apply shows its progress. On a terminal: finished operations scroll above a status line that
 // is redrawn in place (`[3/12] acme.test/support: MailshareAcl, …`). In CI (the CI variable) or
 // when the output is not a terminal: plain lines only, one per finished operation and per provider
-// message (task progress), which logs keep readable.
+// message (task progress), which logs keep readable. A task's own log lines are counted, not
+// shown, unless --verbose.
 import type { Level } from "../../providers/runtime";
 import type { Operation, OperationResult } from "./apply";
 import { resultLine } from "./render";
+import type { Style } from "../style";
 
 export interface ProgressDisplay {
   started(op: Operation): void;
@@ -17,8 +19,18 @@ export interface ProgressDisplay {
 
 const CLEAR_LINE = "\r\x1b[2K";
 
-export function progressDisplay(write: (text: string) => void, options: { live: boolean; total: number }): ProgressDisplay {
+export interface ProgressOptions {
+  live: boolean;
+  total: number;
+  /** Show every line of the tasks' logs (else each task's log is counted after its result). */
+  verbose: boolean;
+  style: Style;
+}
+
+export function progressDisplay(write: (text: string) => void, options: ProgressOptions): ProgressDisplay {
   const inFlight = new Set<Operation>();
+  /** Task log lines not shown, per operation. */
+  const folded = new Map<Operation | undefined, number>();
   let done = 0;
   let closed = false;
   // Consecutive messages of one operation with the same lead (`repairing … of mailshare X: …`)
@@ -49,17 +61,27 @@ export function progressDisplay(write: (text: string) => void, options: { live: 
       // What was not attempted is listed once, in the account at the end.
       if (result.status === "not-attempted") return redraw();
       last = undefined;
-      print(resultLine(result));
+      print(resultLine(result, options.style));
+      const op = [...folded.keys()].find((o) => o?.resource === result.resource);
+      if (op) {
+        print(options.style.dim(`      (${folded.get(op)} task log line${folded.get(op) === 1 ? "" : "s"} not shown: --verbose shows them)`));
+        folded.delete(op);
+      }
     },
     message(op, level, text) {
+      if (level === "detail" && !options.verbose) {
+        if (op) folded.set(op, (folded.get(op) ?? 0) + 1);
+        return;
+      }
       const colon = text.indexOf(": ");
       const lead = colon > 0 ? text.slice(0, colon) : "";
-      if (op && lead && level === "info" && last?.op === op && last.lead === lead) {
+      if (op && lead && level !== "warn" && last?.op === op && last.lead === lead) {
         print(`      ${text.slice(colon + 2)}`);
         return;
       }
-      last = level === "info" ? { op, lead } : undefined;
-      print(`  ${level === "warn" ? "!" : "·"} ${op ? `${op.resource.name}: ` : ""}${text}`);
+      last = level !== "warn" ? { op, lead } : undefined;
+      const line = `  ${level === "warn" ? "!" : "·"} ${op ? `${op.resource.name}: ` : ""}${text}`;
+      print(level === "warn" ? options.style.warning(line) : line);
     },
     close() {
       if (options.live && !closed) write(CLEAR_LINE);

@@ -3,92 +3,110 @@
 // (domain, mailshare, declaration order), no timestamps, no secrets (inputs hold none: the API key
 // never reaches them).
 import type { Change } from "../../providers/diff";
-import { formatChange, formatValue, indent, mdCode, mdFence, mdText, plural } from "./format";
-import { hasChanges, summaryLine, type Action, type MailsharePlan, type Plan, type ResourcePlan } from "./model";
+import { displayPath, formatChange, indent, plainContext, plural, shownInline, type RenderContext } from "./format";
+import { coveredByDiff } from "./texts";
+import { PLAIN, styledPatch, type Style } from "../style";
+import { hasChanges, summaryLine, type Action, type MailsharePlan, type Plan, type ResourcePlan, type TextDiff } from "./model";
 import type { ApplyOutcome, OperationResult } from "./apply";
 
 /** Version of the JSON documents (plan and drift); bumped on any incompatible change. */
 export const JSON_VERSION = 1;
 
-const ACTION_MARK: Record<Action, string> = { create: "+", update: "~", delete: "-", unchanged: "=" };
+export const ACTION_MARK: Record<Action, string> = { create: "+", update: "~", delete: "-", unchanged: "=" };
 
-function location(m: MailsharePlan): string {
-  return m.declaredAt ? `${m.declaredAt.file}:${m.declaredAt.line}:${m.declaredAt.column}` : "not declared";
+export function location(m: MailsharePlan, cwd: string): string {
+  return m.declaredAt ? `${displayPath(m.declaredAt.file, cwd)}:${m.declaredAt.line}:${m.declaredAt.column}` : "not declared";
 }
 
-function mailshareHeadline(m: MailsharePlan): string {
+/** Colour of an action: added, removed, changed, or nothing to see. */
+function actionStyle(action: Action, style: Style): (text: string) => string {
+  return { create: style.added, delete: style.removed, update: style.changed, unchanged: style.dim }[action];
+}
+
+export function mailshareDetail(m: MailsharePlan): string {
   const changed = m.resources.filter((r) => r.action !== "unchanged").length;
   const detail = m.action === "unchanged"
     ? `unchanged (${plural(m.resources.length, "resource")})`
     : m.action === "update" ? `update (${changed} of ${plural(m.resources.length, "resource")})` : m.action;
-  const adopted = m.adopted ? ", adopted" : "";
-  return `${ACTION_MARK[m.action]} ${m.domain}/${m.name}  ${detail}${adopted}  [${location(m)}]`;
+  return `${detail}${m.adopted ? ", adopted" : ""}`;
 }
 
-function resourceText(r: ResourcePlan): string {
-  let out = `    ${ACTION_MARK[r.action]} ${r.kind} ${r.name}: ${r.reason}\n`;
-  for (const c of r.changes) out += `        ${formatChange(c, r.diffs)}\n`;
-  for (const d of r.diffs) out += indent(d.patch, "        ");
+function mailshareHeadline(m: MailsharePlan, ctx: RenderContext): string {
+  const paint = actionStyle(m.action, ctx.style);
+  const head = `${ACTION_MARK[m.action]} ${m.domain}/${m.name}`;
+  return `${paint(m.action === "unchanged" ? head : ctx.style.bold(head))}  ${paint(mailshareDetail(m))}  ${ctx.style.dim(`[${location(m, ctx.cwd)}]`)}`;
+}
+
+/** One line of a mailshare's plan: a resource, or several with nothing to show (`kinds`). */
+export interface ResourceEntry {
+  first: ResourcePlan;
+  kinds: string[];
+}
+
+/** A resource with no field to show (a new mailshare's empty parts): these share one line per reason. */
+const bare = (r: ResourcePlan) => r.changes.length === 0 && r.diffs.length === 0;
+
+/**
+ * A mailshare's changed resources, each with its field changes and diffs, in plan order; resources
+ * with nothing to show that share an action and a reason are one entry (`kinds` lists them).
+ */
+export function resourceEntries(m: MailsharePlan): ResourceEntry[] {
+  const entries: ResourceEntry[] = [];
+  const grouped = new Map<string, ResourceEntry>();
+  for (const r of m.resources) {
+    if (r.action === "unchanged") continue;
+    if (!bare(r)) {
+      entries.push({ first: r, kinds: [r.kind] });
+      continue;
+    }
+    const key = `${r.action}\n${r.reason}`;
+    const entry = grouped.get(key);
+    if (entry) entry.kinds.push(r.kind);
+    else {
+      const created = { first: r, kinds: [r.kind] };
+      grouped.set(key, created);
+      entries.push(created);
+    }
+  }
+  return entries;
+}
+
+/**
+ * The diffs worth showing: a text set or removed whole whose change line already shows it (a
+ * one-line signature) is not repeated as a diff from nothing; an edit keeps its diff, for context.
+ */
+export function shownDiffs(r: ResourcePlan, cwd: string): TextDiff[] {
+  return r.diffs.filter((d) => !r.changes.every((c) => !coveredByDiff(c.path, [d]) || (c.kind !== "update" && shownInline(c, r.diffs, cwd))));
+}
+
+function resourceText(entry: ResourceEntry, ctx: RenderContext): string {
+  const r = entry.first;
+  const paint = actionStyle(r.action, ctx.style);
+  const what = entry.kinds.length > 1 ? entry.kinds.join(", ") : `${r.kind} ${r.name}`;
+  let out = `    ${paint(`${ACTION_MARK[r.action]} ${what}`)}: ${r.reason}\n`;
+  for (const c of r.changes) out += `        ${formatChange(c, r.diffs, ctx)}\n`;
+  for (const d of shownDiffs(r, ctx.cwd)) out += indent(styledPatch(d.patch, ctx.style), "        ");
   return out;
 }
 
 /** The plan as text: changed mailshares in detail, unchanged ones on one line, then what is left alone. */
-export function planText(plan: Plan): string {
+export function planText(plan: Plan, ctx: RenderContext = plainContext()): string {
   let out = "";
   for (const m of plan.mailshares) {
-    out += `${mailshareHeadline(m)}\n`;
-    for (const r of m.resources) if (r.action !== "unchanged") out += resourceText(r);
+    out += `${mailshareHeadline(m, ctx)}\n`;
+    for (const entry of resourceEntries(m)) out += resourceText(entry, ctx);
   }
-  out += unmanagedText(plan);
+  out += unmanagedText(plan, ctx);
   out += `\nPlan: ${summaryLine(plan.summary)}.\n`;
   return out;
 }
 
-export function unmanagedText(plan: Plan): string {
+export function unmanagedText(plan: Plan, ctx: RenderContext = plainContext()): string {
   const { mailshares, identities } = plan.unmanaged;
   if (mailshares.length + identities.length === 0) return "";
   let out = "\nUnmanaged (left alone):\n";
-  for (const u of mailshares) out += `  ${u.domain}/${u.name}${u.hidden ? " (hidden)" : ""}: ${u.note}\n`;
-  for (const u of identities) out += `  ${u.domain}/${u.mailshare} identity ${JSON.stringify(u.name)} <${u.email}> (id ${u.id}): ${u.note}\n`;
-  return out;
-}
-
-function changeMarkdown(c: Change, r: ResourcePlan): string {
-  const value = (v: unknown) => mdCode(formatValue(v, c.path, r.diffs));
-  if (c.kind === "update" && formatChange(c, r.diffs).endsWith(": changed (see the diff)")) return `  - ${mdCode(c.path)}: changed (see the diff)`;
-  if (c.kind === "add") return `  - ${mdCode(c.path)}: ${value(c.new)} (added)`;
-  if (c.kind === "delete") return `  - ${mdCode(c.path)}: ${value(c.old)} (removed)`;
-  return `  - ${mdCode(c.path)}: ${value(c.old)} → ${value(c.new)}`;
-}
-
-/** The plan as a pull-request comment: a summary table, then each change with its diffs. */
-export function planMarkdown(plan: Plan): string {
-  const s = plan.summary;
-  let out = `### bmshare plan\n\n**${summaryLine(s)}**${hasChanges(s) ? "" : " — nothing to change"}\n\n`;
-  out += `Files: ${plan.files.map(mdCode).join(", ")}\n\n`;
-  if (plan.mailshares.length > 0) {
-    out += "| | mailshare | action | resources changed |\n|---|---|---|---|\n";
-    for (const m of plan.mailshares) {
-      const changed = m.resources.filter((r) => r.action !== "unchanged");
-      const kinds = changed.map((r) => `${r.kind} ${r.action}`).join(", ");
-      out += `| ${ACTION_MARK[m.action]} | ${mdCode(`${m.domain}/${m.name}`)} | ${m.action}${m.adopted ? " (adopted)" : ""} | ${mdText(kinds)} |\n`;
-    }
-  }
-  for (const m of plan.mailshares.filter((x) => x.action !== "unchanged")) {
-    out += `\n#### ${ACTION_MARK[m.action]} ${mdCode(`${m.domain}/${m.name}`)}: ${m.action}\n\n`;
-    out += m.declaredAt ? `Declared at ${mdCode(location(m))}.\n\n` : "Not declared in the files.\n\n";
-    for (const r of m.resources.filter((x) => x.action !== "unchanged")) {
-      out += `- **${r.kind}** ${mdCode(r.name)} — ${r.action}: ${mdText(r.reason)}\n`;
-      for (const c of r.changes) out += `${changeMarkdown(c, r)}\n`;
-      for (const d of r.diffs) out += `\n  ${mdCode(d.path)}:\n\n${indent(mdFence(d.patch, "diff"), "  ")}\n`;
-    }
-  }
-  const { mailshares, identities } = plan.unmanaged;
-  if (mailshares.length + identities.length > 0) {
-    out += "\n#### Unmanaged (left alone)\n\n";
-    for (const u of mailshares) out += `- ${mdCode(`${u.domain}/${u.name}`)}${u.hidden ? " (hidden)" : ""}: ${mdText(u.note)}\n`;
-    for (const u of identities) out += `- ${mdCode(`${u.domain}/${u.mailshare}`)} identity ${mdCode(u.name)} ${mdCode(u.email)}: ${mdText(u.note)}\n`;
-  }
+  for (const u of mailshares) out += `  ${u.domain}/${u.name}${u.hidden ? " (hidden)" : ""}: ${ctx.style.dim(u.note)}\n`;
+  for (const u of identities) out += `  ${u.domain}/${u.mailshare} identity ${JSON.stringify(u.name)} <${u.email}> (id ${u.id}): ${ctx.style.dim(u.note)}\n`;
   return out;
 }
 
@@ -131,22 +149,23 @@ const STATUS_WORD: Record<OperationResult["status"], string> = {
 const VERB: Record<Action, string> = { create: "created", update: "updated", delete: "deleted", unchanged: "unchanged" };
 
 /** One line per finished operation (what CI logs show, and what the TTY display scrolls). */
-export function resultLine(r: OperationResult): string {
+export function resultLine(r: OperationResult, style: Style = PLAIN): string {
   const what = `${r.resource.kind} ${r.resource.name}`;
-  if (r.status === "applied") return `${STATUS_WORD.applied.padEnd(13)} ${what}: ${r.message ?? VERB[r.resource.action]}`;
-  return `${STATUS_WORD[r.status].padEnd(13)} ${what} (${r.resource.action}): ${r.message ?? ""}`;
+  if (r.status === "applied") return `${style.added(STATUS_WORD.applied.padEnd(13))} ${what}: ${r.message ?? VERB[r.resource.action]}`;
+  const word = STATUS_WORD[r.status].padEnd(13);
+  return `${r.status === "not-attempted" ? style.dim(word) : style.error(word)} ${what} (${r.resource.action}): ${r.message ?? ""}`;
 }
 
 /** The account after an apply: counts, and on failure or interruption exactly what was and was not done. */
-export function applyAccount(outcome: ApplyOutcome): string {
+export function applyAccount(outcome: ApplyOutcome, style: Style = PLAIN): string {
   const by = (status: OperationResult["status"]) => outcome.results.filter((r) => r.status === status);
   const applied = by("applied");
   const refused = by("refused");
   const failed = by("failed");
   const skipped = by("not-attempted");
   const counts = `${applied.length} applied, ${refused.length > 0 ? `${refused.length} refused, ` : ""}${failed.length} failed, ${skipped.length} not attempted`;
-  if (refused.length + failed.length + skipped.length === 0) return `\nApply complete: ${counts}.\n`;
-  let out = `\nApply ${outcome.interrupted ? "interrupted" : "incomplete"}: ${counts}.\n`;
+  if (refused.length + failed.length + skipped.length === 0) return `\n${style.added(`Apply complete: ${counts}.`)}\n`;
+  let out = `\n${style.error(`Apply ${outcome.interrupted ? "interrupted" : "incomplete"}: ${counts}.`)}\n`;
   const section = (title: string, rs: OperationResult[]) => {
     if (rs.length === 0) return;
     out += `${title}:\n`;

@@ -133,7 +133,8 @@ const YAML11_BOOLEAN = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/
 export function schemaComment(outputFile: string | null): string[] {
   const note = [
     ` Editor completion: make the first line of this file`,
-    `   # yaml-language-server: $schema=<path to bmshare>/schemas/mailshares.schema.json`,
+    `   # yaml-language-server: $schema=${MAILSHARES_SCHEMA.$id}`,
+    ` (the published schema of this version; or the path of schemas/mailshares.schema.json in node_modules/bluemind-mailshares)`,
   ];
   if (outputFile === null) return note;
   const projectRoot = path.dirname(path.dirname(SCHEMA_FILE));

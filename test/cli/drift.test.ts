@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
 import schema from "../../schemas/plan.schema.json";
+import { SCHEMA_ANNOTATIONS } from "../../desired/schema";
 import { runApplyCommand } from "../../cli/apply";
 import { runDriftCommand } from "../../cli/drift";
 import { identityId, mailshareUid } from "../../providers/ids";
@@ -10,7 +11,9 @@ import { mailshareBody, waitTask } from "../support/emulator";
 import { seedDirectory } from "../desired/fake-directory";
 import { EXAMPLE, startHarness, type Harness } from "./engine-support";
 
-const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
+const validate = ajv.compile(schema);
 
 let h: Harness;
 beforeAll(async () => {
@@ -26,17 +29,23 @@ beforeEach(() => h.clearLog());
 const uid = (name: string) => mailshareUid("acme.test", name);
 
 describe("bmshare drift", () => {
-  it("right after apply: only the mailshare nobody declared, which --ignore-unmanaged does not count", async () => {
+  it("right after apply: the gate passes; the mailshare nobody declared is listed, and counts only with --fail-on-unmanaged", async () => {
     const r = await h.run(runDriftCommand, ["-f", EXAMPLE]);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(0);
     expect(r.stdout).toBe([
       "unmanaged   acme.test/noreply (Mailshare): not declared in the files: left alone",
       "",
       "Drift: 0 changed, 0 missing, 1 unmanaged, 0 unreadable (31 in sync).",
+      "No drift in what the files manage. Unmanaged objects are left alone by apply and not counted in the exit code (--fail-on-unmanaged counts them).",
       "",
     ].join("\n"));
-    const ignoring = await h.run(runDriftCommand, ["-f", EXAMPLE, "--ignore-unmanaged"]);
-    expect(ignoring.status).toBe(0);
+    const strict = await h.run(runDriftCommand, ["-f", EXAMPLE, "--fail-on-unmanaged"]);
+    expect(strict.status).toBe(2);
+    expect(strict.stdout).toBe(r.stdout.split("No drift in")[0]);
+    // The flag of pipelines written when unmanaged objects counted by default: the default now.
+    expect((await h.run(runDriftCommand, ["-f", EXAMPLE, "--ignore-unmanaged"])).status).toBe(0);
+    const both = await h.run(runDriftCommand, ["-f", EXAMPLE, "--ignore-unmanaged", "--fail-on-unmanaged"]);
+    expect(both.status).toBe(1);
     expect(h.writes()).toEqual([]);
   });
 
@@ -62,7 +71,7 @@ describe("bmshare drift", () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe([
       "changed     acme.test/support (Mailshare): the server differs from the files in displayName",
-      '              ~ displayName: "Help" → "Support desk"',
+      "              ~ displayName: Help → Support desk",
       "missing     acme.test/paris-office/identity/Paris office (MailshareIdentity): not on the server",
       "missing     acme.test/reception: the whole mailshare (5 resources) is not on the server",
       "unmanaged   acme.test/adhoc (Mailshare): not declared in the files: left alone",
@@ -70,6 +79,7 @@ describe("bmshare drift", () => {
       "unmanaged   acme.test/sales-desk/identity/Front desk (MailshareIdentity): <orders@acme.test>: not created by bmshare (made in the console or by another tool): left alone",
       "",
       "Drift: 1 changed, 6 missing, 3 unmanaged, 0 unreadable (24 in sync).",
+      "Unmanaged objects are left alone by apply and not counted in the exit code (--fail-on-unmanaged counts them).",
       "",
     ].join("\n"));
 
@@ -136,7 +146,7 @@ describe("a file that declares no mailshare", () => {
     const path = await import("node:path");
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-empty-")), "empty.yaml");
     fs.writeFileSync(file, "domain: acme.test\nmailshares: []\n");
-    const r = await h.run(runDriftCommand, ["-f", file]);
+    const r = await h.run(runDriftCommand, ["-f", file, "--fail-on-unmanaged"]);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain("unmanaged   acme.test/noreply (Mailshare)");
     expect(r.stdout).toContain("unmanaged   acme.test/support (Mailshare)");

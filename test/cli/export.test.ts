@@ -207,6 +207,7 @@ describe("export of state made by hand (the console, raw API calls)", () => {
     const { code, stdout, stderr } = await exportWith(["--mailshare", "desk"]);
     expect(code).toBe(0);
     expect(stdout.split("\n")[0]).toBe("# Editor completion: make the first line of this file");
+    expect(stdout.split("\n")[1]).toBe("#   # yaml-language-server: $schema=https://unpkg.com/bluemind-mailshares@0.1.0/schemas/mailshares.schema.json");
     expect(stdout).toContain([
       "  # identity \"Front\" (front@acme-corp.test) was made outside bmshare: left out, as plan and apply leave it alone (to manage it, declare it here and delete the original in the console)",
       "  - name: desk",

@@ -1,15 +1,19 @@
 // `bmshare plan`: read-only, field-level, with unified diffs for long texts; the JSON validates
 // against schemas/plan.schema.json; bad input of every kind gives exit 1 and sends no write.
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
 import schema from "../../schemas/plan.schema.json";
+import { SCHEMA_ANNOTATIONS } from "../../desired/schema";
 import { runPlanCommand } from "../../cli/plan";
 import { runApplyCommand } from "../../cli/apply";
 import { mailshareUid } from "../../providers/ids";
-import { EXAMPLE, editedExample, startHarness, tempYaml, type Harness } from "./engine-support";
+import { EXAMPLE, ROOT, editedExample, startHarness, tempYaml, type Harness } from "./engine-support";
 
-const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
+const validate = ajv.compile(schema);
 const expectValid = (json: unknown) => {
   const ok = validate(json);
   expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
@@ -32,10 +36,22 @@ describe("bmshare plan against an empty domain", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/^\+ acme\.test\/support {2}create {2}\[.*examples\/mailshares\.yaml:11:5\]$/m);
-    expect(r.stdout).toContain('        + displayName: "Support desk"\n');
-    expect(r.stdout).toContain("        + quota: 5242880 (5 GiB)\n");
-    expect(r.stdout).toContain('        + shares[user:frank]: {"user":"frank","level":"write"}\n');
-    expect(r.stdout).toContain("        + autoReply.start: 1798070400000 (2026-12-24)\n");
+    // Values as the files write them: no JSON, sizes human first, dates as dates, no nulls.
+    expect(r.stdout).toContain("        + displayName: Support desk\n");
+    expect(r.stdout).toContain("        + quota: 5 GiB (5242880 KiB)\n");
+    expect(r.stdout).toContain("        + shares[user:frank]: write\n");
+    expect(r.stdout).toContain("        + information.phones[+33 1 23 45 67 90]: fax\n");
+    expect(r.stdout).toContain('        + information.addresses[0]: { label: Head office, street: 12 rue de la Paix, extended: "Building B, 3rd floor", locality: Paris, postalCode: "75002", country: France, type: work }\n');
+    expect(r.stdout).toContain("        + autoReply.start: 2026-12-24\n");
+    expect(r.stdout).not.toMatch(/null|\{"|1798070400000/);
+    // No absolute path of this machine: the photo and the file as typed from the working folder.
+    expect(r.stdout).not.toContain(ROOT);
+    expect(r.stdout).toContain(`        + information.photo.path: ${path.relative(process.cwd(), path.join(ROOT, "examples/photos/support-desk.png"))}\n`);
+    // The parts a new mailshare leaves empty: one line for all of them.
+    expect(r.stdout).toContain("    + MailshareAliases, MailshareAutoReply, MailshareFilters: part of a new mailshare (empty: none declared)\n");
+    // A one-line text shown whole is not repeated as a diff.
+    expect(r.stdout).toContain("        + signature: ACME Paris\n");
+    expect(r.stdout).not.toContain("+++ acme.test/paris-office/identity/Paris office signature (desired)");
     // Long texts as unified diffs from nothing.
     expect(r.stdout).toContain("        + autoReply.message: (text, 6 lines: see the diff)\n");
     expect(r.stdout).toContain("        --- acme.test/support/auto-reply autoReply.message (live)\n        +++ acme.test/support/auto-reply autoReply.message (desired)\n        @@ -0,0 +1,6 @@\n        +Hello,\n");
@@ -66,9 +82,11 @@ describe("bmshare plan against an empty domain", () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/^### bmshare plan\n\n\*\*31 to create, 0 to update, 0 to delete, 0 unchanged\*\*\n/);
     expect(r.stdout).toContain("| + | `acme.test/support` | create |");
-    expect(r.stdout).toContain("- **MailshareAcl** `acme.test/support/acl` — create: part of a new mailshare\n");
-    expect(r.stdout).toContain('  - `shares[user:frank]`: `{"user":"frank","level":"write"}` (added)\n');
-    expect(r.stdout).toContain("  ```diff\n  --- acme.test/support/identity/Support signature (live)\n");
+    expect(r.stdout).toContain("<details><summary><code>+ acme.test/support</code>: create</summary>\n\n");
+    expect(r.stdout).toContain("**MailshareAcl** `acme.test/support/acl` — create: part of a new mailshare\n\n```diff\n+ shares[user:alice@acme.test]: manage\n");
+    expect(r.stdout).toContain("\n+ shares[user:frank]: write\n");
+    expect(r.stdout).toContain("```diff\n--- acme.test/support/identity/Support signature (live)\n");
+    expect(r.stdout).not.toMatch(/null|\{"/);
     expect(r.stdout).toContain("- `acme.test/noreply` (hidden): not declared in the files: left alone\n");
   });
 
@@ -117,9 +135,9 @@ describe("bmshare plan once applied", () => {
     const out = r.stdout;
     expect(out).toMatch(/^~ acme\.test\/support {2}update \(5 of 9 resources\)/m);
     expect(out).toContain("    ~ Mailshare acme.test/support: the server differs from the files in displayName\n");
-    expect(out).toContain('        ~ displayName: "Support desk" → "Support"\n');
-    expect(out).toContain('        ~ shares[user:frank].level: "write" → "read"\n');
-    expect(out).toContain('        ~ filters[invoices].conditions[0].value: "invoice" → "bill"\n');
+    expect(out).toContain("        ~ displayName: Support desk → Support\n");
+    expect(out).toContain("        ~ shares[user:frank].level: write → read\n");
+    expect(out).toContain("        ~ filters[invoices].conditions[0].value: invoice → bill\n");
     expect(out).toContain("        ~ signature: changed (see the diff)\n");
     expect(out).toContain([
       "        --- acme.test/support/identity/Support signature (live)",
@@ -133,9 +151,11 @@ describe("bmshare plan once applied", () => {
     expect(out).toContain("Plan: 0 to create, 5 to update, 0 to delete, 26 unchanged.\n");
 
     const md = await h.run(runPlanCommand, ["-f", file, "--markdown"]);
-    expect(md.stdout).toContain('  - `shares[user:frank].level`: `"write"` → `"read"`\n');
-    expect(md.stdout).toContain("  ```diff\n  --- acme.test/support/auto-reply autoReply.message (live)\n");
-    expect(md.stdout).toContain("  -call +33 1 23 45 67 99.\n  +call +33 1 23 45 67 98.\n");
+    expect(md.stdout).toContain("```diff\n- shares[user:frank].level: write\n+ shares[user:frank].level: read\n```\n");
+    expect(md.stdout).toContain("```diff\n--- acme.test/support/auto-reply autoReply.message (live)\n");
+    expect(md.stdout).toContain("\n-call +33 1 23 45 67 99.\n+call +33 1 23 45 67 98.\n");
+    expect(md.stdout).toContain("4 unchanged mailshares (26 resources in all that match the files) are not listed.\n");
+    expect(md.stdout).not.toContain("acme.test/templates");
     const json = JSON.parse((await h.run(runPlanCommand, ["-f", file, "--json"])).stdout);
     expectValid(json);
     const support = json.mailshares.find((m: any) => m.name === "support");
@@ -158,7 +178,7 @@ describe("bmshare plan once applied", () => {
     const r = await h.run(runPlanCommand, ["-f", withoutIdentity]);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain("    - MailshareIdentity acme.test/paris-office/identity/Paris office: created by bmshare and no longer declared in the files\n");
-    expect(r.stdout).toContain('        - email: "paris@acme.test"\n');
+    expect(r.stdout).toContain("        - email: paris@acme.test\n");
     expect(r.stdout).toContain('  acme.test/paris-office identity "Front desk" <paris@acme.test> (id by-hand): not created by bmshare (made in the console or by another tool): left alone\n');
     expect(r.stdout).toContain("Plan: 0 to create, 0 to update, 1 to delete, 30 unchanged.\n");
     expect(h.writes()).toEqual([]);

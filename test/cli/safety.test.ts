@@ -82,7 +82,7 @@ describe("several teams in one domain", () => {
     repo.write("b.yaml", `owner: messaging\n${TEAM_A}`);
     const moved = await h.run(runPlanCommand, ["-f", repo.file("b.yaml")]);
     expect(moved.status).toBe(2);
-    expect(moved.stdout).toContain('        ~ owner: "platform" → "messaging"\n');
+    expect(moved.stdout).toContain("        ~ owner: platform → messaging\n");
     // Deleting from the old owner's files no longer reaches it once the new owner applied.
     expect((await h.run(runApplyCommand, ["-f", repo.file("b.yaml"), "--yes"])).status).toBe(0);
     repo.write("a.yaml", "owner: platform\ndomain: acme.test\nmailshares: []\n");

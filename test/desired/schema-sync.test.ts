@@ -2,9 +2,12 @@
 // schema object equal the key lists of desired/model.ts (which `tsc` ties to the TS types), the enums
 // are the same, and the schema keeps the properties editors rely on: descriptions and valid examples on
 // every property, strict objects, and only the composite forms the error translator understands.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, it, expect } from "vitest";
+import PLAN_SCHEMA from "../../schemas/plan.schema.json";
 import Ajv2020 from "ajv/dist/2020";
-import { MAILSHARES_SCHEMA, isNullableAnyOf, isOneKeyOf } from "../../desired/schema";
+import { MAILSHARES_SCHEMA, SCHEMA_ANNOTATIONS, isNullableAnyOf, isOneKeyOf } from "../../desired/schema";
 import { SCHEMA_ENUMS, SCHEMA_OBJECT_KEYS } from "../../desired/model";
 import { parseSize } from "../../desired/sizes";
 import { parseDate } from "../../desired/dates";
@@ -55,10 +58,7 @@ describe("schema and TypeScript model in step", () => {
 
 describe("schema for editors", () => {
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allowUnionTypes: true });
-  ajv.addKeyword("patternErrorMessage");
-  ajv.addKeyword("errorMessage");
-  ajv.addKeyword("defaultSnippets");
-  ajv.addKeyword("limitReason");
+  for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
   ajv.addSchema(MAILSHARES_SCHEMA, "mailshares");
 
   it("describes every property, with examples that the property accepts", () => {
@@ -99,3 +99,48 @@ describe("schema for editors", () => {
     }
   });
 });
+
+describe("schema descriptions as editors show them", () => {
+  const markdown = /`|\*\*|\[[^\]]+\]\([^)]+\)/;
+  const plain = (text: string) => text.replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1 ($2)").replace(/\*\*|`/g, "");
+  const schemas: [string, Schema][] = [["mailshares", MAILSHARES_SCHEMA], ["plan", PLAN_SCHEMA]];
+
+  it("gives Markdown as markdownDescription, and the same text without markup as description", () => {
+    let withMarkdown = 0;
+    for (const [name, schema] of schemas) {
+      for (const [pointer, sub] of walk(schema)) {
+        const where = `${name} ${pointer}`;
+        if (typeof sub.description === "string") expect(sub.description, where).not.toMatch(markdown);
+        if (sub.markdownDescription !== undefined) {
+          withMarkdown++;
+          expect(sub.description, where).toBe(plain(sub.markdownDescription));
+        }
+      }
+    }
+    expect(withMarkdown).toBeGreaterThan(20);
+  });
+
+  it("shows each property's own description on hover: no definition it reaches through anyOf, oneOf or then has one", () => {
+    // yaml-language-server shows the description of the innermost schema that matches a value: a
+    // nullable `quota` would show the size definition's text instead of the quota's.
+    for (const [pointer, sub] of walk(MAILSHARES_SCHEMA)) {
+      const branches = [...(sub.anyOf ?? []), ...(sub.oneOf ?? []), ...Object.values<Schema>(sub.then?.properties ?? {})];
+      for (const branch of branches) {
+        if (typeof branch.$ref !== "string") continue;
+        const target = defs[branch.$ref.replace("#/$defs/", "")];
+        expect(target.description, `${pointer} → ${branch.$ref}`).toBeUndefined();
+        expect(target.markdownDescription, `${pointer} → ${branch.$ref}`).toBeUndefined();
+      }
+    }
+    expect(defs.mailshare.properties.quota.description).toMatch(/^Mailbox quota: a size with a binary unit/);
+  });
+
+  it("has an $id where the published package serves it: unpkg.com/<package>@<version>/schemas/<file>", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+    for (const [name, schema] of schemas) {
+      expect(schema.$id, name).toBe(`https://unpkg.com/${pkg.name}@${pkg.version}/schemas/${name}.schema.json`);
+      expect(fs.existsSync(path.join(__dirname, "..", "..", "schemas", `${name}.schema.json`))).toBe(true);
+    }
+  });
+});
+
