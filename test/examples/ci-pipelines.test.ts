@@ -105,7 +105,7 @@ describe("GitHub workflows", () => {
     expect(Object.keys(on).sort()).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
     const run = (job: any) => job.steps.map((s: any) => s.run ?? "").join("\n");
 
-    expect(run(jobs.plan)).toContain("npx bmshare plan -f mailshares/ --markdown --out bmshare-plan.json");
+    expect(run(jobs.plan)).toContain("npx bmshare plan -f mailshares/ --markdown --markdown-full bmshare-plan-full.md --out bmshare-plan.json");
     const upload = jobs.plan.steps.find((s: any) => s.uses?.startsWith("actions/upload-artifact"));
     expect(upload.with.name).toBe("bmshare-plan");
     const comment = jobs.plan.steps.find((s: any) => s.name?.startsWith("Comment"));
@@ -171,7 +171,7 @@ describe("GitLab pipelines", () => {
 
   it("the CLI pipeline: the plan of the merge request saved, that plan applied, drift as an issue on a schedule", () => {
     const ci = load("gitlab-bmshare.yml");
-    expect(ci.plan.script.join("\n")).toContain("npx bmshare plan -f mailshares/ --markdown --out bmshare-plan.json");
+    expect(ci.plan.script.join("\n")).toContain("npx bmshare plan -f mailshares/ --markdown --markdown-full bmshare-plan-full.md --out bmshare-plan.json");
     expect(ci.plan.artifacts.paths).toContain("bmshare-plan.json");
     expect(ci.apply.script.join("\n")).toContain("/jobs/${job.id}/artifacts/bmshare-plan.json");
     expect(ci.apply.script.join("\n")).toContain("npx bmshare apply --plan bmshare-plan.json --yes");
