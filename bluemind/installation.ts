@@ -7,9 +7,11 @@ import type { InstallationVersion } from "./types";
 
 export class InstallationService {
   private readonly t: Transport;
+  private decided: { version: unknown; capabilities: Capabilities } | undefined;
 
   constructor(t: Transport) {
     this.t = t;
+    this.decided = undefined;
   }
 
   /** Always asks the server. */
@@ -23,6 +25,11 @@ export class InstallationService {
    * version it cannot read, and the read's own error when the server cannot be asked.
    */
   async capabilities(): Promise<Capabilities> {
-    return capabilitiesOf(await this.t.cache.get(null, "IInstallation.getVersion", () => this.getVersion()));
+    const version = await this.t.cache.get(null, "IInstallation.getVersion", () => this.getVersion());
+    // Asked several times per resource: decided again only when the version read changes.
+    if (this.decided === undefined || this.decided.version !== version?.softwareVersion) {
+      this.decided = { version: version?.softwareVersion, capabilities: capabilitiesOf(version) };
+    }
+    return this.decided.capabilities;
   }
 }

@@ -162,7 +162,9 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
     async read(id, props) {
       const live = await def.read(id, withoutProvider(props ?? {}) as I & Partial<O>, rt);
       if (!live) return { id: "" };
-      return { id, props: clean({ ...live.inputs, ...live.outs }), inputs: clean(live.inputs) };
+      const inputs = clean(live.inputs);
+      // props and inputs are separate objects at the top, as the host keeps them; their values are shared.
+      return { id, props: { ...inputs, ...clean(live.outs) }, inputs };
     },
     update: async (id, olds, news) => ({ outs: await updateWith(id, olds, news, {}) }),
     updateWith,

@@ -72,6 +72,7 @@ export async function sendMinimalReads(
   try {
     const all = get(`/api/mailshares/${d}/_complete`);
     const constants = [
+      get("/api/system/installation/version"),
       get(`/api/domains/_lookup?name=${d}`),
       get(`/api/domains/${d}/_settings`),
       get(`/api/mailboxes/${d}/_list`),
