@@ -47,10 +47,13 @@ const NAMES: Record<SettingsOrigin, Record<"url" | "maxConcurrent" | "maxRequest
 };
 
 /** A limit: a non-negative number, else undefined (the default). */
-function parseLimit(value: string | number | undefined, name: string): number | undefined {
+/** A request rate (0: no rate limit) or, with `whole`, a number of requests in flight (at least 1). */
+function parseLimit(value: string | number | undefined, name: string, whole = false): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new ConnectionError(`${name} must be a non-negative number, found ${JSON.stringify(value)}`);
+  const shown = JSON.stringify(String(value).slice(0, 20));
+  if (whole && !(Number.isInteger(n) && n >= 1)) throw new ConnectionError(`${name} must be a whole number of requests, at least 1, found ${shown}`);
+  if (!Number.isFinite(n) || n < 0) throw new ConnectionError(`${name} must be a non-negative number, found ${shown}`);
   return n;
 }
 
@@ -88,8 +91,10 @@ export function resolveConnection(given: ConnectionSettings, origin: SettingsOri
   if (url === null) throw new ConnectionError(`no BlueMind server: ${names.giveUrl}`);
   const apiKey = given.apiKey ?? env.BLUEMIND_API_KEY;
   if (!apiKey) throw new ConnectionError(`no API key: ${names.giveKey}`);
-  const limit = (key: "maxConcurrent" | "maxRequestsPerSecond", variable: string) =>
-    given[key] !== undefined ? parseLimit(given[key], names[key]) : parseLimit(env[variable], variable);
+  const limit = (key: "maxConcurrent" | "maxRequestsPerSecond", variable: string) => {
+    const whole = key === "maxConcurrent";
+    return given[key] !== undefined ? parseLimit(given[key], names[key], whole) : parseLimit(env[variable], variable, whole);
+  };
   return {
     url,
     apiKey,
@@ -117,7 +122,7 @@ export function settingsFromPulumiConfig(config: pulumi.dynamic.Config): Connect
     insecure: insecure === undefined ? undefined : insecure === "true",
     maxConcurrent: get("maxConcurrent"), maxRequestsPerSecond: get("maxRequestsPerSecond"),
   };
-  parseLimit(settings.maxConcurrent, NAMES["stack config"].maxConcurrent);
+  parseLimit(settings.maxConcurrent, NAMES["stack config"].maxConcurrent, true);
   parseLimit(settings.maxRequestsPerSecond, NAMES["stack config"].maxRequestsPerSecond);
   return settings;
 }

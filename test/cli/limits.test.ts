@@ -30,6 +30,16 @@ const mailshares = (count: number) => tempYaml(["domain: acme.test", "mailshares
   ...Array.from({ length: count }, (_, i) => `  - { name: pool-${i}, email: pool-${i}@acme.test }`)].join("\n") + "\n");
 
 describe("request limits", () => {
+  it("refuses a ceiling that is not a whole number of requests, before any request", async () => {
+    for (const given of ["0", "2.5", "-1", "many"]) {
+      const r = await h.run(runPlanCommand, ["-f", EXAMPLE, `--max-concurrent=${given}`]);
+      expect(r.status, given).toBe(1);
+      expect(r.stderr).toContain(`--max-concurrent must be a whole number of requests, at least 1, found "${given}"`);
+      expect(r.stderr).not.toMatch(/RangeError|at .*\.ts:/);
+    }
+    expect(h.requests()).toEqual([]);
+  });
+
   it("never exceeds --max-concurrent 2 at the server, and narrows on injected 503s", async () => {
     // Seed 3: the 2nd and 4th requests fail, then about one in five, never more than 4 in a row.
     h.emu.emulator.setFaults({ failRate: 0.2, failStatus: 503, failSeed: 3, latencyMs: 2 });
