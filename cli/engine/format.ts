@@ -4,10 +4,13 @@ import type { Change } from "../../providers/diff";
 import { coveredByDiff } from "./texts";
 import type { TextDiff } from "./model";
 import * as path from "node:path";
-import { stringify } from "yaml";
 import { formatSize } from "../../desired/sizes";
 import { formatDate } from "../../desired/dates";
 import { PLAIN, type Style } from "../style";
+
+/** YAML text of a value; `yaml` is loaded when a plan first shows one (`validate` and a no-op plan never do). */
+const stringify = (value: unknown, options: import("yaml").ToStringOptions): string =>
+  (require("yaml") as typeof import("yaml")).stringify(value, options);
 
 /** Above this length, a value that is also shown as a diff is only named. */
 const SHORT = 60;
