@@ -7,6 +7,7 @@
 // The lattices are kept here, apart from the client's (bluemind/versions.ts, providers/acl.ts),
 // for the same reason as verbs.ts: the emulator is an independent oracle.
 import type { Verb } from "./model";
+import type { EntryEmailDomain } from "./entries";
 
 /** `X: [Y, …]` = X implies Y directly; the keys in Java enum order (the order expanded lists use). */
 export type Lattice = Partial<Record<Verb, readonly Verb[]>>;
@@ -34,8 +35,8 @@ export interface Release {
   indexReset: boolean;
   /** IMailboxes `_check`, `_check-and-repair` (4.x; removed 2023-04). */
   mailboxChecks: boolean;
-  /** The domain part of an all-domains default address in the entry email: 4.x the domain uid, 5.x its default alias (2022-10). */
-  entryEmailDomain: "uid" | "defaultAlias";
+  /** The domain part of an all-domains default address in a mailshare's entry email: 4.x the domain uid, 5.x its default alias (2022-10). */
+  entryEmailDomain: EntryEmailDomain;
 }
 
 /** 4.x: Verb.java as of 4.0–4.9. */
