@@ -33,8 +33,6 @@ export interface Release {
   maintenance: "operation-sets" | "repair-config";
   /** IMailboxMgmt `_reset` and `_respawn` (2022-09). */
   indexReset: boolean;
-  /** IMailboxes `_check`, `_check-and-repair` (4.x; removed 2023-04). */
-  mailboxChecks: boolean;
   /** The domain part of an all-domains default address in a mailshare's entry email: 4.x the domain uid, 5.x its default alias (2022-10). */
   entryEmailDomain: EntryEmailDomain;
 }
@@ -59,14 +57,14 @@ const LATTICE_5_1: Lattice = {
 
 const FIVE = {
   compactAndExpand: true, sendAsWithWrite: true, filterModel: "rules", filterPartEndpoints: true,
-  maintenance: "repair-config", indexReset: true, mailboxChecks: false, entryEmailDomain: "defaultAlias",
+  maintenance: "repair-config", indexReset: true, entryEmailDomain: "defaultAlias",
 } as const;
 
 export const RELEASES: readonly Release[] = [
   {
     name: "4.8", softwareVersion: "4.8.0", lattice: LATTICE_4, compactAndExpand: false, sendAsWithWrite: false,
     filterModel: "criteria", filterPartEndpoints: false, maintenance: "operation-sets", indexReset: false,
-    mailboxChecks: true, entryEmailDomain: "uid",
+    entryEmailDomain: "uid",
   },
   { name: "5.0", softwareVersion: "5.0.0", lattice: LATTICE_5_0, ...FIVE },
   { name: "5.1", softwareVersion: "5.1.0", lattice: LATTICE_5_1, ...FIVE },
