@@ -97,13 +97,20 @@ export function hasEntryInOrgUnit(d: DomainState, ouUid: string): boolean {
   return firstFiled(d, [["orgUnit", ouUid]], (e) => e.item.value.orgUnitUid === ouUid) !== undefined;
 }
 
-/** The default address: the `isDefault` one; an allAliases default is `local@<defaultAlias>`. */
-export function defaultEmail(d: DomainState, emails: Email[] | null | undefined): string | null {
+/** The default address: the `isDefault` one; an allAliases default is `local@<domain>` (default: the default alias). */
+export function defaultEmail(d: DomainState, emails: Email[] | null | undefined, domain = d.item.value.defaultAlias): string | null {
   const def = (emails ?? []).find((e) => e.isDefault);
   if (!def) return null;
   if (!def.allAliases) return def.address;
-  return `${def.address.split("@")[0]}@${d.item.value.defaultAlias}`;
+  return `${def.address.split("@")[0]}@${domain}`;
 }
+
+/**
+ * The domain part of an all-domains default address in a mailshare's entry email
+ * (MailshareDirEntryAdapter): the domain uid in 4.x, the domain's default alias since 2022-10
+ * (releases.ts `entryEmailDomain`).
+ */
+export type EntryEmailDomain = "uid" | "defaultAlias";
 
 export function orgUnitPath(d: DomainState, ouUid: string | null): OrgUnitPath | null {
   if (!ouUid) return null;
@@ -112,7 +119,7 @@ export function orgUnitPath(d: DomainState, ouUid: string | null): OrgUnitPath |
   return { uid: ouUid, name: ou.value.name, parent: orgUnitPath(d, ou.value.parentUid) };
 }
 
-export function dirEntry(d: DomainState, e: AnyEntry): DirEntry {
+export function dirEntry(d: DomainState, e: AnyEntry, emailDomain: EntryEmailDomain = "defaultAlias"): DirEntry {
   const v = e.item.value;
   return {
     displayName: e.item.displayName,
@@ -120,7 +127,7 @@ export function dirEntry(d: DomainState, e: AnyEntry): DirEntry {
     accountType: e.kind === "USER" ? v.accountType ?? "FULL" : null,
     kind: e.kind,
     path: `${d.item.uid}/${FOLDER[e.kind]}/${e.item.uid}`,
-    email: defaultEmail(d, v.emails),
+    email: defaultEmail(d, v.emails, e.kind === "MAILSHARE" && emailDomain === "uid" ? d.item.uid : undefined),
     hidden: v.hidden,
     system: v.system,
     archived: v.archived,
@@ -132,8 +139,8 @@ export function dirEntry(d: DomainState, e: AnyEntry): DirEntry {
 }
 
 /** An ItemValue<DirEntry> as directory search and _mget return them. */
-export function dirEntryItem(d: DomainState, e: AnyEntry): ItemValue<DirEntry> {
-  return { ...e.item, value: dirEntry(d, e) };
+export function dirEntryItem(d: DomainState, e: AnyEntry, emailDomain?: EntryEmailDomain): ItemValue<DirEntry> {
+  return { ...e.item, value: dirEntry(d, e, emailDomain) };
 }
 
 /**

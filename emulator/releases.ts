@@ -7,6 +7,7 @@
 // The lattices are kept here, apart from the client's (bluemind/versions.ts, providers/acl.ts),
 // for the same reason as verbs.ts: the emulator is an independent oracle.
 import type { Verb } from "./model";
+import type { EntryEmailDomain } from "./entries";
 
 /** `X: [Y, …]` = X implies Y directly; the keys in Java enum order (the order expanded lists use). */
 export type Lattice = Partial<Record<Verb, readonly Verb[]>>;
@@ -32,10 +33,8 @@ export interface Release {
   maintenance: "operation-sets" | "repair-config";
   /** IMailboxMgmt `_reset` and `_respawn` (2022-09). */
   indexReset: boolean;
-  /** IMailboxes `_check`, `_check-and-repair` (4.x; removed 2023-04). */
-  mailboxChecks: boolean;
-  /** The domain part of an all-domains default address in the entry email: 4.x the domain uid, 5.x its default alias (2022-10). */
-  entryEmailDomain: "uid" | "defaultAlias";
+  /** The domain part of an all-domains default address in a mailshare's entry email: 4.x the domain uid, 5.x its default alias (2022-10). */
+  entryEmailDomain: EntryEmailDomain;
 }
 
 /** 4.x: Verb.java as of 4.0–4.9. */
@@ -58,14 +57,14 @@ const LATTICE_5_1: Lattice = {
 
 const FIVE = {
   compactAndExpand: true, sendAsWithWrite: true, filterModel: "rules", filterPartEndpoints: true,
-  maintenance: "repair-config", indexReset: true, mailboxChecks: false, entryEmailDomain: "defaultAlias",
+  maintenance: "repair-config", indexReset: true, entryEmailDomain: "defaultAlias",
 } as const;
 
 export const RELEASES: readonly Release[] = [
   {
     name: "4.8", softwareVersion: "4.8.0", lattice: LATTICE_4, compactAndExpand: false, sendAsWithWrite: false,
     filterModel: "criteria", filterPartEndpoints: false, maintenance: "operation-sets", indexReset: false,
-    mailboxChecks: true, entryEmailDomain: "uid",
+    entryEmailDomain: "uid",
   },
   { name: "5.0", softwareVersion: "5.0.0", lattice: LATTICE_5_0, ...FIVE },
   { name: "5.1", softwareVersion: "5.1.0", lattice: LATTICE_5_1, ...FIVE },

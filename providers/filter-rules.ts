@@ -279,13 +279,19 @@ export function ruleToFilter(rule: MailFilterRule, desired?: Filter): LiveFilter
 
 /**
  * The rules of a filter (ids ignored: they change on every save) as canonical filters, in order.
- * Names key the filters in plans, so a missing or repeated name (possible in the console) gets a
- * marker and a distinct name, instead of hiding a rule behind another one of the same name.
  */
 export function rulesToFilters(rules: readonly MailFilterRule[], desired: readonly Filter[] = []): LiveFilter[] {
+  return withDistinctNames(rules.map((rule) => ruleToFilter(rule, desired.find((f) => f.name === rule.name))));
+}
+
+/**
+ * Filters read from the server with distinct names. Names key the filters in plans, so a missing
+ * or repeated name (possible in the console) gets a marker and a distinct name, instead of hiding
+ * a rule behind another one of the same name.
+ */
+export function withDistinctNames(filters: readonly LiveFilter[]): LiveFilter[] {
   const seen = new Set<string>();
-  return rules.map((rule) => {
-    const filter = ruleToFilter(rule, desired.find((f) => f.name === rule.name));
+  return filters.map((filter) => {
     const problems: string[] = [];
     let name = filter.name;
     if (name === "") {

@@ -9,15 +9,17 @@
 // refuses forwarding to the mailbox's own addresses (500 FORBIDDEN), whose message reaches the user
 // as is. The list is exact: a rule added by hand in the console reads back as drift and an apply
 // removes it. The mapping to BlueMind rules, and how inexpressible rules read back, is in
-// filter-rules.ts.
+// filter-rules.ts; to a 4.x server's criteria rules, and what 4.x cannot express (refused at
+// check), in criteria-rules.ts.
 import type * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { criteriaRulesToFilters } from "./criteria-rules";
-import type { CriteriaRule } from "../bluemind/types";
+import { criteriaRefusals, criteriaRulesToFilters, filterToCriteriaRule } from "./criteria-rules";
+import type { CriteriaRule, MailFilter } from "../bluemind/types";
+import type { Capabilities } from "../bluemind/versions";
 import { defineProvider, type Props, type WriteOptions } from "./base";
 import type { Runtime } from "./runtime";
 import { filterToRule, forwardingOf, forwardingToWire, rulesToFilters } from "./filter-rules";
-import { mailshareExists, requireMailshare } from "./server";
+import { liveMailshare, mailshareExists, requireMailshare } from "./server";
 import { carriedVacation } from "./autoreply";
 import { validateSlice } from "./validate";
 import { checkMailshare } from "../desired/crosscheck";
@@ -60,6 +62,37 @@ function forwardingFailures(news: Props, value: CanonicalMailshare): CheckFailur
   return checkMailshare(raw, value, skipped).filter((i) => i.path[0] === "forwarding").map(toFailure);
 }
 
+/**
+ * What the server's release cannot express of `filters` (4.x rules: criteria-rules.ts), as check
+ * failures. Read-only; none when the server cannot be asked (save refuses them again then).
+ */
+async function releaseFailures(rt: Runtime, filters: readonly Filter[]): Promise<CheckFailure[]> {
+  if (filters.length === 0) return [];
+  let caps: Capabilities;
+  try {
+    caps = await rt.client.capabilities();
+  } catch {
+    return [];
+  }
+  return caps.filterModel === "criteria" ? criteriaRefusals(filters, caps.version) : [];
+}
+
+/** The rules of `m` in the release's model; 4.x rules name the mailshare's folders by its name. */
+async function wireRules(rt: Runtime, caps: Capabilities, m: MailshareFiltersInputs): Promise<MailFilter["rules"]> {
+  if (caps.filterModel === "rules") return m.filters.map(filterToRule);
+  const refused = criteriaRefusals(m.filters, caps.version);
+  if (refused.length > 0) throw new Error(`${refused.map((f) => `${f.property}: ${f.reason}`).join("; ")}: nothing was written`);
+  if (m.filters.length === 0) return [];
+  const name = await mailshareName(rt, m.domain, m.mailshare);
+  return m.filters.map((f) => filterToCriteriaRule(f, name)) as unknown as MailFilter["rules"];
+}
+
+/** The mailshare's name (4.x folder names start with it), as the run knows the mailshare. */
+async function mailshareName(rt: Runtime, domain: string, uid: string): Promise<string> {
+  const item = await liveMailshare(rt, domain, uid);
+  if (!item) throw new Error(`mailshare ${uid} does not exist in ${domain} (deleted outside bmshare? run a refresh)`);
+  return item.value.name;
+}
 
 /**
  * Replaces the rules and the forwarding, keeping the vacation exactly as the fresh read inside the
@@ -68,16 +101,12 @@ function forwardingFailures(news: Props, value: CanonicalMailshare): CheckFailur
  */
 async function save(rt: Runtime, m: MailshareFiltersInputs, options: WriteOptions = {}): Promise<void> {
   const c = rt.client;
-  const caps = await c.capabilities();
-  if (caps.filterModel === "criteria" && m.filters.length > 0) {
-    throw new Error(`filters: BlueMind ${caps.version} keeps filter rules in its 4.x model (a criteria string per rule), ` +
-      `which bmshare does not write yet: declare no filters for this server (forwarding and auto-reply work), nothing was written`);
-  }
+  const rules = await wireRules(rt, await c.capabilities(), m);
   const carried = options.carried?.MailshareAutoReply;
   await rt.lock(m.domain, m.mailshare, async () => {
     const vacation = carried ? carriedVacation(carried) : (await c.mailboxes.getMailboxFilter(m.domain, m.mailshare)).vacation;
     await c.mailboxes.setMailboxFilter(m.domain, m.mailshare, {
-      rules: m.filters.map(filterToRule),
+      rules,
       vacation,
       forwarding: forwardingToWire(m.forwarding),
     });
@@ -102,6 +131,7 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
     const { domain } = news;
     const { value, failures } = validateSlice(domain, news, OWNED);
     if (failures.length === 0) failures.push(...forwardingFailures(news, value));
+    if (failures.length === 0) failures.push(...await releaseFailures(rt, value.filters));
     if (failures.length > 0) return { inputs: news as MailshareFiltersInputs, failures };
     const inputs: MailshareFiltersInputs = {
       domain: domain, mailshare: news.mailshare as string, filters: value.filters, forwarding: value.forwarding,
@@ -130,7 +160,7 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
       mailshare: props.mailshare,
       // LiveFilter: markers included on purpose, so that what the format cannot say shows as drift.
       filters: ((await c.capabilities()).filterModel === "criteria"
-        ? criteriaRulesToFilters(live.rules as unknown as CriteriaRule[])
+        ? criteriaRulesToFilters(live.rules as unknown as CriteriaRule[], await mailshareName(rt, domain, props.mailshare), props.filters ?? [])
         : rulesToFilters(live.rules, props.filters ?? [])) as Filter[],
       forwarding: liveForwarding(forwardingOf(live.forwarding), props.forwarding),
     };

@@ -62,7 +62,7 @@ const LOG_SUMMARY_LINES = 20;
 
 const DESCRIPTIONS: Record<MaintenanceOperation, string> = {
   consolidateIndex: "consolidating the mailbox index",
-  check: "checking the mailbox (dry repair)",
+  check: "checking the mailbox",
   repair: "validating and repairing the mailbox",
 };
 

@@ -55,12 +55,29 @@ export async function followTask(rt: Runtime, ref: TaskRef, what: string): Promi
     rejectOnError: false,
   });
   if (outcome.state === "InError") {
-    // BlueMind's last log line of a failed task may be empty: say the last one that says something.
-    const said = [outcome.status.lastLogEntry ?? "", ...[...outcome.logs].reverse()].find((l) => l.trim() !== "");
+    // BlueMind's last log line of a failed task may be empty: say the problems its report lists
+    // (a 4.x check or repair ends in error with one), else the last line that says something.
+    const said = reportProblems(outcome.result) ??
+      [outcome.status.lastLogEntry ?? "", ...[...outcome.logs].reverse()].find((l) => l.trim() !== "");
     throw new Error(`${what} failed: ${said ?? "task ended in error"}`);
   }
   rt.report("info", `${what}: done (${outcome.logs.length} log line${outcome.logs.length === 1 ? "" : "s"})`);
   return outcome;
+}
+
+/** The problems (KO entries) of a task result that is a DiagnosticReport, joined; null otherwise. */
+function reportProblems(result: string | null): string | null {
+  let report: unknown;
+  try {
+    report = result === null ? null : JSON.parse(result);
+  } catch {
+    return null;
+  }
+  const entries = (report as { entries?: unknown } | null)?.entries;
+  const problems = (Array.isArray(entries) ? entries : [])
+    .filter((e) => e?.state === "KO" && typeof e.message === "string" && e.message.trim() !== "")
+    .map((e) => `${e.id ? `${e.id}: ` : ""}${e.message}`);
+  return problems.length > 0 ? problems.join("; ") : null;
 }
 
 /** The quota BlueMind gives a mailshare created without one (KiB), or null. */

@@ -11,12 +11,13 @@ import {
 import { ServerFault, invalid, notFound, npe, parseError, unknownFault } from "../faults";
 import { own } from "../table";
 import { Store, type DomainState } from "../store";
-import { dirEntryItem, entriesOf, entriesWithUid, entryByEmail, findEntry, orgUnitPath, type AnyEntry } from "../entries";
+import { dirEntryItem, entriesOf, entriesWithUid, entryByEmail, findEntry, orgUnitPath, type AnyEntry, type EntryEmailDomain } from "../entries";
 import { BLANK_PNG } from "../png";
 import { optEnum, optString, optStrings, primitive } from "../codec";
 import { canManageKind, requireDirectoryRead } from "../directory-rbac";
 import { ilike, javaSubList, unaccent } from "../matching";
 import { imapServers, startMailshareDelete } from "./mailshares";
+import type { Release } from "../releases";
 
 
 // ---------------------------------------------------------------------------------------------
@@ -47,11 +48,11 @@ function orgUnitEntryItem(d: DomainState, item: ItemValue<OrgUnit>): ItemValue<D
 }
 
 /** Every entry of the directory container, in creation order (what an unordered SELECT yields). */
-export function allDirEntries(d: DomainState): ItemValue<DirEntry>[] {
+export function allDirEntries(d: DomainState, emailDomain?: EntryEmailDomain): ItemValue<DirEntry>[] {
   const out = [
     domainEntryItem(d),
     ...Object.values(d.orgUnits).map((ou) => orgUnitEntryItem(d, ou)),
-    ...entriesOf(d).map((e) => dirEntryItem(d, e)),
+    ...entriesOf(d).map((e) => dirEntryItem(d, e, emailDomain)),
   ];
   return out.sort((a, b) => a.internalId - b.internalId);
 }
@@ -60,18 +61,18 @@ export function allDirEntries(d: DomainState): ItemValue<DirEntry>[] {
  * The entries of every kind with this uid, in allDirEntries' order: what filtering it by uid
  * yields, read from the tables (at most one entry per kind) instead of listing the directory.
  */
-function dirEntriesWithUid(d: DomainState, uid: string): ItemValue<DirEntry>[] {
+function dirEntriesWithUid(d: DomainState, uid: string, emailDomain?: EntryEmailDomain): ItemValue<DirEntry>[] {
   const out: ItemValue<DirEntry>[] = [];
   if (d.item.uid === uid) out.push(domainEntryItem(d));
   const ou = own(d.orgUnits, uid);
   if (ou) out.push(orgUnitEntryItem(d, ou));
-  for (const e of entriesWithUid(d, uid)) out.push(dirEntryItem(d, e));
+  for (const e of entriesWithUid(d, uid)) out.push(dirEntryItem(d, e, emailDomain));
   return out.sort((a, b) => a.internalId - b.internalId);
 }
 
 /** The first entry with this uid in allDirEntries' order. */
-export function findDirEntry(d: DomainState, entryUid: string): ItemValue<DirEntry> | undefined {
-  return dirEntriesWithUid(d, entryUid)[0];
+export function findDirEntry(d: DomainState, entryUid: string, emailDomain?: EntryEmailDomain): ItemValue<DirEntry> | undefined {
+  return dirEntriesWithUid(d, entryUid, emailDomain)[0];
 }
 
 /** Users, groups and mailshares: the entries that own a mailbox. */
@@ -88,11 +89,11 @@ const FOLDER_KINDS: Record<string, DirKind> = {
  * DirEntryStore.path: `{domain}/{kind}/{uid}` → the entry with that uid (the first two parts are
  * not checked); `{domain}` → every entry; `{domain}/{kind}` → every entry of that kind.
  */
-function entriesAtPath(d: DomainState, path: string): ItemValue<DirEntry>[] {
+function entriesAtPath(d: DomainState, path: string, emailDomain?: EntryEmailDomain): ItemValue<DirEntry>[] {
   const comps = path.split("/");
   while (comps.length > 0 && comps[comps.length - 1] === "") comps.pop(); // Java's split drops trailing empties
-  if (comps.length === 3) return dirEntriesWithUid(d, comps[2]);
-  const all = allDirEntries(d);
+  if (comps.length === 3) return dirEntriesWithUid(d, comps[2], emailDomain);
+  const all = allDirEntries(d, emailDomain);
   if (comps.length <= 1) return all;
   const kind = own(FOLDER_KINDS, comps[1]);
   return kind ? all.filter((e) => e.value.kind === kind) : [];
@@ -215,10 +216,10 @@ function search(ctx: Ctx, d: DomainState, q: DirEntryQuery): { values: ItemValue
     // Explicit uids: the other filters are ignored; total is the number of uids asked for.
     const to = q.size > 0 ? Math.min(Math.max(q.from, 0) + q.size, q.entries.length) : q.entries.length;
     const uids = javaSubList(q.entries, Math.max(q.from, 0), to);
-    return { values: multiple(d, uids), total: q.entries.length };
+    return { values: multiple(d, uids, ctx.emu.release.entryEmailDomain), total: q.entries.length };
   }
   if (q.from < 0) throw unknownFault("ERROR: OFFSET must not be negative");
-  let found = allDirEntries(d).filter((e) => matches(q, e.value));
+  let found = allDirEntries(d, ctx.emu.release.entryEmailDomain).filter((e) => matches(q, e.value));
   if (q.onlyManagable) found = found.filter((e) => canManageKind(ctx, d, e.value.kind));
   found.sort(compareEntries(q));
   const page = q.size > 0 ? found.slice(q.from, q.from + q.size) : found.slice(q.from);
@@ -230,9 +231,9 @@ function search(ctx: Ctx, d: DomainState, q: DirEntryQuery): { values: ItemValue
  * getMultiple: entries by uid, unknown uids skipped. Of several entries sharing a uid, the last in
  * allDirEntries' order answers (a map built from the whole list keeps the last one it meets).
  */
-function multiple(d: DomainState, uids: string[]): ItemValue<DirEntry>[] {
+function multiple(d: DomainState, uids: string[], emailDomain?: EntryEmailDomain): ItemValue<DirEntry>[] {
   return uids.flatMap((uid) => {
-    const e = dirEntriesWithUid(d, uid).at(-1);
+    const e = dirEntriesWithUid(d, uid, emailDomain).at(-1);
     return e ? [e] : [];
   });
 }
@@ -361,8 +362,9 @@ function deleteByPath(ctx: Ctx, d: DomainState, path: string): { id: string } {
 
 // ---------------------------------------------------------------------------------------------
 
-export function register(r: Router): void {
+export function register(r: Router, release: Release): void {
   const base = "/api/directory/{domain}";
+  const emailDomain = release.entryEmailDomain;
   const domainOf = (ctx: Ctx) => ctx.emu.store.domain(ctx.params.domain);
 
   r.get(base, (ctx) => {
@@ -377,7 +379,7 @@ export function register(r: Router): void {
     requireDirectoryRead(ctx, d);
     const path = ctx.text();
     if (path === null) throw npe();
-    return entriesAtPath(d, path)[0]?.value ?? null;
+    return entriesAtPath(d, path, emailDomain)[0]?.value ?? null;
   });
 
   // getEntries: the entries at a path minus the one whose own path it is (a folder path lists its
@@ -387,7 +389,7 @@ export function register(r: Router): void {
     requireDirectoryRead(ctx, d);
     const path = ctx.text();
     if (path === null) throw npe();
-    return entriesAtPath(d, path).filter((e) => e.value.path !== path).map((e) => e.value);
+    return entriesAtPath(d, path, emailDomain).filter((e) => e.value.path !== path).map((e) => e.value);
   });
 
   r.get(`${base}/entry-uid/{entryUid}`, (ctx) => {
@@ -395,7 +397,7 @@ export function register(r: Router): void {
     // DirectoryService.findByEntryUid short-circuits the reserved uid `system`.
     if (ctx.params.entryUid === "system") return null;
     requireDirectoryRead(ctx, d);
-    return findDirEntry(d, ctx.params.entryUid)?.value ?? null;
+    return findDirEntry(d, ctx.params.entryUid, emailDomain)?.value ?? null;
   });
 
   r.get(`${base}/_byEmail/{email}`, (ctx) => {
@@ -404,7 +406,7 @@ export function register(r: Router): void {
     const email = ctx.params.email.toLowerCase();
     if (!isEmail(email)) throw invalid("emailFilter is not valid ");
     const owner = entryByEmail(d, email);
-    return owner ? dirEntryItem(d, owner).value : null;
+    return owner ? dirEntryItem(d, owner, emailDomain).value : null;
   });
 
   r.post(`${base}/_search`, (ctx) => {
@@ -421,7 +423,7 @@ export function register(r: Router): void {
     requireDirectoryRead(ctx, d);
     const uids = ctx.list<unknown>();
     if (uids.some((u) => typeof u !== "string")) throw parseError();
-    return multiple(d, uids as string[]);
+    return multiple(d, uids as string[], emailDomain);
   });
 
   // getVCard, getEntryPhoto and getEntryIcon carry no read check in Directory.java.

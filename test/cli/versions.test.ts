@@ -92,14 +92,28 @@ describe.each(EMULATED_VERSIONS)("BlueMind %s", (version) => {
     expect(planned.status).toBe(0);
   });
 
-  it("refuses declared filter rules only where it cannot write them (4.x), before writing", async () => {
+  it("writes filter rules in its own model, then plans nothing", async () => {
     const withRule = YAML.replace("    maintenance: { check: first }\n",
-      "    filters:\n      - { name: invoices, conditions: [{ field: subject, op: contains, value: invoice }], actions: [{ markAsRead: true }] }\n");
+      "    filters:\n      - { name: invoices, conditions: [{ field: subject, op: contains, value: invoice }, { field: toOrCc, op: is, value: desk@acme.test }], actions: [{ moveTo: Invoices }, { markAsRead: true }] }\n");
+    const file = tempYaml(withRule, "desk.yaml");
+    const applied = await h.run(runApplyCommand, ["-f", file, "--yes"]);
+    expect(applied.status).toBe(0);
+    const [rule] = (await h.emu.api("GET", `/api/mailboxes/acme.test/${uid}/_filter`)).json.rules;
+    if (is4) expect(rule).toMatchObject({ criteria: "SUBJECT:CONTAINS: invoice\nTO:IS: desk@acme.test\n", deliver: "desk/Invoices", read: true });
+    else expect(rule.actions.map((a: any) => a.name)).toEqual(["MOVE", "MARK_AS_READ"]);
+    expect((await h.run(runPlanCommand, ["-f", file])).stdout).toMatch(/0 to create, 0 to update, 0 to delete/);
+  });
+
+  it("refuses at plan, naming the line and field, the rules only 5.x can express, before writing", async () => {
+    const withRule = YAML.replace("    maintenance: { check: first }\n",
+      "    filters:\n      - name: large\n        conditions: [{ field: size, op: greaterThan, value: 10 MiB }]\n        actions: [{ discard: true }]\n");
     h.clearLog();
     const applied = await h.run(runApplyCommand, ["-f", tempYaml(withRule, "desk.yaml"), "--yes"]);
     expect(applied.status).toBe(is4 ? 1 : 0);
-    expect(/keeps filter rules in its 4\.x model/.test(applied.stdout + applied.stderr)).toBe(is4);
-    if (is4) expect(h.writes().filter((w) => w.endsWith("/_filter"))).toEqual([]);
+    if (is4) {
+      expect(applied.stderr).toMatch(/desk\.yaml:\d+:\d+: mailshares\[0\]\.filters\[0\]\.conditions\[0\]\.field: BlueMind 4\.8\.0 filter rules have no size condition/);
+      expect(h.writes()).toEqual([]);
+    }
   });
 });
 

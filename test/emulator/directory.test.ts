@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startTestEmulator, waitTask, mailshareBody, type TestEmulator } from "../support/emulator";
-import { stableUid } from "../../emulator/seed";
+import { startTestEmulator, waitTask, mailshareBody, EMULATED_VERSIONS, type TestEmulator } from "../support/emulator";
+import { defaultSeed, stableUid } from "../../emulator/seed";
 import { BLANK_PNG } from "../../emulator/png";
 
 // Tasks run in 30 ms steps here so that a second xfer reliably arrives while the first runs.
@@ -316,5 +316,26 @@ describe("IDirectory deleteByEntryUid", () => {
     expect(userDelete.state).toBe("InError");
     expect(userDelete.lastLogEntry).toContain("not supported by the emulator");
     expect((await emu.api("GET", `${dir}/entry-uid/${user("erin")}`)).status).toBe(200);
+  });
+});
+
+describe.each(EMULATED_VERSIONS)("the entry email of a mailshare on BlueMind %s", (version) => {
+  let release: TestEmulator;
+  beforeAll(async () => {
+    const seed = defaultSeed();
+    seed.domains!.find((d) => d.name === "acme.test")!.defaultAlias = "acme-corp.test";
+    release = await startTestEmulator({ seed, bluemindVersion: version });
+  });
+  afterAll(async () => release?.close());
+
+  it("names an all-domains default address by the domain uid on 4.x, by the default alias on 5.x (MailshareDirEntryAdapter)", async () => {
+    const uid = "entry-mail";
+    const body = mailshareBody("team", { emails: [{ address: "team@acme.test", allAliases: true, isDefault: true }] });
+    expect((await release.api("PUT", `/api/mailshares/acme.test/${uid}`, { body })).status).toBe(200);
+    const expected = version.startsWith("4.") ? "team@acme.test" : "team@acme-corp.test";
+    const byUid = (await release.api("GET", `${dir}/entry-uid/${uid}`)).json;
+    const mget = (await release.api("POST", `${dir}/_mget`, { body: [uid] })).json;
+    const found = (await release.api("POST", `${dir}/_search`, { body: { kindsFilter: ["MAILSHARE"], nameFilter: "team" } })).json.values;
+    expect([byUid.email, mget[0].value.email, found.map((e: any) => e.value.email)]).toEqual([expected, expected, [expected]]);
   });
 });

@@ -402,3 +402,52 @@ describe("forwarding permissions", () => {
     expect((await setFilter(uid, exampleFilter(), bobKey)).status).toBe(403);
   });
 });
+
+describe("BlueMind 4.8: MailFilter.Rule with a criteria string", () => {
+  let old: TestEmulator;
+  let oldBobKey: string;
+  beforeAll(async () => {
+    old = await startTestEmulator({ bluemindVersion: "4.8" });
+    oldBobKey = await loginKey(old, "bob@acme.test", "bob-password");
+  });
+  afterAll(async () => old?.close());
+
+  const rule = (extra: Record<string, unknown> = {}) => ({
+    name: "r", criteria: "SUBJECT:CONTAINS: invoice\n", star: false, read: true, delete: false, discard: false,
+    forward: { enabled: false, localCopy: false, emails: [] }, deliver: null, active: true, stop: true, ...extra,
+  });
+  const share = async (uid: string) => {
+    expect((await old.api("PUT", `/api/mailshares/acme.test/${uid}`, { body: mailshareBody(uid) })).status).toBe(200);
+    return uid;
+  };
+  const set = (uid: string, rules: unknown[], key?: string) => old.api("POST", `${base}/${uid}/_filter`, { body: { rules }, key });
+
+  it("stores rules as sent, with MailFilterSanitizer's defaults, and refuses a 5.x rule's properties", async () => {
+    const uid = await share("crit-1");
+    expect((await set(uid, [rule({ deliver: "" }), { criteria: "MATCHALL", discard: true }])).status).toBe(200);
+    expect((await old.api("GET", `${base}/${uid}/_filter`)).json.rules).toEqual([
+      rule({ deliver: null }),
+      { name: null, criteria: "MATCHALL", star: false, read: false, delete: false, discard: true, forward: { enabled: false, localCopy: false, emails: [] }, deliver: null, active: true, stop: true },
+    ]);
+    expect((await set(uid, [moveRule("Invoices")])).json.message).toBe('Error during parsing parameter "body"');
+  });
+
+  it("validates active rules as MailFilterValidator does", async () => {
+    const uid = await share("crit-2");
+    expectFault(await set(uid, [rule({ read: false })]), 500, "INVALID_PARAMETER", "no action for the rule");
+    expectFault(await set(uid, [rule({ criteria: "" })]), 500, "INVALID_PARAMETER", "Invalid parameter");
+    expectFault(await set(uid, [rule({ criteria: "X Bad:IS: a\n" })]), 500, "INVALID_PARAMETER", "header name X Bad contains invalid characters");
+    expectFault(await set(uid, [rule({ forward: { enabled: true, localCopy: true, emails: ["Not an address"] } })]), 500, "INVALID_PARAMETER", "Invalid email address: Not an address");
+    expect((await set(uid, [rule({ read: false, active: false })])).status).toBe(200);
+  });
+
+  it("requires the forwarding right for an active rule forwarding outside the domain (MailFilterForwardRoleValidator)", async () => {
+    const uid = await share("crit-3");
+    old.emulator.store.state.domains["acme.test"].roles[bobUid] = ["manageMailboxFilter"];
+    const outward = rule({ forward: { enabled: true, localCopy: true, emails: ["someone@outside.test"] } });
+    expectFault(await set(uid, [outward], oldBobKey), 500, "FORBIDDEN", "no right to enable forwarding ");
+    expect((await set(uid, [{ ...outward, active: false }], oldBobKey)).status).toBe(200);
+    expect((await set(uid, [rule({ forward: { enabled: true, localCopy: true, emails: ["carol@acme.test"] } })], oldBobKey)).status).toBe(200);
+    expect((await set(uid, [outward])).status).toBe(200);
+  });
+});

@@ -1,6 +1,7 @@
 // MailshareAcl through the real dynamic-provider host: Check → Create → Diff → Update → Read (drift)
 // → Delete, plus a share added by hand in the console, verbs the format cannot express, bad input,
-// unknown subjects, a server refusal and reads through injected 503 faults.
+// unknown subjects, a server refusal and reads through injected 503 faults; then, against every
+// release the emulator can be, each level granted with that release's verbs and read back.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, TEST_KEY, type TestEmulator, seedWithDelegatedBob, createRawMailshare } from "../support/emulator";
@@ -8,6 +9,7 @@ import { startHostFor } from "../support/stubs";
 import { mailshareUid } from "../../providers/ids";
 import { mailshareAclProvider } from "../../providers/acl";
 import { useSettings } from "../../providers/runtime";
+import { describeEachVersion } from "../support/versions";
 
 let emu: TestEmulator;
 let host: ProviderHost;
@@ -236,5 +238,55 @@ describe("MailshareAcl through the host", () => {
     await expect.poll(async () => (await emu.api("GET", `/api/mailshares/acme.test/${uid}/complete`)).status).toBe(204);
     expect((await host.read(urn, created.id, created.outs)).id).toBe("");
     await host.delete(urn, created.id, created.outs);
+  });
+});
+
+describeEachVersion("MailshareAcl", (s) => {
+  const subjects: Record<string, string> = {};
+  const acl = s.bind(mailshareAclProvider);
+  const verbsOf = async (uid: string) => {
+    const out: Record<string, string[]> = {};
+    for (const e of (await s.emu.api("GET", aclPath(uid))).json) (out[e.subject] ??= []).push(e.verb);
+    return Object.fromEntries(Object.entries(out).map(([subject, verbs]) => [subject, verbs.sort()]));
+  };
+
+  it("grants one meaning per level with the release's verbs, notes what it cannot grant exactly, and reads it back unchanged", async () => {
+    for (const login of ["alice", "bob", "carol"]) subjects[login] = (await s.emu.api("GET", `/api/users/acme.test/byLogin/${login}`)).json.uid;
+    subjects.team = (await s.emu.api("GET", "/api/groups/acme.test/byName/support-team")).json.uid;
+    const uid = await createRawMailshare(s.emu, "desk", mailshareUid("acme.test", "desk"));
+    const { inputs, failures } = await acl.check!({}, {
+      mailshare: uid, shares: [{ user: "alice", level: "manage" }, { user: "bob", level: "read" }, { group: "support-team", level: "write" }],
+    });
+    expect(failures).toEqual([]);
+    // 4.x has no send-as: write and manage send on behalf, and the plan says so.
+    expect(s.reports.filter((r) => r.level === "warn").map((r) => r.message)).toEqual(s.is4
+      ? ["shares: BlueMind 4.8.0 has no send-as right: alice (manage), support-team (write) will send on behalf of the mailshare (BlueMind adds a Sender: header naming them) instead of as the mailshare"]
+      : []);
+
+    const { id } = await acl.createWith(inputs, {});
+    const live = await verbsOf(uid);
+    expect(live[subjects.team]).toEqual({
+      "4.8": ["Write"],
+      "5.0": ["Freebusy", "Invitation", "Read", "SendAs", "Write"],
+      "5.1": ["Freebusy", "Invitation", "Read", "SendAs", "SendOnBehalf", "Write"],
+    }[s.version]);
+    expect(live[subjects.bob]).toEqual(s.is4 ? ["Read"] : ["Freebusy", "Invitation", "Read"]);
+    expect(live[subjects.alice]).toContain("All");
+    const read = await acl.read!(id, inputs);
+    expect(read.inputs!.shares).toEqual(inputs.shares);
+    expect(acl.changes(read.inputs!, inputs)).toEqual([]);
+
+    // In the console: the list written back as read, carol added; drift is carol alone.
+    const current = (await s.emu.api("GET", aclPath(uid))).json;
+    expect((await s.emu.api("PUT", aclPath(uid), { body: [...current, { subject: subjects.carol, verb: "Read" }] })).status).toBe(200);
+    s.newRun();
+    const drifted = await acl.read!(id, inputs);
+    expect(acl.changes(inputs, drifted.inputs!)).toEqual([
+      { path: "shares[user:carol@acme.test]", kind: "add", new: { user: "carol@acme.test", level: "read" } },
+    ]);
+    await acl.updateWith(id, drifted.props!, inputs, {});
+    expect(Object.keys(await verbsOf(uid)).sort()).toEqual([subjects.alice, subjects.bob, subjects.team].sort());
+    await acl.delete!(id, inputs);
+    expect(await verbsOf(uid)).toEqual({});
   });
 });

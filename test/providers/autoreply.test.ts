@@ -1,11 +1,13 @@
 // MailshareAutoReply through the real dynamic-provider host: Check → Create → Diff → Update → Read
 // (drift) → Delete, plus no auto-reply, a disabled reply kept on the server, bad input, server
 // refusals and reads through injected 503 faults; in-process: what read reports for a disabled
-// reply against a declared none, and that saving the reply keeps the rules and their ids.
+// reply against a declared none, and that saving the reply keeps the rules and their ids; then,
+// against every release the emulator can be, the reply written in that release's form.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, TEST_KEY, type TestEmulator, seedWithDelegatedBob, createRawMailshare } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
+import { describeEachVersion } from "../support/versions";
 import { mailshareUid } from "../../providers/ids";
 import { RUNTIME, useSettings } from "../../providers/runtime";
 import { mailshareAutoReplyProvider, autoReplyOf } from "../../providers/autoreply";
@@ -224,5 +226,39 @@ describe("MailshareAutoReply in process", () => {
     expect(after.rules).toEqual(before.rules);
     expect(after.forwarding).toEqual(before.forwarding);
     expect(after.vacation).toMatchObject({ enabled: true, end: JAN_2, text: "Back on January 2" });
+  });
+});
+
+describeEachVersion("MailshareAutoReply", (s) => {
+  const autoReply = s.bind(mailshareAutoReplyProvider);
+  const filterOf = async (uid: string) => (await s.emu.api("GET", `/api/mailboxes/acme.test/${uid}/_filter`)).json;
+
+  it("writes the reply in the release's form, keeps the rules and the forwarding, reads it back unchanged and a console edit as drift", async () => {
+    const uid = await createRawMailshare(s.emu, "closed-desk", mailshareUid("acme.test", "closed-desk"));
+    // A rule and a forwarding made in the console, in the release's model.
+    const rule = s.is4
+      ? { name: "invoices", criteria: "SUBJECT:CONTAINS: invoice\n", star: false, read: false, delete: false, discard: false, forward: { enabled: false, localCopy: false, emails: [] }, deliver: "closed-desk/Invoices", active: true, stop: true }
+      : { client: "bluemind", type: "GENERIC", trigger: "IN", deferred: false, active: true, name: "invoices", clientProperties: {}, stop: true,
+          conditions: [{ operator: "AND", negate: false, conditions: [], clientProperties: {}, filter: { operator: "CONTAINS", fields: ["subject"], values: ["invoice"] } }],
+          actions: [{ name: "MOVE", subtree: "user", id: null, folder: "Invoices", clientProperties: {} }] };
+    await s.emu.api("POST", `/api/mailboxes/acme.test/${uid}/_filter`, { body: { rules: [rule], forwarding: { enabled: true, localCopy: true, emails: ["carol@acme.test"] } } });
+    const before = await filterOf(uid);
+
+    const { inputs } = await autoReply.check!({}, { mailshare: uid, autoReply: { start: "2026-12-24", end: "2027-01-02", subject: "Closed", message: "Back on January 2" } });
+    const { id } = await autoReply.createWith(inputs, {});
+    const later = { ...inputs, autoReply: { ...(inputs.autoReply as object), message: "Back on January 3" } };
+    await autoReply.updateWith(id, inputs, later, {});
+    const after = await filterOf(uid);
+    expect(after.vacation).toEqual({ enabled: true, start: DEC_24, end: JAN_2, subject: "Closed", text: "Back on January 3", textHtml: null });
+    expect([after.rules, after.forwarding]).toEqual([before.rules, before.forwarding]);
+    s.newRun();
+    expect(autoReply.changes((await autoReply.read!(id, later)).inputs!, later)).toEqual([]);
+
+    await s.emu.api("POST", `/api/mailboxes/acme.test/${uid}/_filter`, { body: { ...after, vacation: { ...after.vacation, enabled: false } } });
+    s.newRun();
+    expect(autoReply.changes(later, (await autoReply.read!(id, later)).inputs!).map((c) => c.path)).toEqual(["autoReply.enabled"]);
+    const edited = await filterOf(uid);
+    await autoReply.delete!(id, later);
+    expect((await filterOf(uid)).rules).toEqual(edited.rules);
   });
 });

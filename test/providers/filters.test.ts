@@ -2,11 +2,13 @@
 // (drift) → Delete, plus rules added or reordered by hand in the console, new rule ids on every
 // save, rules the format cannot express, bad input, BlueMind's refusals and reads through injected
 // 503 faults; in process: the mapping round trip over every field, op and action, and the filters
-// and the auto-reply of one mailshare updated in parallel.
+// and the auto-reply of one mailshare updated in parallel; then, against every release the
+// emulator can be, the declared rules written in that release's model and read back.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import type { ProviderHost } from "../support/pulumi-host";
 import { startTestEmulator, TEST_KEY, type TestEmulator, createRawMailshare } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
+import { describeEachVersion } from "../support/versions";
 import { mailshareUid } from "../../providers/ids";
 import { RUNTIME, useSettings } from "../../providers/runtime";
 import { mailshareFiltersProvider, type MailshareFiltersInputs } from "../../providers/filters";
@@ -354,5 +356,48 @@ describe("MailshareFilters in process", () => {
       const live = await liveFilter(uid);
       expect([live.rules.map((r: any) => r.name), live.vacation.text]).toEqual([[`round ${i}`], `round ${i}`]);
     }
+  });
+});
+
+describeEachVersion("MailshareFilters", (s) => {
+  const filters = s.bind(mailshareFiltersProvider);
+  const declared = [
+    {
+      name: "invoices",
+      conditions: [{ field: "subject", op: "contains", value: "invoice" }, { field: "from", op: "is", value: "billing@vendor.example" }],
+      actions: [{ moveTo: "Invoices" }, { markAsRead: true }],
+    },
+    { name: "lists", conditions: [{ header: "List-Id", op: "exists" }], actions: [{ forwardTo: ["dave@acme.test"], keepCopy: false }], stop: false },
+  ];
+  /** A rule made in the console, in the release's model. */
+  const consoleMade = (name: string) => (s.is4
+    ? { name, criteria: "SUBJECT:CONTAINS: newsletter\n", star: false, read: true, delete: false, discard: false, forward: { enabled: false, localCopy: false, emails: [] }, deliver: null, active: true, stop: true }
+    : consoleRule(name));
+
+  it("writes the declared rules and forwarding in the release's model, reads them back unchanged, and a console rule as drift", async () => {
+    const uid = await createRawMailshare(s.emu, "billing", mailshareUid("acme.test", "billing"));
+    const { inputs, failures } = await filters.check!({}, { mailshare: uid, filters: declared, forwarding: { to: ["carol@acme.test"] } });
+    expect(failures).toEqual([]);
+    const { id } = await filters.createWith(inputs, {});
+    const read = await filters.read!(id, inputs);
+    expect(read.inputs).toEqual(inputs);
+    expect(filters.changes(read.inputs!, inputs)).toEqual([]);
+
+    const live = (await s.emu.api("GET", `/api/mailboxes/acme.test/${uid}/_filter`)).json;
+    expect(live.forwarding).toEqual({ enabled: true, localCopy: true, emails: ["carol@acme.test"] });
+    expect((await s.emu.api("POST", `/api/mailboxes/acme.test/${uid}/_filter`, { body: { ...live, rules: [...live.rules, consoleMade("newsletters")] } })).status).toBe(200);
+    s.newRun();
+    const drifted = await filters.read!(id, inputs);
+    expect(filters.changes(inputs, drifted.inputs!).map((c) => [c.path, c.kind])).toEqual([["filters[newsletters]", "add"]]);
+    await filters.updateWith(id, drifted.props!, inputs, {});
+    s.newRun();
+    expect((await filters.read!(id, inputs)).inputs).toEqual(inputs);
+  });
+
+  it("refuses at check only what the release cannot express", async () => {
+    const { failures } = await filters.check!({}, {
+      mailshare: "m", filters: [{ name: "large", conditions: [{ field: "size", op: "greaterThan", value: "10 MiB" }], actions: [{ copyTo: "Large" }] }],
+    });
+    expect(failures!.map((f) => f.property)).toEqual(s.is4 ? ["filters[0].conditions[0].field", "filters[0].actions[0].copyTo"] : []);
   });
 });

@@ -1,10 +1,13 @@
 // MailshareMaintenance through the real dynamic-provider host: runs on create and on a trigger
 // change only, records the last run on the server (so a stateless plan is empty afterwards),
-// repairs a broken mailshare, checks without changing anything, and surfaces a failed task.
+// repairs a broken mailshare, checks without changing anything, and surfaces a failed task; then,
+// against every release the emulator can be, each operation run with that release's calls.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { ProviderHost } from "../support/pulumi-host";
-import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator } from "../support/emulator";
+import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator, createRawMailshare } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
+import { describeEachVersion } from "../support/versions";
+import { mailshareMaintenanceProvider } from "../../providers/maintenance";
 
 let emu: TestEmulator;
 let host: ProviderHost;
@@ -238,5 +241,52 @@ describe("MailshareMaintenance through the host", () => {
     const inputs = await checked(urn, { mailshare: "ms-nowhere", operation: "consolidateIndex", trigger: "1" });
     const err = await host.create(urn, inputs).catch((e) => e);
     expect(err.details).toContain("mailshare ms-nowhere does not exist in acme.test");
+  });
+});
+
+describeEachVersion("MailshareMaintenance", (s) => {
+  const maintenance = s.bind(mailshareMaintenanceProvider);
+  const seen: string[] = [];
+  let n = 0;
+  const mailshare = async () => {
+    const name = `upkeep-${++n}`;
+    s.emu.emulator.setAccessLog((line) => seen.push(line));
+    return { name, uid: await createRawMailshare(s.emu, name, `ms-${name}`) };
+  };
+  const run = async (uid: string, operation: string, trigger = "2026-11") => {
+    const { inputs, failures } = await maintenance.check!({}, { mailshare: uid, operation, trigger });
+    expect(failures).toEqual([]);
+    return { inputs, created: await maintenance.createWith(inputs, {}) };
+  };
+  const posted = (path: string) => seen.filter((l) => l.includes(` POST ${path} `)).length;
+
+  it("consolidates, checks and repairs with the release's calls, and reads each recorded trigger back", async () => {
+    const { uid } = await mailshare();
+    for (const operation of ["consolidateIndex", "check", "repair"]) {
+      const { inputs, created } = await run(uid, operation);
+      expect(created.outs.state, operation).toBe("Success");
+      s.newRun();
+      expect(maintenance.changes((await maintenance.read!(created.id, created.outs)).inputs!, inputs), operation).toEqual([]);
+    }
+    expect(posted(`/api/mgmt/mailbox/acme.test/${uid}/_consolidate`)).toBe(1);
+    // 4.x: check and repair each have their call and task; 5.x: one repair call, dry for a check.
+    const mgmt = `/api/directory/acme.test/${uid}/mgmt/_maintenance`;
+    expect([posted(`${mgmt}/check`), posted(`${mgmt}/repair`)]).toEqual(s.is4 ? [1, 1] : [0, 2]);
+  });
+
+  it("repairs a broken mailshare; a check that finds the problem fails on 4.x (its task ends in error) and lists it on 5.x", async () => {
+    const { uid, name } = await mailshare();
+    delete s.emu.emulator.store.state.containers[`mailbox:acls-${uid}`];
+    const checked = await run(uid, "check").then((r) => r.created, (err: Error) => err);
+    if (s.is4) {
+      // The problem its report lists, not the task's last log line.
+      expect((checked as Error).message).toBe(`checking the mailbox of mailshare ${uid} failed: mailboxAclsContainer: Mailbox ${name}@acme.test (uid: ${uid}) acls container does not exist`);
+    } else {
+      expect((checked as { outs: Record<string, unknown> }).outs.state).toBe("Success");
+      expect(s.reports.map((r) => r.message).join("\n")).toContain(`Mailbox ${name}@acme.test (uid: ${uid}) acls container does not exist`);
+    }
+    const repaired = (await run(uid, "repair")).created;
+    expect(repaired.outs.state).toBe("Success");
+    expect(s.emu.emulator.store.state.containers[`mailbox:acls-${uid}`]).toMatchObject({ owner: uid });
   });
 });

@@ -10,7 +10,7 @@ import type { StoredRule } from "../../store";
 import { filterView, toStored } from "./storage";
 import { forwardingRule, vacationRule } from "./mapping";
 import { parseForwarding, parseVacation } from "./codec";
-import { validateForwardRole } from "./validate";
+import { checkCanForwardExternally, validateForwardRole } from "./validate";
 import type { Mailbox } from "./storage";
 
 interface CriteriaRule {
@@ -56,14 +56,15 @@ function parseRule(raw: unknown): CriteriaRule {
     name: str(r.name), criteria: str(r.criteria), star: bool(r.star, false), read: bool(r.read, false),
     delete: bool(r.delete, false), discard: bool(r.discard, false),
     forward: { enabled: bool(f.enabled, false), localCopy: bool(f.localCopy, false), emails: [...new Set(emails as string[])] },
-    deliver: str(r.deliver), active: bool(r.active, true), stop: bool(r.stop, true),
+    // MailFilterSanitizer: an empty deliver is none.
+    deliver: str(r.deliver) || null, active: bool(r.active, true), stop: bool(r.stop, true),
   };
 }
 
 /** MailFilterValidator.validateRule: inactive rules are not checked. */
 function validateRule(rule: CriteriaRule): void {
   if (!rule.active) return;
-  if (rule.criteria !== null && rule.criteria === "") throw invalid("criteria must not be empty");
+  if (rule.criteria === "") throw invalid("Invalid parameter"); // ParametersValidator.nullOrNotEmpty
   for (const line of (rule.criteria ?? "").split("\n")) {
     const parts = line.split(":");
     if (parts.length > 1 && ![...parts[0]].every((c) => c > " " && c < "\x7f")) {
@@ -100,6 +101,8 @@ export function setCriteriaFilter(ctx: Ctx, mb: Mailbox): void {
   const store = ctx.emu.store;
   const uid = mb.entry.item.uid;
   validateForwardRole({ ctx, mb }, filterView(store, uid).forwarding, forwarding, []);
+  // MailFilterForwardRoleValidator of 4.x: an active rule forwarding outside the domain needs the right.
+  for (const rule of rules) if (rule.active) checkCanForwardExternally({ ctx, mb }, rule.forward.emails);
   store.state.rules[uid] = [vacationRule(vacation), forwardingRule(forwarding)].map((r) => toStored(store, r)) as unknown as StoredRule[];
   (store.state.criteriaRules ??= table())[uid] = rules;
 }
