@@ -28,7 +28,7 @@ describe("the connection resolver", () => {
     expect(() => resolveConnection({}, "stack config", { BLUEMIND_URL: "https://env.example" })).toThrow(/^no API key: set `pulumi config set --secret apiKey/);
     expect(() => settingsFromPulumiConfig(config({ maxRequestsPerSecond: "fast" }))).toThrow(ConnectionError);
     expect(() => resolveConnection({ maxConcurrent: "-1" }, "flags", { BLUEMIND_URL: "https://e.example", BLUEMIND_API_KEY: "k" }))
-      .toThrow('--max-concurrent must be a non-negative number, found "-1"');
+      .toThrow('--max-concurrent must be a whole number of requests, at least 1, found "-1"');
   });
 
   it("refuses a URL that is not one, naming where it came from but never showing the value (it may be a key)", () => {
