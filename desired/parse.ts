@@ -227,6 +227,10 @@ export function parseYaml(file: string, text: string, options: { full?: boolean 
   }
 }
 
+const CORE_TAG_PREFIX = "tag:yaml.org,2002:";
+/** The tags of values JSON has (`postalCode: !!str 75002`); any other (`!!binary`, `!!set`, `!custom`) is refused. */
+const JSON_TAGS = new Set(["str", "int", "float", "bool", "null", "seq", "map"].map((t) => CORE_TAG_PREFIX + t));
+
 /**
  * Records the position of every node; an alias records its own place, then its anchor's content.
  * Bounded: aliases may expand to at most `MAX_ALIAS_EXPANSION` values and be followed at most
@@ -253,7 +257,14 @@ class Walk {
 
   visit(node: unknown, path: FieldPath, depth: number, viaAlias: boolean): void {
     if (this.error) return;
-    const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
+    const { isAlias, isMap, isPair, isScalar, isSeq, isNode } = yaml();
+    const tag = isNode(node) ? node.tag : undefined;
+    if (tag !== undefined && !JSON_TAGS.has(tag)) {
+      const shown = tag.startsWith(CORE_TAG_PREFIX) ? `!!${tag.slice(CORE_TAG_PREFIX.length)}` : tag;
+      this.stop(node as Node, path, `the YAML tag ${shorten(shown)} is not part of this format (its values are texts, numbers, ` +
+        "booleans, lists and mappings): remove the tag, and quote the value if it is a text");
+      return;
+    }
     if (viaAlias && ++this.expanded > MAX_ALIAS_EXPANSION) {
       this.stop(this.outerAlias, this.outerPath, `YAML aliases here expand to more than ${MAX_ALIAS_EXPANSION} values, the limit of a file: ` +
         "an alias of an alias multiplies its size (an alias bomb?); write the repeated blocks out, or reuse fewer");
