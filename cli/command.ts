@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError, resolveCliConnection } from "./connection";
 import type { Connection } from "../providers/connection";
 import { RUNTIME, setProgressSink, useSettings, type Runtime } from "../providers/runtime";
-import { UnsupportedVersionError, type BlueMindClientOptions } from "../bluemind";
+import { isServerUnreachable, UnsupportedVersionError, type BlueMindClientOptions } from "../bluemind";
 import { outputStyles, type OutputStyles, type Terminal } from "./style";
 
 export interface IoDependencies {
@@ -39,15 +39,18 @@ export class ReportedFailure extends Error {
 }
 
 /**
- * A server whose BlueMind release bmshare does not speak is refused before a plan reads or writes
- * anything else (the plan could not be trusted either). A server that cannot be asked is left to
- * the command, whose own reads say so as usual; every write checks the version again (base.ts).
+ * A server whose BlueMind release bmshare does not speak, or that answers but refuses to say which
+ * release it is, is refused before a plan reads or writes anything else: the plan could not be
+ * trusted, and each later read would fail on the version again. A server that cannot be reached is
+ * left to the command, whose own reads say so as usual; every write checks the version again (base.ts).
  */
 export async function refuseUnsupportedServer(rt: Runtime): Promise<void> {
   try {
     await rt.client.capabilities();
   } catch (e) {
     if (e instanceof UnsupportedVersionError) throw e;
+    if (isServerUnreachable(e)) return;
+    throw new Error(`cannot read the server's BlueMind version, which says which API it speaks (${e instanceof Error ? e.message : String(e)}): nothing was read further and nothing was written`);
   }
 }
 

@@ -157,4 +157,29 @@ describe("releases bmshare does not support", () => {
       await new Promise((r) => server.close(r));
     }
   });
+
+  it("plan against a server that answers but will not tell its version stops there, with one message", async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.setHeader("Content-Type", "application/json");
+      res.statusCode = 500;
+      res.end(JSON.stringify({ errorCode: "UNKNOWN", message: "database unavailable" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      let stderr = "";
+      const status = await runPlanCommand(["-f", tempYaml(YAML)], {
+        env: { BLUEMIND_URL: url, BLUEMIND_API_KEY: TEST_KEY }, isTTY: false, stdout: () => {}, stderr: (t) => (stderr += t),
+      });
+      expect(status).toBe(1);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toContain("cannot read the server's BlueMind version");
+      expect(stderr).toContain("database unavailable");
+      expect(new Set(seen)).toEqual(new Set(["GET /api/system/installation/version"]));
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 });
