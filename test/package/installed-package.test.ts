@@ -170,6 +170,12 @@ describe("the installed package", { timeout: SLOW }, () => {
     }
   });
 
+  it("npx bmshare start: the demo runs from the installed package (its emulator, the example, a second plan)", async () => {
+    const start = await run("npx", ["--offline", "bmshare", "start"], repo);
+    expect(start.code, start.stdout + start.stderr).toBe(0);
+    expect(start.stdout).toMatch(/0 to create, 0 to update, 0 to delete, \d+ unchanged/);
+  });
+
   it("the scaffold's index.ts type-checks against the package's declarations, and its program declares the mailshares", async () => {
     const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
     const check = await run(process.execPath, [tsc, "-p", path.join(repo, "tsconfig.json"), "--noEmit"], repo);
