@@ -91,7 +91,8 @@ export async function runServerCommand(
     const connection = resolveCliConnection(values, env);
     useSettings(connection, "flags", { env, clientOptions: deps.clientOptions });
     // Task log lines are for --verbose, which only apply has (its own display): dropped here.
-    setProgressSink((level, message) => level !== "detail" && err(`${level === "warn" ? styles.err.warning("warning") : "note"}: ${message}\n`));
+    // Notes are shown in the plan, beside their resource (plan.ts); details only with --verbose.
+    setProgressSink((level, message) => level !== "detail" && level !== "note" && err(`${level === "warn" ? styles.err.warning("warning") : "note"}: ${message}\n`));
     return await body({ values, positionals: parsed.positionals, connection, rt: RUNTIME, out, err, env, styles });
   } catch (e) {
     if (e instanceof ReportedFailure) {

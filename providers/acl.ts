@@ -162,19 +162,20 @@ async function subjectFailures(rt: Runtime, domain: string, shares: readonly Raw
  * write and manage let members send on behalf of the mailshare (a `Sender:` header names them).
  * Read-only; skipped when the server cannot be asked (its version is then checked before writing).
  */
-async function noteInexactLevels(rt: Runtime, shares: readonly AclShare[]): Promise<void> {
+/** What this release cannot grant exactly (send-as on 4.x), said once per resource: the check's notes. */
+async function inexactLevels(rt: Runtime, shares: readonly AclShare[]): Promise<string[]> {
   const sending = shares.filter((s) => s.level === "write" || s.level === "manage");
-  if (sending.length === 0) return;
+  if (sending.length === 0) return [];
   let caps: Capabilities;
   try {
     caps = await rt.client.capabilities();
   } catch {
-    return;
+    return [];
   }
-  if (caps.sendAs) return;
+  if (caps.sendAs) return [];
   const who = sending.map((s) => `${"user" in s ? s.user : s.group} (${s.level})`).join(", ");
-  rt.report("warn", `shares: BlueMind ${caps.version} has no send-as right: ${who} will send on behalf of the mailshare ` +
-    `(BlueMind adds a Sender: header naming them) instead of as the mailshare`);
+  return [`shares: BlueMind ${caps.version} has no send-as right: ${who} will send on behalf of the mailshare ` +
+    `(BlueMind adds a Sender: header naming them) instead of as the mailshare`];
 }
 
 /** The uid of every share's subject, by share key; an unknown subject is an error naming it. */
@@ -286,8 +287,8 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
     const { value, failures } = validateSlice(domain, news, OWNED);
     if (failures.length === 0) failures.push(...await subjectFailures(rt, domain, (news.shares ?? []) as RawShare[]));
     if (failures.length > 0) return { inputs: news as MailshareAclInputs, failures };
-    await noteInexactLevels(rt, value.shares as AclShare[]);
-    return { inputs: { domain: domain, mailshare: news.mailshare as string, shares: value.shares }, failures: [] };
+    const notes = await inexactLevels(rt, value.shares as AclShare[]);
+    return { inputs: { domain: domain, mailshare: news.mailshare as string, shares: value.shares }, failures: [], notes };
   },
 
   idOf: (m) => `${m.mailshare}${ID_SUFFIX}`,

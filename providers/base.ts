@@ -53,7 +53,7 @@ export interface KindDefinition<I extends Props, O extends Props = Props> {
    * are the previous inputs (undefined on create). The domain is resolved already (its own, else
    * the default), and a part's `mailshare` reference checked (defineProvider does both for all kinds).
    */
-  check(news: Props & { domain: string }, olds: I | undefined, rt: Runtime): Promise<{ inputs: I; failures: CheckFailure[] }>;
+  check(news: Props & { domain: string }, olds: I | undefined, rt: Runtime): Promise<{ inputs: I; failures: CheckFailure[]; notes?: string[] }>;
   /**
    * The id a resource created from `inputs` gets, derived from them alone (deterministic ids make
    * every operation idempotent, and let the CLI find live objects without a state file). For an
@@ -140,10 +140,12 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
       if ("failure" in resolved) return { inputs: clean(raw), failures: [resolved.failure] };
       // Every problem at once: a part's reference, then the kind's own checks.
       const reference = KINDS[def.kind].lifetime === "root" ? [] : mailshareRefFailures(raw.mailshare);
-      const { inputs, failures } = await def.check({ ...raw, domain: resolved.domain }, previous, rt);
+      const { inputs, failures, notes = [] } = await def.check({ ...raw, domain: resolved.domain }, previous, rt);
       const all = [...reference, ...failures];
       if (previous && failures.length === 0 && def.checkTransition) all.push(...def.checkTransition(previous, inputs));
-      return { inputs: all.length > 0 ? clean(withoutProvider(news)) : clean(inputs), failures: all };
+      for (const note of notes) rt.report("note", note);
+      // `notes` reaches the CLI's plan; the Pulumi host reads inputs and failures only (it logs the notes).
+      return { inputs: all.length > 0 ? clean(withoutProvider(news)) : clean(inputs), failures: all, ...(notes.length > 0 ? { notes } : {}) };
     },
     async diff(_id, olds, news): Promise<DiffResult & { detailedDiff?: Record<string, unknown> }> {
       const found = changes(olds, news);

@@ -19,8 +19,12 @@
 import { BlueMindClient, type BlueMindClientOptions } from "../bluemind";
 import { defaultDomain, resolveConnection, type Connection, type ConnectionSettings, type SettingsOrigin } from "./connection";
 
-/** `detail`: a line of a task's log; the CLI shows it only with `--verbose` (the Pulumi log shows it as info). */
-export type Level = "info" | "warn" | "detail";
+/**
+ * `detail`: a line of a task's log; the CLI shows it only with `--verbose` (the Pulumi log shows it as info).
+ * `note`: what a resource's check says of it (a level the server's release cannot grant exactly): the
+ * CLI's plan shows it beside that resource; the Pulumi log shows it as a warning.
+ */
+export type Level = "info" | "warn" | "detail" | "note";
 export type ProgressSink = (level: Level, message: string) => void;
 
 export interface Runtime {
@@ -121,7 +125,7 @@ function report(level: Level, message: string): void {
   if (sink) return sink(level, message);
   // Loaded here, not at the top: the CLI installs a sink and never needs the Pulumi SDK for messages.
   const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-  void (level === "warn" ? pulumi.log.warn(message) : pulumi.log.info(message));
+  void (level === "warn" || level === "note" ? pulumi.log.warn(message) : pulumi.log.info(message));
 }
 
 /** The process's runtime. Nothing is resolved until used: a check works offline until it needs the server. */

@@ -58,6 +58,8 @@ interface Checked {
   provider: BmshareProvider;
   inputs: Props;
   id: string;
+  /** What the check says of the resource (a level the release cannot grant exactly): shown with its change. */
+  notes: string[];
 }
 
 interface Prepared {
@@ -217,7 +219,7 @@ async function prepare(m: DesiredMailshare, live: Map<string, ItemValue<WireMail
       failures.push(`${m.declaredAt.file}:${m.declaredAt.line}:${m.declaredAt.column}: ${m.declaredAt.path}: resource kind ${declaration.kind} is not available in this build`);
       continue;
     }
-    let checked: { inputs?: Props; failures?: CheckFailure[] };
+    let checked: { inputs?: Props; failures?: CheckFailure[]; notes?: string[] };
     try {
       checked = await provider.check!({}, declaration.inputs);
     } catch (err) {
@@ -230,7 +232,7 @@ async function prepare(m: DesiredMailshare, live: Map<string, ItemValue<WireMail
     }
     const inputs = checked.inputs ?? declaration.inputs;
     const id = declaration.kind === "Mailshare" && uid !== null ? uid : provider.definition.idOf(inputs);
-    resources.push({ declaration, provider, inputs, id });
+    resources.push({ declaration, provider, inputs, id, notes: checked.notes ?? [] });
   }
   return { mailshare: m, uid, adopted, resources };
 }
@@ -244,17 +246,19 @@ async function readLive(r: Checked): Promise<{ inputs: Props; props: Props } | n
 
 function classify(r: Checked, live: { inputs: Props; props: Props } | null, reasonIfAbsent: string): ResourcePlan {
   const base = { kind: r.declaration.kind, name: r.declaration.name, id: r.id, inputs: r.inputs };
+  // A change is read with what the server's release makes of it; a resource left as it is needs no note.
+  const noted = (reason: string) => [reason, ...r.notes].join("; note: ");
   if (live === null) {
     const changes = wholeResource(r.provider, r.inputs, "add");
     return {
-      ...base, action: "create", reason: changes.length > 0 ? reasonIfAbsent : `${reasonIfAbsent} (empty: none declared)`, live: null,
+      ...base, action: "create", reason: noted(changes.length > 0 ? reasonIfAbsent : `${reasonIfAbsent} (empty: none declared)`), live: null,
       changes, diffs: textDiffs(r.declaration.kind, r.declaration.name, null, r.inputs),
     };
   }
   const changes = r.provider.changes(live.inputs, r.inputs).flatMap((c) => explode(c, r.provider.definition.listKeys ?? {}));
   if (changes.length === 0) return { ...base, action: "unchanged", reason: "matches the files", live: live.props, changes: [], diffs: [] };
   return {
-    ...base, action: "update", reason: updateReason(r, live.inputs, changes), live: live.props, changes,
+    ...base, action: "update", reason: noted(updateReason(r, live.inputs, changes)), live: live.props, changes,
     diffs: textDiffs(r.declaration.kind, r.declaration.name, live.inputs, r.inputs),
   };
 }
