@@ -9,6 +9,7 @@ import { runPlanCommand } from "../../cli/plan";
 import { sharedLimiter } from "../../bluemind";
 import { probeConcurrency } from "../support/concurrency";
 import { EXAMPLE, startHarness, tempYaml, type Harness } from "./engine-support";
+import { TEST_KEY } from "../support/emulator";
 
 let h: Harness;
 beforeEach(async () => {
@@ -53,6 +54,14 @@ describe("request limits", () => {
     expect(probe.max).toBeLessThanOrEqual(2);
     expect(log.some((line) => /^limiter: 2 → 1 requests in flight after overloaded /.test(line))).toBe(true);
     expect(sharedLimiter().maxConcurrent).toBe(2);
+  });
+
+  it("says each retry as it happens, so a struggling server does not leave the command silent", async () => {
+    h.emu.emulator.setFaults({ failRate: 0.2, failStatus: 503, failSeed: 3 });
+    const r = await h.run(runPlanCommand, ["-f", EXAMPLE], { clientOptions: { retry: { retries: 12, baseDelayMs: 1, maxDelayMs: 4 }, limits: {} } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^warning: \S+ GET \/api\/\S+: 503; retry 1\/12 in \d+ ms$/m);
+    expect(r.stderr).not.toContain(TEST_KEY);
   });
 
   it("lets the apply pool follow the limiter past 4 with --max-concurrent 16, never above it", async () => {
