@@ -7,6 +7,7 @@ import type { Declaration } from "../../desired/model";
 import type { Change } from "../../providers/diff";
 import type { Props } from "../../providers/base";
 import type { ResourceKind } from "../../providers/kinds";
+import type { Violation } from "../../policy/model";
 
 export type Action = "create" | "update" | "delete" | "unchanged";
 
@@ -100,6 +101,8 @@ export interface Plan {
   mailshares: MailsharePlan[];
   unmanaged: { mailshares: UnmanagedMailshare[]; identities: UnmanagedIdentity[] };
   unreadable: Unreadable[];
+  /** What the organisation's policy finds in the files (policy/), in file order. */
+  violations: Violation[];
   summary: Summary;
 }
 

@@ -36,6 +36,8 @@ import {
   type UnmanagedMailshare, type Unreadable,
 } from "./model";
 import { plural } from "./format";
+import type { Policy, Violation } from "../../policy/model";
+import { evaluatePolicy, organisationDomains } from "../../policy/evaluate";
 
 export interface PlanOptions {
   /** The providers' runtime: its client reads the domains' mailshares and answers the lookups. */
@@ -50,6 +52,8 @@ export interface PlanOptions {
   parallel?: number;
   /** What a failed read does: stop the plan (`plan`, `apply`) or record it as unreadable (`drift`). */
   onUnreadable: "fail" | "record";
+  /** The organisation's policy: its violations go into the plan (the command decides what they stop). */
+  policy?: Policy | null;
 }
 
 /** One declared resource after `check`: its normalised inputs and its id. */
@@ -86,9 +90,10 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
 
   // 1. The files.
   let loaded: Awaited<ReturnType<typeof loadDesiredState>>;
+  const lookups = options.lookups ?? bluemindLookups(options.rt.client);
   try {
     loaded = await loadDesiredState(options.paths, {
-      lookups: options.lookups ?? bluemindLookups(options.rt.client),
+      lookups,
       // Drift classifies a mailshare whose server cross-checks could not be made as unreadable and
       // goes on with the others; plan and apply stop (nothing may be written unchecked).
       unverifiedAs: options.onUnreadable === "record" ? "report" : "error",
@@ -100,6 +105,8 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     const files = new Set(loaded.errors.map((e) => e.file)).size;
     throw new PlanFailed(loaded.errors.map(formatError), `${plural(loaded.errors.length, "error")} in ${plural(files, "file")}`);
   }
+
+  const violations = await policyViolations(options.policy, loaded, lookups);
 
   for (const u of loaded.unverified ?? []) {
     unreadable.push({ domain: u.domain, mailshare: u.name, kind: "Mailshare", name: mailshareResourceName(u.domain, u.name), error: `could not be checked against the server: ${u.error}` });
@@ -179,8 +186,21 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     mailshares,
     unmanaged: { mailshares: unmanagedMailshares, identities: unmanagedIdentities },
     unreadable,
+    violations,
     summary: summarise(mailshares),
   };
+}
+
+/** The policy's violations of the loaded mailshares, the organisation's domains read from the server. */
+async function policyViolations(policy: Policy | null | undefined, loaded: { domains: string[]; mailshares: DesiredMailshare[] }, lookups: DirectoryLookups): Promise<Violation[]> {
+  if (!policy) return [];
+  let domains: string[];
+  try {
+    domains = await organisationDomains(policy, loaded.domains, lookups);
+  } catch (err) {
+    throw new PlanFailed([`cannot read the domains' aliases the policy's rules need (${policy.file}): ${messageOf(err)}`]);
+  }
+  return evaluatePolicy(policy, loaded.mailshares, { organisationDomains: domains, now: Date.now() });
 }
 
 function failOnUnreadable(options: PlanOptions, unreadable: readonly Unreadable[]): void {

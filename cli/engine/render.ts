@@ -8,6 +8,8 @@ import { coveredByDiff } from "./texts";
 import { PLAIN, styledPatch, type Style } from "../style";
 import { hasChanges, summaryLine, type Action, type MailsharePlan, type Plan, type ResourcePlan, type TextDiff } from "./model";
 import type { ApplyOutcome, OperationResult } from "./apply";
+import { violationCounts, violationLine } from "../policy";
+import { isMandatory } from "../../policy/evaluate";
 
 /** Version of the JSON documents (plan and drift); bumped on any incompatible change. */
 export const JSON_VERSION = 1;
@@ -91,7 +93,7 @@ function resourceText(entry: ResourceEntry, ctx: RenderContext): string {
 
 /** The plan as text: changed mailshares in detail, unchanged ones on one line, then what is left alone. */
 export function planText(plan: Plan, ctx: RenderContext = plainContext()): string {
-  let out = "";
+  let out = violationsText(plan, ctx);
   for (const m of plan.mailshares) {
     out += `${mailshareHeadline(m, ctx)}\n`;
     for (const entry of resourceEntries(m)) out += resourceText(entry, ctx);
@@ -99,6 +101,14 @@ export function planText(plan: Plan, ctx: RenderContext = plainContext()): strin
   out += unmanagedText(plan, ctx);
   out += `\nPlan: ${summaryLine(plan.summary)}.\n`;
   return out;
+}
+
+/** The policy's violations, first: a mandatory one means apply refuses the plan. */
+export function violationsText(plan: Plan, ctx: RenderContext = plainContext()): string {
+  if (plan.violations.length === 0) return "";
+  let out = `${ctx.style.bold(`Policy: ${violationCounts(plan.violations)}`)}${isMandatory(plan.violations) ? ctx.style.error(" (apply refuses this plan)") : ""}\n`;
+  for (const v of plan.violations) out += `  ${violationLine(v, ctx.style, ctx.cwd)}\n`;
+  return `${out}\n`;
 }
 
 export function unmanagedText(plan: Plan, ctx: RenderContext = plainContext()): string {
@@ -118,6 +128,7 @@ export function planJson(plan: Plan): string {
     files: plan.files,
     summary: plan.summary,
     changes: hasChanges(plan.summary),
+    violations: plan.violations,
     mailshares: plan.mailshares.map((m) => ({
       domain: m.domain,
       name: m.name,
