@@ -138,7 +138,7 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
         throw err;
       }
     } else {
-      plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail", policy: ctx.policy() });
+      plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail", policy: ctx.policy(), impact: true });
     }
     ctx.out(planText(plan, ctx.render));
     if (isMandatory(plan.violations)) {

@@ -70,7 +70,7 @@ export async function runPlanCommand(argv: string[], deps: CommandDependencies =
       throw new UsageError("--markdown-limit and --markdown-full go with --markdown");
     }
     const allowDelete = ctx.values["allow-delete"] === true;
-    const plan = await ctx.plan({ allowDelete, onUnreadable: "fail", policy: ctx.policy() });
+    const plan = await ctx.plan({ allowDelete, onUnreadable: "fail", policy: ctx.policy(), impact: true });
     const blocked = isMandatory(plan.violations);
     if (ctx.values.out !== undefined && !blocked) {
       try {

@@ -27,8 +27,8 @@ export function checkSubject(policy: Pick<Policy, "rules">, subject: PolicySubje
  * server knows them (without lookups, the files' domains alone). A lookup that fails fails the run:
  * judging forwarding against a partial list would flag (or pass) the wrong addresses.
  */
-export async function organisationDomains(policy: Policy, fileDomains: readonly string[], lookups?: DirectoryLookups): Promise<string[]> {
-  if (policy.domains) return policy.domains;
+export async function organisationDomains(policy: Pick<Policy, "domains"> | null, fileDomains: readonly string[], lookups?: DirectoryLookups): Promise<string[]> {
+  if (policy?.domains) return policy.domains;
   const domains = new Set(fileDomains.map((d) => d.toLowerCase()));
   if (lookups) {
     for (const name of fileDomains) {

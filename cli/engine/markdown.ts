@@ -9,7 +9,7 @@
 // Sizes are counted in UTF-8 bytes, which is never less than the characters GitHub counts.
 import { displayPath, formatValue, mdCode, mdFence, mdText, plural, shownInline, type RenderContext } from "./format";
 import { hasChanges, summaryLine, type MailsharePlan, type Plan, type ResourcePlan } from "./model";
-import { ACTION_MARK, location, mailshareDetail, resourceEntries, shownDiffs, type ResourceEntry } from "./render";
+import { ACTION_MARK, impactLines, location, mailshareDetail, resourceEntries, shownDiffs, type ResourceEntry } from "./render";
 import { coveredByDiff } from "./texts";
 import { violationCounts } from "../policy";
 import { isMandatory } from "../../policy/evaluate";
@@ -64,6 +64,7 @@ function mailshareSection(m: MailsharePlan, cwd: string): string {
   let out = `<details><summary><code>${ACTION_MARK[m.action]} ${escapeHtml(`${m.domain}/${m.name}`)}</code>: ${escapeHtml(mailshareDetail(m))}</summary>\n\n`;
   out += m.declaredAt ? `Declared at ${mdCode(location(m, cwd))}.\n\n` : "Not declared in the files.\n\n";
   for (const entry of resourceEntries(m)) out += entryMarkdown(entry, cwd);
+  if (m.impact) out += `**Impact**\n\n${impactLines(m.impact).map((l) => `- ${mdText(l)}\n`).join("")}\n`;
   return `${out}\n</details>\n`;
 }
 

@@ -8,6 +8,7 @@ import type { Change } from "../../providers/diff";
 import type { Props } from "../../providers/base";
 import type { ResourceKind } from "../../providers/kinds";
 import type { Violation } from "../../policy/model";
+import type { Impact } from "./impact";
 
 export type Action = "create" | "update" | "delete" | "unchanged";
 
@@ -48,6 +49,8 @@ export interface MailsharePlan {
   /** create / delete when the mailshare itself is; update when any part changes; else unchanged. */
   action: Action;
   resources: ResourcePlan[];
+  /** Who gains or loses access, mail that starts leaving the organisation, what a deletion takes (plan and apply). */
+  impact?: Impact | null;
 }
 
 /** A mailshare of a managed domain that no file declares: left alone (or deleted, see plan.ts). */

@@ -36,8 +36,9 @@ import {
   type UnmanagedMailshare, type Unreadable,
 } from "./model";
 import { plural } from "./format";
-import type { Policy, Violation } from "../../policy/model";
+import type { Policy } from "../../policy/model";
 import { evaluatePolicy, organisationDomains } from "../../policy/evaluate";
+import { impactOf } from "./impact";
 
 export interface PlanOptions {
   /** The providers' runtime: its client reads the domains' mailshares and answers the lookups. */
@@ -54,6 +55,8 @@ export interface PlanOptions {
   onUnreadable: "fail" | "record";
   /** The organisation's policy: its violations go into the plan (the command decides what they stop). */
   policy?: Policy | null;
+  /** Also work out each change's impact in people and data (impact.ts): more reads, for reviewers. */
+  impact?: boolean;
 }
 
 /** One declared resource after `check`: its normalised inputs and its id. */
@@ -106,7 +109,8 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     throw new PlanFailed(loaded.errors.map(formatError), `${plural(loaded.errors.length, "error")} in ${plural(files, "file")}`);
   }
 
-  const violations = await policyViolations(options.policy, loaded, lookups);
+  const organisation = options.policy || options.impact ? await domainsOf(options.policy, loaded.domains, lookups) : [];
+  const violations = options.policy ? evaluatePolicy(options.policy, loaded.mailshares, { organisationDomains: organisation, now: Date.now() }) : [];
 
   for (const u of loaded.unverified ?? []) {
     unreadable.push({ domain: u.domain, mailshare: u.name, kind: "Mailshare", name: mailshareResourceName(u.domain, u.name), error: `could not be checked against the server: ${u.error}` });
@@ -174,6 +178,18 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   }
   failOnUnreadable(options, unreadable);
 
+  if (options.impact) {
+    const members = new Map<string, Promise<string[]>>();
+    await runPool(mailshares.filter((m) => m.action !== "unchanged"), parallel, async (m) => {
+      try {
+        m.impact = await impactOf(options.rt, m, organisation, members);
+      } catch (err) {
+        unreadable.push({ domain: m.domain, mailshare: m.name, kind: null, name: `who has access to ${m.domain}/${m.name} and what it holds`, error: messageOf(err) });
+      }
+    });
+    failOnUnreadable(options, unreadable);
+  }
+
   const byName = <T extends { domain: string; name: string }>(a: T, b: T) =>
     a.domain.localeCompare(b.domain) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   mailshares.sort(byName);
@@ -191,16 +207,13 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   };
 }
 
-/** The policy's violations of the loaded mailshares, the organisation's domains read from the server. */
-async function policyViolations(policy: Policy | null | undefined, loaded: { domains: string[]; mailshares: DesiredMailshare[] }, lookups: DirectoryLookups): Promise<Violation[]> {
-  if (!policy) return [];
-  let domains: string[];
+/** The organisation's domains for the policy and the impact, read from the server once. */
+async function domainsOf(policy: Policy | null | undefined, fileDomains: string[], lookups: DirectoryLookups): Promise<string[]> {
   try {
-    domains = await organisationDomains(policy, loaded.domains, lookups);
+    return await organisationDomains(policy ?? null, fileDomains, lookups);
   } catch (err) {
-    throw new PlanFailed([`cannot read the domains' aliases the policy's rules need (${policy.file}): ${messageOf(err)}`]);
+    throw new PlanFailed([`cannot read the aliases of ${fileDomains.join(", ")} (the organisation's domains): ${messageOf(err)}`]);
   }
-  return evaluatePolicy(policy, loaded.mailshares, { organisationDomains: domains, now: Date.now() });
 }
 
 function failOnUnreadable(options: PlanOptions, unreadable: readonly Unreadable[]): void {
