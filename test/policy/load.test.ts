@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { findPolicyFile, loadPolicyFor, parsePolicy, POLICY_FILE_NAME } from "../../policy/load";
 import { formatError } from "../../desired/errors";
 import { tempDir } from "./support";
+import { RULES } from "../../policy/rules";
 
 const errorsOf = (text: string) => parsePolicy("p.yaml", text).errors.map(formatError);
 
@@ -61,5 +62,16 @@ describe("finding the policy file", () => {
     for (const dir of [a, b]) fs.writeFileSync(path.join(dir, POLICY_FILE_NAME), "rules: {}\n");
     const found = findPolicyFile([path.join(a, "x.yaml"), path.join(b, "y.yaml")]);
     expect(found).toEqual({ error: expect.stringMatching(/^several policy files apply to these files \(.*\): give one with --policy$/) });
+  });
+});
+
+describe("the rules and the schemas", () => {
+  it("name the same rules: the policy schema's, the plan schema's violation rules, and the rule modules", () => {
+    const policySchema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "schemas", "policy.schema.json"), "utf8"));
+    const planSchema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "schemas", "plan.schema.json"), "utf8"));
+    const ids = Object.keys(RULES).sort();
+    expect(Object.keys(policySchema.properties.rules.properties).sort()).toEqual(ids);
+    expect([...planSchema.$defs.violation.properties.rule.enum].sort()).toEqual(ids);
+    for (const id of ids) expect(policySchema.properties.rules.properties[id].required).toContain("level");
   });
 });

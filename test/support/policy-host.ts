@@ -3,16 +3,9 @@
 // `pulumi-analyzer-policy` shim does exactly this), reads the port the pack prints, then calls
 // GetAnalyzerInfo, ConfigureStack, Analyze per resource and AnalyzeStack. The engine marshals a
 // resource's inputs without internal keys (`__provider`), and so does this.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import * as path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { fromSdk, grpc, req, spawnPlugin, Struct } from "./grpc-plugin";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const req = createRequire(path.join(ROOT, "package.json"));
-const sdkDir = path.dirname(req.resolve("@pulumi/pulumi/package.json"));
-const fromSdk = (m: string) => req(req.resolve(m, { paths: [sdkDir] }));
-const grpc = fromSdk("@grpc/grpc-js");
-const { Struct } = fromSdk("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb");
 const analyzerproto = req("@pulumi/pulumi/proto/analyzer_pb");
 const analyzerrpc = req("@pulumi/pulumi/proto/analyzer_grpc_pb");
@@ -40,23 +33,7 @@ export class PolicyHost {
 
   /** Starts the pack in `packDir` as the engine does; rejects with its output when it exits first. */
   static async start(packDir: string): Promise<PolicyHost> {
-    const output = { text: "" };
-    const child = spawn(process.execPath, [req.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], {
-      cwd: packDir, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stderr!.on("data", (c) => (output.text += c));
-    const port = await new Promise<number>((resolve, reject) => {
-      let buf = "";
-      const onData = (c: Buffer) => {
-        buf += c;
-        if (!buf.includes("\n")) return;
-        child.stdout!.off("data", onData);
-        child.stdout!.on("data", (more) => (output.text += more));
-        resolve(Number(buf.split("\n")[0].trim()));
-      };
-      child.stdout!.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`policy pack exited (${code}) before serving:\n${buf}${output.text}`)));
-    });
+    const { child, port, output } = await spawnPlugin(req.resolve("@pulumi/pulumi/cmd/run-policy-pack"), ["127.0.0.1:1", "."], { cwd: packDir, env: { ...process.env } });
     const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     return new PolicyHost(child, client, output);
   }
