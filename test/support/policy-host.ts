@@ -4,6 +4,8 @@
 // GetAnalyzerInfo, ConfigureStack, Analyze per resource and AnalyzeStack. The engine marshals a
 // resource's inputs without internal keys (`__provider`), and so does this.
 import type { ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import * as path from "node:path";
 import { fromSdk, grpc, req, spawnPlugin, Struct } from "./grpc-plugin";
 
 const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb");
@@ -31,9 +33,19 @@ export class PolicyHost {
     return this.output.text;
   }
 
-  /** Starts the pack in `packDir` as the engine does; rejects with its output when it exits first. */
+  /**
+   * Starts the pack in `packDir` as the engine does, with the runner Node finds from that folder (a
+   * pack in a temporary folder, which has none, gets this repository's); rejects with its output when
+   * the pack exits first.
+   */
   static async start(packDir: string): Promise<PolicyHost> {
-    const { child, port, output } = await spawnPlugin(req.resolve("@pulumi/pulumi/cmd/run-policy-pack"), ["127.0.0.1:1", "."], { cwd: packDir, env: { ...process.env } });
+    let runner: string;
+    try {
+      runner = createRequire(path.join(packDir, "package.json")).resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    } catch {
+      runner = req.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    }
+    const { child, port, output } = await spawnPlugin(runner, ["127.0.0.1:1", "."], { cwd: packDir, env: { ...process.env } });
     const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     return new PolicyHost(child, client, output);
   }
