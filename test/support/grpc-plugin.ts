@@ -33,3 +33,13 @@ export function spawnPlugin(script: string, args: string[], o: { cwd: string; en
     child.once("exit", (code) => reject(new Error(`${path.basename(path.dirname(script))} exited (${code}) before serving:\n${buf}${output.text}`)));
   });
 }
+
+/** Closes the gRPC client and ends the plugin (SIGTERM), resolving once it has exited. */
+export async function stopPlugin(child: ChildProcess, client: { close(): void }): Promise<void> {
+  client.close();
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}

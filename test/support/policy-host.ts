@@ -6,7 +6,7 @@
 import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { fromSdk, grpc, req, spawnPlugin, Struct } from "./grpc-plugin";
+import { fromSdk, grpc, req, spawnPlugin, stopPlugin, Struct } from "./grpc-plugin";
 
 const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb");
 const analyzerproto = req("@pulumi/pulumi/proto/analyzer_pb");
@@ -95,12 +95,7 @@ export class PolicyHost {
     return this.diagnostics(await this.call("analyzeStack", r));
   }
 
-  async stop(): Promise<void> {
-    this.client.close();
-    if (this.child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      this.child.once("exit", () => resolve());
-      this.child.kill("SIGTERM");
-    });
+  stop(): Promise<void> {
+    return stopPlugin(this.child, this.client);
   }
 }

@@ -2,7 +2,7 @@
 // (docs/pulumi.md §3): spawn `@pulumi/pulumi/cmd/dynamic-provider` from the project root,
 // read its port, then Configure / Check / Diff / Create / Read / Update / Delete.
 import { execFileSync, type ChildProcess } from "node:child_process";
-import { grpc, req, ROOT, spawnPlugin, Struct } from "./grpc-plugin";
+import { grpc, req, ROOT, spawnPlugin, stopPlugin, Struct } from "./grpc-plugin";
 
 const provproto = req("@pulumi/pulumi/proto/provider_pb");
 const provrpc = req("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -158,12 +158,7 @@ export class ProviderHost {
     await this.call("delete", r);
   }
 
-  async stop(): Promise<void> {
-    this.client.close();
-    if (this.child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      this.child.once("exit", () => resolve());
-      this.child.kill("SIGTERM");
-    });
+  stop(): Promise<void> {
+    return stopPlugin(this.child, this.client);
   }
 }
