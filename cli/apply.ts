@@ -14,6 +14,8 @@ import { setProgressSink, type Runtime } from "../providers/runtime";
 import { readSavedPlan, SavedPlanError } from "./engine/saved-plan";
 import { ReportedFailure } from "./command";
 import type { Style } from "./style";
+import { POLICY_HELP, POLICY_OPTIONS, violationCounts } from "./policy";
+import { isMandatory } from "../policy/evaluate";
 
 const HELP = `usage: bmshare apply -f FILE|FOLDER [-f ...] [options]
        bmshare apply --plan PLAN [options]
@@ -24,6 +26,8 @@ changes and is reported with the server's message; every change is idempotent, s
 again converges. Ctrl-C stops after the changes in flight and reports what was done.
 Before writing a resource, apply reads it again: what changed on the server since the plan (a
 console edit, say) is refused and kept, never overwritten; a new plan shows it.
+The organisation's policy is checked first: a mandatory violation stops apply before anything
+is written; advisory ones are shown with the plan.
 Exit code: 0 applied (or nothing to change), 1 error, refusal or interruption.
 
   -y, --yes           apply without asking (required when not run from a terminal)
@@ -33,6 +37,7 @@ Exit code: 0 applied (or nothing to change), 1 error, refusal or interruption.
                       names its files; its deletions are those it was planned with)
   -v, --verbose       show every line of the maintenance, move and delete tasks' logs (else each
                       task's log is counted under its result)
+${POLICY_HELP}
 ${FILE_HELP}`;
 
 const OPTIONS = {
@@ -41,6 +46,7 @@ const OPTIONS = {
   "allow-delete": { type: "boolean" },
   plan: { type: "string" },
   verbose: { type: "boolean", short: "v" },
+  ...POLICY_OPTIONS,
 } as const;
 
 function askOnTerminal(question: string): Promise<string> {
@@ -124,6 +130,7 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
     let plan: Plan;
     if (ctx.values.plan !== undefined) {
       if (ctx.values["allow-delete"]) throw new UsageError("a saved plan already says whether it deletes (plan --allow-delete): do not give --allow-delete with --plan");
+      if (ctx.values.policy !== undefined) throw new UsageError("a saved plan was checked against the policy when it was made: do not give --policy with --plan");
       try {
         plan = readSavedPlan(ctx.values.plan, { url: ctx.connection.url }).plan;
       } catch (err) {
@@ -131,9 +138,13 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
         throw err;
       }
     } else {
-      plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail" });
+      plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail", policy: ctx.policy(), impact: true });
     }
     ctx.out(planText(plan, ctx.render));
+    if (isMandatory(plan.violations)) {
+      ctx.err(`${ctx.styles.err.error(`bmshare apply: ${violationCounts(plan.violations)}: nothing was changed (fix the mandatory ones, then apply again)`)}\n`);
+      return 1;
+    }
     if (!hasChanges(plan.summary)) {
       ctx.out("\nNothing to change: the server matches the files.\n");
       return 0;

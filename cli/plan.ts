@@ -9,12 +9,15 @@ import { hasChanges } from "./engine/model";
 import { planJson, planText } from "./engine/render";
 import { DEFAULT_MARKDOWN_LIMIT, planMarkdown } from "./engine/markdown";
 import { writeSavedPlan } from "./engine/saved-plan";
+import { POLICY_HELP, POLICY_OPTIONS, violationCounts } from "./policy";
+import { isMandatory } from "../policy/evaluate";
 
 const HELP = `usage: bmshare plan -f FILE|FOLDER [-f ...] [options]
 
 Shows what \`bmshare apply\` would change on the server, per mailshare and resource, field by field,
-with unified diffs for signatures, auto-reply texts and filter sets. Reads only.
-Exit code: 0 nothing to change, 2 changes to apply, 1 error.
+with unified diffs for signatures, auto-reply texts and filter sets, and first what the
+organisation's policy finds in the files. Reads only.
+Exit code: 0 nothing to change, 2 changes to apply, 1 error or a mandatory policy violation.
 
   --json              machine-readable plan (schema: schemas/plan.schema.json, "version": 1)
   --markdown          Markdown for a pull-request comment: a table of what changes, the details
@@ -27,7 +30,9 @@ Exit code: 0 nothing to change, 2 changes to apply, 1 error.
                       mailshares of these files' owners that bmshare created with
                       deletionPolicy: delete)
   --out FILE          also save the plan to FILE, for \`bmshare apply --plan FILE\` (applies
-                      exactly this plan, and refuses what changed on the server since)
+                      exactly this plan, and refuses what changed on the server since); a
+                      plan with a mandatory policy violation is not saved
+${POLICY_HELP}
 ${FILE_HELP}`;
 
 const OPTIONS = {
@@ -38,6 +43,7 @@ const OPTIONS = {
   "markdown-full": { type: "string" },
   "allow-delete": { type: "boolean" },
   out: { type: "string" },
+  ...POLICY_OPTIONS,
 } as const;
 
 function markdownLimit(value: string | undefined): number {
@@ -64,8 +70,9 @@ export async function runPlanCommand(argv: string[], deps: CommandDependencies =
       throw new UsageError("--markdown-limit and --markdown-full go with --markdown");
     }
     const allowDelete = ctx.values["allow-delete"] === true;
-    const plan = await ctx.plan({ allowDelete, onUnreadable: "fail" });
-    if (ctx.values.out !== undefined) {
+    const plan = await ctx.plan({ allowDelete, onUnreadable: "fail", policy: ctx.policy(), impact: true });
+    const blocked = isMandatory(plan.violations);
+    if (ctx.values.out !== undefined && !blocked) {
       try {
         writeSavedPlan(ctx.values.out, plan, { url: ctx.connection.url, allowDelete });
       } catch (err) {
@@ -78,6 +85,11 @@ export async function runPlanCommand(argv: string[], deps: CommandDependencies =
       if (full !== undefined) writeOutput(full, planMarkdown(plan, markdown, { limit: 0 }));
       ctx.out(planMarkdown(plan, markdown, { limit, fullPlan: full }));
     } else ctx.out(planText(plan, ctx.render));
+    if (blocked) {
+      ctx.err(`${ctx.styles.err.error(`bmshare plan: ${violationCounts(plan.violations)}: apply refuses these files until the mandatory ones are fixed`)}\n`);
+      if (ctx.values.out !== undefined) ctx.err(`note: the plan was not saved to ${ctx.values.out}\n`);
+      return 1;
+    }
     if (ctx.values.out !== undefined) ctx.err(`note: plan saved to ${ctx.values.out}: apply it with bmshare apply --plan ${ctx.values.out}\n`);
     return hasChanges(plan.summary) ? 2 : 0;
   });

@@ -9,9 +9,10 @@ import { domainNameOf, liveMailshareItems, providerOf, safeUrl } from "./live-ma
 import { accessReport, type AccessReport } from "./report/access";
 import { renderMarkdown, renderText } from "./report/text";
 import { renderHtml } from "./report/html";
+import { diffAccess, diffMarkdown, diffText, readAccessReport, type AccessDiff } from "./report/diff";
 
 const HELP = `usage: bmshare report access [--domain DOMAIN] [--mailshare NAME ...] [--expand-groups]
-                            [--format text|markdown|json|html] [-o FILE] [options]
+                            [--diff BEFORE.json] [--format text|markdown|json|html] [-o FILE] [options]
 
 Who can read, write (and so send as) and manage each mailshare of a domain, as a matrix of users and
 groups × mailshares, from the live sharing lists (ACLs).
@@ -21,6 +22,8 @@ groups × mailshares, from the live sharing lists (ACLs).
                       group a right comes from, and the highest level wins
   --format FORMAT     text (default), markdown, json (documented shape, "version": 1) or html (one
                       self-contained page that prints on A4); default from the -o extension
+  --diff BEFORE.json  who gained and lost access since BEFORE.json (an earlier report made with
+                      --format json, and the same --expand-groups): text, markdown or json
   -o, --output FILE   write to FILE (default: standard output)
   -h, --help          this help
 
@@ -37,6 +40,12 @@ const RENDER: Record<Format, (r: AccessReport) => string> = {
   html: renderHtml,
 };
 
+const DIFF_RENDER: Record<Exclude<Format, "html">, (d: AccessDiff) => string> = {
+  text: diffText,
+  markdown: diffMarkdown,
+  json: (d) => `${JSON.stringify(d, null, 2)}\n`,
+};
+
 export interface ReportDependencies extends IoDependencies {
   /** The clock of the report's generation time (tests). */
   now?: () => Date;
@@ -48,6 +57,7 @@ interface ReportArgs {
   format: Format;
   output: string | null;
   domain: string | undefined;
+  diff: string | undefined;
 }
 
 const OPTIONS = {
@@ -56,6 +66,7 @@ const OPTIONS = {
   "expand-groups": { type: "boolean" },
   format: { type: "string" },
   output: { type: "string", short: "o" },
+  diff: { type: "string" },
 } as const;
 
 function parseReportArgs(values: Record<string, any>, positionals: string[]): ReportArgs {
@@ -66,15 +77,18 @@ function parseReportArgs(values: Record<string, any>, positionals: string[]): Re
   const inferred = output === null ? undefined : BY_EXTENSION[path.extname(output).toLowerCase()];
   const format = (values.format ?? inferred ?? "text") as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}" (expected one of ${FORMATS.join(", ")})`);
+  if (values.diff !== undefined && format === "html") throw new UsageError("--diff gives text, markdown or json, not html");
   return {
     names: values.mailshare ?? [], expandGroups: values["expand-groups"] === true, format, output,
-    domain: values.domain,
+    domain: values.domain, diff: values.diff,
   };
 }
 
 export async function runReportCommand(argv: string[], deps: ReportDependencies = {}): Promise<number> {
   return runServerCommand("report", HELP, argv, OPTIONS, deps, async ({ values, positionals, connection, rt, out, err }) => {
     const args = parseReportArgs(values, positionals);
+    // The earlier report is read before anything is asked of the server.
+    const before = args.diff === undefined ? null : readAccessReport(args.diff);
     const domain = await domainNameOf(rt, args.domain ?? connection.domain);
     const report = await accessReport({
       rt,
@@ -85,13 +99,13 @@ export async function runReportCommand(argv: string[], deps: ReportDependencies 
       server: safeUrl(connection.url),
       now: (deps.now ?? (() => new Date()))(),
     });
-    const text = RENDER[args.format](report);
+    const text = before ? DIFF_RENDER[args.format as Exclude<Format, "html">](diffAccess(before, report, args.diff!)) : RENDER[args.format](report);
     if (args.output === null) {
       out(text);
     } else {
       fs.mkdirSync(path.dirname(path.resolve(args.output)), { recursive: true });
       fs.writeFileSync(args.output, text);
-      err(`access report of ${report.mailshares.length} mailshare${report.mailshares.length === 1 ? "" : "s"} of ${domain} (${args.format}) written to ${args.output}\n`);
+      err(`access ${before ? "changes" : "report"} of ${report.mailshares.length} mailshare${report.mailshares.length === 1 ? "" : "s"} of ${domain} (${args.format}) written to ${args.output}\n`);
     }
     return 0;
   }, (values, positionals) => void parseReportArgs(values, positionals));

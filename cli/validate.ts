@@ -9,15 +9,21 @@ import { plural } from "./engine/format";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asUsageError, resolveCliConnection, settingsFromFlags, type ConnectionValues } from "./connection";
 import { givenUrl, type Connection } from "../providers/connection";
 import { outputStyles } from "./style";
+import { POLICY_HELP, POLICY_OPTIONS, runPolicy, violationCounts, violationLine } from "./policy";
+import { evaluatePolicy, isMandatory, organisationDomains } from "../policy/evaluate";
+import type { Policy } from "../policy/model";
 
 const HELP = `usage: bmshare validate -f FILE|FOLDER [-f ...] [options]
 
 Checks mailshare files against the schema (schemas/mailshares.schema.json) and the cross-checks;
 with a server connection, also against the directory (users, groups, org units, servers, addresses).
-A folder stands for its *.yaml / *.yml files.
+A folder stands for its *.yaml / *.yml files. The organisation's policy is checked too: a mandatory
+violation is an error (exit 1), an advisory one is printed.
 
   -f, --file PATH     a file or folder (repeat for several; further paths may follow)
-  --offline           skip the server cross-checks
+  --offline           skip the server cross-checks (the policy's rules then know the files'
+                      domains, not their aliases)
+${POLICY_HELP}
   -h, --help          this help
 
 ${CONNECTION_HELP}`;
@@ -33,6 +39,7 @@ export interface ValidateDependencies {
 interface ValidateArgs {
   paths: string[];
   offline: boolean;
+  policy: string | undefined;
   values: ConnectionValues & { "no-color"?: boolean };
   debug: boolean;
 }
@@ -40,14 +47,14 @@ interface ValidateArgs {
 function parseValidateArgs(argv: string[]): ValidateArgs | "help" {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { file: { type: "string", short: "f", multiple: true }, offline: { type: "boolean" }, help: { type: "boolean", short: "h" }, ...CONNECTION_OPTIONS },
+    options: { file: { type: "string", short: "f", multiple: true }, offline: { type: "boolean" }, help: { type: "boolean", short: "h" }, ...POLICY_OPTIONS, ...CONNECTION_OPTIONS },
     allowPositionals: true,
     strict: true,
   });
   if (values.help) return "help";
   const files = values.file ?? [];
   if (files.length === 0) throw new Error("give at least one file or folder with -f");
-  return { paths: [...files, ...positionals], offline: values.offline ?? false, values, debug: values.debug ?? false };
+  return { paths: [...files, ...positionals], offline: values.offline ?? false, policy: values.policy, values, debug: values.debug ?? false };
 }
 
 export async function runValidateCommand(argv: string[], deps: ValidateDependencies = {}): Promise<number> {
@@ -65,6 +72,14 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
     return 0;
   }
   const env = deps.env ?? process.env;
+  const style = outputStyles(deps, env, args.values["no-color"] === true).err;
+  const found = runPolicy(args.paths, args.policy);
+  if ("lines" in found) {
+    for (const line of found.lines) err(`${style.error(line)}\n`);
+    err(`${found.footer}\n`);
+    return 1;
+  }
+  const policy: Policy | null = found.policy;
   let lookups: DirectoryLookups | undefined;
   let skipped: string | undefined;
   let result: Awaited<ReturnType<typeof loadDesiredState>>;
@@ -84,14 +99,30 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
   }
   if (skipped && !args.offline) err(`note: server cross-checks skipped: ${skipped}\n`);
   if (!result.ok) {
-    const style = outputStyles(deps, env, args.values["no-color"] === true).err;
     for (const error of result.errors) err(`${style.error(formatError(error))}\n`);
     err(`${plural(result.errors.length, "error")} in ${plural(new Set(result.errors.map((e) => e.file)).size, "file")}\n`);
     return 1;
   }
+  let policyNote = "";
+  if (policy) {
+    let organisation: string[];
+    try {
+      organisation = await organisationDomains(policy, result.domains, lookups);
+    } catch (e) {
+      err(`bmshare validate: cannot read the domains' aliases the policy's rules need: ${(e as Error).message}\n`);
+      return 1;
+    }
+    const violations = evaluatePolicy(policy, result.mailshares, { organisationDomains: organisation, now: Date.now() });
+    for (const v of violations) err(`${violationLine(v, style)}\n`);
+    if (isMandatory(violations)) {
+      err(`${violationCounts(violations)} (${policy.file}): the files are not valid under the policy\n`);
+      return 1;
+    }
+    policyNote = violations.length > 0 ? `; policy ${policy.file}: ${violationCounts(violations)}` : `; policy ${policy.file} passed`;
+  }
   const domains = [...new Set(result.mailshares.map((m) => m.domain))];
   const checks = lookups ? "schema, cross-checks and server checks" : "schema and offline cross-checks";
   out(`valid: ${plural(result.mailshares.length, "mailshare")} in ${plural(result.files.length, "file")}` +
-    `${domains.length > 0 ? ` (${domains.join(", ")})` : ""}; ${checks} passed\n`);
+    `${domains.length > 0 ? ` (${domains.join(", ")})` : ""}; ${checks} passed${policyNote}\n`);
   return 0;
 }

@@ -72,7 +72,7 @@ export function normaliseOwnerPath(file: string): string {
 const gitRoots = new Map<string, string | null>();
 
 /** The nearest folder at or above `dir` that holds a `.git` entry (a work tree or a submodule), or null. */
-function gitRootOf(dir: string): string | null {
+export function gitRootOf(dir: string): string | null {
   const cached = gitRoots.get(dir);
   if (cached !== undefined) return cached;
   let root: string | null;

@@ -218,7 +218,7 @@ function pathOf(instancePath: string, data: unknown): (string | number)[] {
 /** Schema problems reported per file; the rest are counted in one last message (they are usually the same mistake). */
 export const MAX_SCHEMA_ISSUES = 200;
 
-function translateErrors(errors: ErrorObject[], data: unknown, prefix: (string | number)[] = []): Issue[] {
+export function translateErrors(errors: ErrorObject[], data: unknown, prefix: (string | number)[] = []): Issue[] {
   // Errors that only restate others: the null branch of a nullable field, `if`, and the branch
   // errors of exactly-one-key choices (re-stated by the oneOf message, at the same instance path).
   const nullableAt = new Set<string>();

@@ -22,7 +22,11 @@ export interface SeedUser {
 export interface SeedGroup {
   uid?: string; name: string; description?: string; email?: boolean; members?: string[]; roles?: string[]; adminOf?: SeedAdminOf[];
 }
-export interface SeedMailshare { uid?: string; name: string; displayName?: string; email?: string; hidden?: boolean; orgUnit?: string }
+export interface SeedMailshare {
+  uid?: string; name: string; displayName?: string; email?: string; hidden?: boolean; orgUnit?: string;
+  /** The mail it holds (KiB), reported as `used` by IMailboxes.getMailboxQuota. */
+  mailUsedKiB?: number;
+}
 export interface SeedDomain {
   name: string; label?: string; description?: string; aliases?: string[]; defaultAlias?: string;
   settings?: Record<string, string>;
@@ -94,6 +98,7 @@ export function applySeed(store: Store, seed: Seed): void {
         hidden: m.hidden ?? false, archived: false, system: false,
         orgUnitUid: m.orgUnit ? ouUid(d, m.orgUnit, where) : null,
       }, null);
+      if (m.mailUsedKiB !== undefined) (store.state.mailUsage ??= table())[uid] = m.mailUsedKiB;
     }
   }
 }

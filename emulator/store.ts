@@ -55,6 +55,11 @@ export interface State {
   criteriaRules?: Table<unknown[]>;
   /** Identities by mailbox uid, then identity id. */
   identities: Table<Table<Identity>>;
+  /**
+   * The mail each mailbox holds, in KiB, as IMailboxes.getMailboxQuota reports it (`used`). The
+   * emulator stores no messages: this is set by seeds (`mailUsedKiB`) or a test, else 0.
+   */
+  mailUsage?: Table<number>;
   apiKeys: Table<APIKey>;
   seq: { internalId: number; ruleId: number; roundRobin: number };
 }
@@ -108,6 +113,7 @@ function reviveState(raw: State): State {
     criteriaRules: table(raw.criteriaRules ?? {}),
     identities: table(Object.entries(raw.identities ?? {}).map(([m, ids]) => [m, table(ids)] as [string, Table<Identity>])),
     apiKeys: table(raw.apiKeys ?? {}),
+    mailUsage: table(raw.mailUsage ?? {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // The plan as a pull-request comment. GitHub refuses a comment over 65,536 characters, and a plan of
 // fifty new mailshares in full is twice that; so the comment is built to a budget:
-//   1. the counts, and a table naming every mailshare that changes (unchanged ones are counted);
+//   1. the counts, the policy's violations (first: a mandatory one blocks the apply), and a table
+//      naming every mailshare that changes (unchanged ones are counted);
 //   2. per changed mailshare, its changes in a collapsed <details>, diffs in ```diff blocks, in plan
 //      order for as long as they fit;
 //   3. what is left alone;
@@ -8,8 +9,11 @@
 // Sizes are counted in UTF-8 bytes, which is never less than the characters GitHub counts.
 import { displayPath, formatValue, mdCode, mdFence, mdText, plural, shownInline, type RenderContext } from "./format";
 import { hasChanges, summaryLine, type MailsharePlan, type Plan, type ResourcePlan } from "./model";
-import { ACTION_MARK, location, mailshareDetail, resourceEntries, shownDiffs, type ResourceEntry } from "./render";
+import { ACTION_MARK, impactLines, location, mailshareDetail, resourceEntries, shownDiffs, type ResourceEntry } from "./render";
 import { coveredByDiff } from "./texts";
+import { violationCounts } from "../policy";
+import { isMandatory } from "../../policy/evaluate";
+import type { Violation } from "../../policy/model";
 
 /** GitHub's limit for a comment, less room for what a pipeline adds (a hidden marker, a heading). */
 export const DEFAULT_MARKDOWN_LIMIT = 60_000;
@@ -60,6 +64,7 @@ function mailshareSection(m: MailsharePlan, cwd: string): string {
   let out = `<details><summary><code>${ACTION_MARK[m.action]} ${escapeHtml(`${m.domain}/${m.name}`)}</code>: ${escapeHtml(mailshareDetail(m))}</summary>\n\n`;
   out += m.declaredAt ? `Declared at ${mdCode(location(m, cwd))}.\n\n` : "Not declared in the files.\n\n";
   for (const entry of resourceEntries(m)) out += entryMarkdown(entry, cwd);
+  if (m.impact) out += `**Impact**\n\n${impactLines(m.impact).map((l) => `- ${mdText(l)}\n`).join("")}\n`;
   return `${out}\n</details>\n`;
 }
 
@@ -69,6 +74,10 @@ function whatChanges(m: MailsharePlan): string {
   const changed = m.resources.filter((r) => r.action !== "unchanged");
   if (m.action === "create" || m.action === "delete") return plural(changed.length, "resource");
   return changed.map((r) => r.kind === "MailshareIdentity" || r.kind === "MailshareMaintenance" ? `${r.kind} ${r.name.split("/").pop()}` : r.kind).join(", ");
+}
+
+function violationRow(v: Violation, cwd: string): string {
+  return `| ${v.level} | ${mdCode(v.rule)} | ${mdCode(`${displayPath(v.file, cwd)}:${v.line}`)} ${mdCode(v.path)} | ${mdText(v.message)} |\n`;
 }
 
 function unmanagedLines(plan: Plan): string[] {
@@ -90,9 +99,10 @@ export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOp
   head += `Files: ${plan.files.map((f) => mdCode(displayPath(f, ctx.cwd))).join(", ")}\n\n`;
 
   // What may be left out, and the note that then says so (sized for the worst case).
-  const leftOut = { rows: 0, sections: [] as string[], unmanaged: 0 };
+  const leftOut = { violations: 0, rows: 0, sections: [] as string[], unmanaged: 0 };
   const note = () => {
     const parts = [
+      leftOut.violations > 0 ? `${plural(leftOut.violations, "policy violation")}` : "",
       leftOut.rows > 0 ? `${plural(leftOut.rows, "changed mailshare")} not listed in the table` : "",
       leftOut.sections.length > 0 ? `the details of ${plural(leftOut.sections.length, "mailshare")}` : "",
       leftOut.unmanaged > 0 ? `${plural(leftOut.unmanaged, "unmanaged object")}` : "",
@@ -110,6 +120,20 @@ export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOp
     used += size(text);
     return text;
   };
+
+  let policy = "";
+  if (plan.violations.length > 0) {
+    const blocks = isMandatory(plan.violations)
+      ? `> [!CAUTION]\n> **${violationCounts(plan.violations)}**: \`bmshare apply\` refuses this plan until the mandatory ones are fixed.\n\n`
+      : `**${violationCounts(plan.violations)}** (advisory: they do not block the apply).\n\n`;
+    policy += take(`#### Policy\n\n${blocks}| level | rule | where | what |\n|---|---|---|---|\n`);
+    for (const v of plan.violations) {
+      const row = violationRow(v, ctx.cwd);
+      if (leftOut.violations === 0 && fits(row)) policy += take(row);
+      else leftOut.violations++;
+    }
+    policy += take("\n");
+  }
 
   let table = "";
   if (changed.length > 0) {
@@ -138,5 +162,5 @@ export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOp
     if (leftOut.unmanaged === 0 && fits(line)) unmanaged += take(line);
     else leftOut.unmanaged++;
   }
-  return head + table + details + unmanaged + note();
+  return head + policy + table + details + unmanaged + note();
 }

@@ -7,6 +7,8 @@ import type { Declaration } from "../../desired/model";
 import type { Change } from "../../providers/diff";
 import type { Props } from "../../providers/base";
 import type { ResourceKind } from "../../providers/kinds";
+import type { Violation } from "../../policy/model";
+import type { Impact } from "./impact";
 
 export type Action = "create" | "update" | "delete" | "unchanged";
 
@@ -47,6 +49,8 @@ export interface MailsharePlan {
   /** create / delete when the mailshare itself is; update when any part changes; else unchanged. */
   action: Action;
   resources: ResourcePlan[];
+  /** Who gains or loses access, mail that starts leaving the organisation, what a deletion takes (plan and apply). */
+  impact?: Impact | null;
 }
 
 /** A mailshare of a managed domain that no file declares: left alone (or deleted, see plan.ts). */
@@ -100,6 +104,8 @@ export interface Plan {
   mailshares: MailsharePlan[];
   unmanaged: { mailshares: UnmanagedMailshare[]; identities: UnmanagedIdentity[] };
   unreadable: Unreadable[];
+  /** What the organisation's policy finds in the files (policy/), in file order. */
+  violations: Violation[];
   summary: Summary;
 }
 

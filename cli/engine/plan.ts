@@ -36,6 +36,9 @@ import {
   type UnmanagedMailshare, type Unreadable,
 } from "./model";
 import { plural } from "./format";
+import type { Policy } from "../../policy/model";
+import { evaluatePolicy, organisationDomains } from "../../policy/evaluate";
+import { impactOf } from "./impact";
 
 export interface PlanOptions {
   /** The providers' runtime: its client reads the domains' mailshares and answers the lookups. */
@@ -50,6 +53,10 @@ export interface PlanOptions {
   parallel?: number;
   /** What a failed read does: stop the plan (`plan`, `apply`) or record it as unreadable (`drift`). */
   onUnreadable: "fail" | "record";
+  /** The organisation's policy: its violations go into the plan (the command decides what they stop). */
+  policy?: Policy | null;
+  /** Also work out each change's impact in people and data (impact.ts): more reads, for reviewers. */
+  impact?: boolean;
 }
 
 /** One declared resource after `check`: its normalised inputs and its id. */
@@ -88,9 +95,10 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
 
   // 1. The files.
   let loaded: Awaited<ReturnType<typeof loadDesiredState>>;
+  const lookups = options.lookups ?? bluemindLookups(options.rt.client);
   try {
     loaded = await loadDesiredState(options.paths, {
-      lookups: options.lookups ?? bluemindLookups(options.rt.client),
+      lookups,
       // Drift classifies a mailshare whose server cross-checks could not be made as unreadable and
       // goes on with the others; plan and apply stop (nothing may be written unchecked).
       unverifiedAs: options.onUnreadable === "record" ? "report" : "error",
@@ -102,6 +110,9 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     const files = new Set(loaded.errors.map((e) => e.file)).size;
     throw new PlanFailed(loaded.errors.map(formatError), `${plural(loaded.errors.length, "error")} in ${plural(files, "file")}`);
   }
+
+  const organisation = options.policy || options.impact ? await domainsOf(options.policy, loaded.domains, lookups) : [];
+  const violations = options.policy ? evaluatePolicy(options.policy, loaded.mailshares, { organisationDomains: organisation, now: Date.now() }) : [];
 
   for (const u of loaded.unverified ?? []) {
     unreadable.push({ domain: u.domain, mailshare: u.name, kind: "Mailshare", name: mailshareResourceName(u.domain, u.name), error: `could not be checked against the server: ${u.error}` });
@@ -169,6 +180,18 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   }
   failOnUnreadable(options, unreadable);
 
+  if (options.impact) {
+    const members = new Map<string, Promise<string[]>>();
+    await runPool(mailshares.filter((m) => m.action !== "unchanged"), parallel, async (m) => {
+      try {
+        m.impact = await impactOf(options.rt, m, organisation, members);
+      } catch (err) {
+        unreadable.push({ domain: m.domain, mailshare: m.name, kind: null, name: `who has access to ${m.domain}/${m.name} and what it holds`, error: messageOf(err) });
+      }
+    });
+    failOnUnreadable(options, unreadable);
+  }
+
   const byName = <T extends { domain: string; name: string }>(a: T, b: T) =>
     a.domain.localeCompare(b.domain) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   mailshares.sort(byName);
@@ -181,8 +204,18 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     mailshares,
     unmanaged: { mailshares: unmanagedMailshares, identities: unmanagedIdentities },
     unreadable,
+    violations,
     summary: summarise(mailshares),
   };
+}
+
+/** The organisation's domains for the policy and the impact, read from the server once. */
+async function domainsOf(policy: Policy | null | undefined, fileDomains: string[], lookups: DirectoryLookups): Promise<string[]> {
+  try {
+    return await organisationDomains(policy ?? null, fileDomains, lookups);
+  } catch (err) {
+    throw new PlanFailed([`cannot read the aliases of ${fileDomains.join(", ")} (the organisation's domains): ${messageOf(err)}`]);
+  }
 }
 
 function failOnUnreadable(options: PlanOptions, unreadable: readonly Unreadable[]): void {

@@ -8,6 +8,10 @@ import { coveredByDiff } from "./texts";
 import { PLAIN, styledPatch, type Style } from "../style";
 import { hasChanges, summaryLine, type Action, type MailsharePlan, type Plan, type ResourcePlan, type TextDiff } from "./model";
 import type { ApplyOutcome, OperationResult } from "./apply";
+import { violationCounts, violationLine } from "../policy";
+import { formatSize } from "../../desired/sizes";
+import type { Impact } from "./impact";
+import { isMandatory } from "../../policy/evaluate";
 
 /** Version of the JSON documents (plan and drift); bumped on any incompatible change. */
 export const JSON_VERSION = 1;
@@ -89,16 +93,51 @@ function resourceText(entry: ResourceEntry, ctx: RenderContext): string {
   return out;
 }
 
+/** People lines shown in text and Markdown (the JSON plan lists them all). */
+const MAX_PEOPLE_SHOWN = 20;
+
+const via = (v: string) => (v === "direct" ? "direct" : `via ${v}`);
+
+/** A plan's impact in sentences: group reach, each person's level, mail leaving, what a deletion takes. */
+export function impactLines(impact: Impact): string[] {
+  const lines: string[] = [];
+  for (const g of impact.groups) {
+    const who = `${plural(g.members, "member")} of ${g.group}`;
+    const [gain, lose] = g.members === 1 ? ["gains", "loses"] : ["gain", "lose"];
+    lines.push(g.before === "none" ? `${who} ${gain} ${g.after}` : g.after === "none" ? `${who} ${lose} ${g.before}` : `${who}: ${g.before} → ${g.after}`);
+  }
+  for (const p of impact.people.slice(0, MAX_PEOPLE_SHOWN)) lines.push(`${p.user}: ${p.before} → ${p.after} (${via(p.via)})`);
+  if (impact.people.length > MAX_PEOPLE_SHOWN) lines.push(`… and ${`${impact.people.length - MAX_PEOPLE_SHOWN} more`} (plan --json lists everyone)`);
+  lines.push(...impact.outside);
+  const loss = impact.loss;
+  if (loss) {
+    const quota = loss.quotaKiB ? ` of a ${formatSize(loss.quotaKiB)} quota` : "";
+    const parts = [`${formatSize(loss.usedKiB)} of mail${quota}`, `${loss.identities} ${loss.identities === 1 ? "identity" : "identities"}`, plural(loss.filters, "filter rule")];
+    if (loss.forwarding.length > 0) parts.push(`its forwarding to ${loss.forwarding.join(", ")}`);
+    lines.push(`deleting it loses ${parts.join(", ")}`);
+  }
+  return lines;
+}
+
 /** The plan as text: changed mailshares in detail, unchanged ones on one line, then what is left alone. */
 export function planText(plan: Plan, ctx: RenderContext = plainContext()): string {
-  let out = "";
+  let out = violationsText(plan, ctx);
   for (const m of plan.mailshares) {
     out += `${mailshareHeadline(m, ctx)}\n`;
     for (const entry of resourceEntries(m)) out += resourceText(entry, ctx);
+    if (m.impact) out += `    ${ctx.style.bold("impact")}:\n${impactLines(m.impact).map((l) => `        ${l}\n`).join("")}`;
   }
   out += unmanagedText(plan, ctx);
   out += `\nPlan: ${summaryLine(plan.summary)}.\n`;
   return out;
+}
+
+/** The policy's violations, first: a mandatory one means apply refuses the plan. */
+export function violationsText(plan: Plan, ctx: RenderContext = plainContext()): string {
+  if (plan.violations.length === 0) return "";
+  let out = `${ctx.style.bold(`Policy: ${violationCounts(plan.violations)}`)}${isMandatory(plan.violations) ? ctx.style.error(" (apply refuses this plan)") : ""}\n`;
+  for (const v of plan.violations) out += `  ${violationLine(v, ctx.style, ctx.cwd)}\n`;
+  return `${out}\n`;
 }
 
 export function unmanagedText(plan: Plan, ctx: RenderContext = plainContext()): string {
@@ -118,6 +157,7 @@ export function planJson(plan: Plan): string {
     files: plan.files,
     summary: plan.summary,
     changes: hasChanges(plan.summary),
+    violations: plan.violations,
     mailshares: plan.mailshares.map((m) => ({
       domain: m.domain,
       name: m.name,
@@ -129,6 +169,7 @@ export function planJson(plan: Plan): string {
         kind: r.kind, name: r.name, id: r.id, action: r.action, reason: r.reason,
         changes: r.changes.map(jsonChange), diffs: r.diffs,
       })),
+      ...(m.impact ? { impact: m.impact } : {}),
     })),
     unmanaged: plan.unmanaged,
   };

@@ -145,7 +145,8 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
     throw new SavedPlanError(`${file}: the plan was made against ${body.server}, not ${server}: apply it to the server it was made for, or plan again`);
   }
   // Files are shown as stored (relative to the folder the plan was made in); photos are opened from `cwd`.
-  const plan = mapPaths(body.plan, (p) => p, (p) => path.resolve(cwd, p));
+  // Plans saved before policies carry no violations: none were found then.
+  const plan = mapPaths({ ...body.plan, violations: body.plan.violations ?? [] }, (p) => p, (p) => path.resolve(cwd, p));
   checkPhotos(plan);
   return { ...body, plan, digest };
 }

@@ -152,8 +152,8 @@ export function register(r: Router): void {
     const e = findEntry(d, ctx.params.uid);
     // getMailboxQuota dereferences the missing mailbox: a bare NullPointerException.
     if (!e) throw npe();
-    // No messages are stored: nothing is ever used.
-    return { used: 0, quota: mailboxOf(e).quota };
+    // No messages are stored: what a mailbox holds is what the seed or a test says (State.mailUsage).
+    return { used: ctx.emu.store.state.mailUsage?.[e.item.uid] ?? 0, quota: mailboxOf(e).quota };
   });
 
   r.get(`${base}/{uid}/_config`, (ctx) => {

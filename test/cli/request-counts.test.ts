@@ -20,6 +20,11 @@ const CONSTANT_READS = 6;
 const READS_PER_MAILSHARE = 5;
 /** The seed's own `noreply` mailshare, undeclared: its marks are read to say why it is left alone. */
 const UNDECLARED = 1;
+/**
+ * A plan that changes sharing says who gains access (cli/engine/impact.ts): each group's members
+ * are read once for the run, and the people's directory entries once — not per mailshare.
+ */
+const IMPACT_READS = 2;
 
 let h: Harness;
 let file: string;
@@ -47,7 +52,9 @@ describe(`the requests of ${N} mailshares`, () => {
     expect(writes.filter((w) => w.startsWith("PUT /api/mailboxes/acme.test/identity/"))).toHaveLength(N);
     // Reads: the plan's constant ones, and each new mailshare read back once.
     expect(h.requests().length).toBeLessThanOrEqual(7 * N);
-    expect(h.requests().length).toBe(5 * N + N + CONSTANT_READS + 1 /* the noreply marks */);
+    expect(h.requests().length).toBe(5 * N + N + CONSTANT_READS + IMPACT_READS + 1 /* the noreply marks */);
+    const paths = pathsOf(h.requests());
+    expect(paths.filter((p) => p.endsWith("/expandedusersmembers") || p.endsWith("/_mget"))).toHaveLength(IMPACT_READS);
   }, 120_000);
 
   it(`a no-op plan sends exactly ${READS_PER_MAILSHARE} × ${N} + ${CONSTANT_READS} requests (+ ${UNDECLARED} for the undeclared mailshare)`, async () => {

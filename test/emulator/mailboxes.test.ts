@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestEmulator, mailshareBody, type TestEmulator, loginKey } from "../support/emulator";
-import { stableUid } from "../../emulator/seed";
+import { defaultSeed, stableUid } from "../../emulator/seed";
 
 let emu: TestEmulator;
 let bobKey: string;
@@ -121,6 +121,19 @@ describe("IMailboxes quota and config", () => {
   it("reports the quota in KiB with nothing used", async () => {
     const r = await emu.api("GET", `${base}/mb-support/_quota`);
     expect(r.json).toEqual({ used: 0, quota: 1048576 });
+  });
+
+  it("reports the mail a seeded mailshare holds as used", async () => {
+    const seed = defaultSeed();
+    const acme = seed.domains!.find((d) => d.name === "acme.test")!;
+    acme.mailshares = acme.mailshares!.map((m) => ({ ...m, mailUsedKiB: 734003 }));
+    const seeded = await startTestEmulator({ seed });
+    try {
+      const noreply = stableUid("acme.test", "mailshares", "noreply");
+      expect((await seeded.api("GET", `/api/mailboxes/acme.test/${noreply}/_quota`)).json).toEqual({ used: 734003, quota: 1048576 });
+    } finally {
+      await seeded.close();
+    }
   });
 
   it("fails with a bare NullPointerException for an unknown uid", async () => {

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PolicyHost } from "../support/policy-host";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -194,5 +195,22 @@ describe("the installed package", { timeout: SLOW }, () => {
     const out = JSON.parse(r.stdout);
     expect(out.summary).toBe("1 mailshares (acme.test), 5 resources");
     expect(out.types).toContain("pulumi-nodejs:dynamic/bluemind:Mailshare");
+  });
+
+  it("a team's policy pack runs from the installed package, as docs/policy.md shows it", async () => {
+    fs.writeFileSync(path.join(repo, "bmshare.policy.yaml"), "rules:\n  manage-share: { level: mandatory }\n");
+    const pack = path.join(repo, "policy-pack");
+    fs.mkdirSync(pack);
+    fs.writeFileSync(path.join(pack, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+    fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify({ name: "acme-mailshare-policy", version: "1.0.0", main: "index.js" }));
+    fs.writeFileSync(path.join(pack, "index.js"), 'require("bluemind-mailshares/policy").servePolicyPack({ policyFile: "../bmshare.policy.yaml" });\n');
+    const host = await PolicyHost.start(pack);
+    try {
+      expect((await host.info()).policies.map((p) => `${p.name} ${p.level}`)).toEqual(["manage-share mandatory"]);
+      const found = await host.analyze("MailshareAcl", "acme.test/team-inbox/acl", { domain: "acme.test", mailshare: "u", shares: [] });
+      expect(found.map((d) => `${d.level} ${d.policy}`)).toEqual(["mandatory manage-share"]);
+    } finally {
+      await host.stop();
+    }
   });
 });

@@ -1,16 +1,9 @@
 // Drives the Pulumi SDK's real dynamic-provider host over gRPC, as the engine does
 // (docs/pulumi.md §3): spawn `@pulumi/pulumi/cmd/dynamic-provider` from the project root,
 // read its port, then Configure / Check / Diff / Create / Read / Update / Delete.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import * as path from "node:path";
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { grpc, req, ROOT, spawnPlugin, stopPlugin, Struct } from "./grpc-plugin";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const req = createRequire(path.join(ROOT, "package.json"));
-const sdkDir = path.dirname(req.resolve("@pulumi/pulumi/package.json"));
-const fromSdk = (m: string) => req(req.resolve(m, { paths: [sdkDir] }));
-const grpc = fromSdk("@grpc/grpc-js");
-const { Struct } = fromSdk("google-protobuf/google/protobuf/struct_pb");
 const provproto = req("@pulumi/pulumi/proto/provider_pb");
 const provrpc = req("@pulumi/pulumi/proto/provider_grpc_pb");
 
@@ -71,28 +64,11 @@ export class ProviderHost {
   }
 
   static async start(providerText: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
-    const child = spawn(process.execPath, [req.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], {
+    const { child, port, output } = await spawnPlugin(req.resolve("@pulumi/pulumi/cmd/dynamic-provider"), ["127.0.0.1:1"], {
       cwd: ROOT,
       env: { ...process.env, PULUMI_NODEJS_PROJECT: PROJECT, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      let buf = "";
-      const onData = (c: Buffer) => {
-        buf += c;
-        const line = buf.split("\n")[0];
-        if (buf.includes("\n")) {
-          child.stdout!.off("data", onData);
-          resolve(Number(line.trim()));
-        }
-      };
-      child.stdout!.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`provider host exited (${code})`)));
     });
     const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const output = { text: "" };
-    child.stdout!.on("data", (c) => (output.text += c));
-    child.stderr!.on("data", (c) => (output.text += c));
     return new ProviderHost(child, client, providerText, output);
   }
 
@@ -182,12 +158,7 @@ export class ProviderHost {
     await this.call("delete", r);
   }
 
-  async stop(): Promise<void> {
-    this.client.close();
-    if (this.child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      this.child.once("exit", () => resolve());
-      this.child.kill("SIGTERM");
-    });
+  stop(): Promise<void> {
+    return stopPlugin(this.child, this.client);
   }
 }

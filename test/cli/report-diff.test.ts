@@ -1,0 +1,71 @@
+// `bmshare report access --diff BEFORE.json`: who gained and lost access between an earlier report
+// and now, for auditors; an earlier report that cannot be compared is refused before the server is asked.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runApplyCommand } from "../../cli/apply";
+import { runReportCommand } from "../../cli/report";
+import { startHarness, tempYaml, type Harness } from "./engine-support";
+import { tempDir } from "../policy/support";
+
+let h: Harness;
+const env = () => ({ BLUEMIND_URL: h.emu.url, BLUEMIND_API_KEY: "test-admin0-key", BLUEMIND_DOMAIN: "acme.test" });
+const file = (shares: string) => `domain: acme.test\nmailshares:\n  - name: desk\n    email: desk@acme.test\n    shares:\n${shares}\n`;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+describe("report access --diff", () => {
+  it("lists who gained, lost and changed access since the earlier report", async () => {
+    const yaml = tempYaml(file("      - { user: frank, level: write }\n      - { user: alice, level: manage }\n      - { user: erin, level: read }"));
+    expect((await h.run(runApplyCommand, ["-f", yaml, "--yes"])).status).toBe(0);
+    const before = path.join(tempDir(), "before.json");
+    expect((await h.run(runReportCommand, ["access", "--expand-groups", "--format", "json", "-o", before], { env: env() })).status).toBe(0);
+    // alice keeps manage through managers; frank goes down to read; erin is gone; dave comes in.
+    fs.writeFileSync(yaml, file("      - { user: frank, level: read }\n      - { group: managers, level: manage }\n      - { user: dave, level: write }"));
+    expect((await h.run(runApplyCommand, ["-f", yaml, "--yes"])).status).toBe(0);
+
+    h.clearLog();
+    const text = await h.run(runReportCommand, ["access", "--expand-groups", "--mailshare", "desk", "--diff", before], { env: env() });
+    expect(text.status).toBe(0);
+    expect(text.stdout).toBe(`Access changes to the mailshares of acme.test since ${before} (${JSON.parse(fs.readFileSync(before, "utf8")).generatedAt})
+
+Gained access:
+  dave@acme.test on desk: write
+
+Lost access:
+  erin@acme.test on desk: read
+
+Level changed:
+  frank@acme.test on desk: write → read
+
+1 gained, 1 lost, 1 changed.
+`);
+    const json = JSON.parse((await h.run(runReportCommand, ["access", "--expand-groups", "--mailshare", "desk", "--diff", before, "--format", "json"], { env: env() })).stdout);
+    expect(json.changes).toEqual([
+      { subject: "dave@acme.test", kind: "user", mailshare: "desk", change: "gained", before: "none", after: "write" },
+      { subject: "erin@acme.test", kind: "user", mailshare: "desk", change: "lost", before: "read", after: "none" },
+      { subject: "frank@acme.test", kind: "user", mailshare: "desk", change: "changed", before: "write", after: "read" },
+    ]);
+    expect(h.writes()).toEqual([]);
+  });
+
+  it("refuses an earlier report made another way, before asking the server anything", async () => {
+    const dir = tempDir();
+    const notJson = path.join(dir, "x.json");
+    fs.writeFileSync(notJson, "{");
+    h.clearLog();
+    const r = await h.run(runReportCommand, ["access", "--diff", notJson], { env: env() });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`bmshare report: ${notJson}: not JSON: give the output of bmshare report access --format json\n`);
+    expect(h.requests()).toEqual([]);
+    const grouped = path.join(dir, "g.json");
+    expect((await h.run(runReportCommand, ["access", "--format", "json", "-o", grouped], { env: env() })).status).toBe(0);
+    const mixed = await h.run(runReportCommand, ["access", "--expand-groups", "--diff", grouped], { env: env() });
+    expect(mixed.stderr).toBe(`bmshare report: ${grouped} was made without --expand-groups: compare it with a report made the same way\n`);
+  });
+});
