@@ -10,6 +10,8 @@ import * as fs from "node:fs";
  * byte; at this size the worst file still loads in a few seconds and well under 256 MB.
  */
 export const MAX_FILE_BYTES = 1024 * 1024;
+/** The organisation's policy file (policy/load.ts), which may sit beside the mailshare files: never read as one. */
+export const POLICY_FILE_NAME = "bmshare.policy.yaml";
 export const MAX_FILE_TEXT = "1 MiB";
 
 export type ReadResult = { text: string } | { error: string; line?: number };

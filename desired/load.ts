@@ -13,7 +13,7 @@ import { validateAgainstSchema } from "./schema";
 import { normaliseMailshare } from "./normalise";
 import { checkAcross, checkMailshare, errorAt, locate, type MailshareEntry } from "./crosscheck";
 import { checkOnline, type DirectoryLookups, type UnverifiedMailshare } from "./online";
-import { checkText, describeFsError, readDesiredFile } from "./files";
+import { checkText, describeFsError, POLICY_FILE_NAME, readDesiredFile } from "./files";
 
 export type { UnverifiedMailshare } from "./online";
 
@@ -131,7 +131,7 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
     }
     let inside: string[];
     try {
-      inside = fs.readdirSync(given).filter((name) => YAML_FILE.test(name)).sort();
+      inside = fs.readdirSync(given).filter((name) => YAML_FILE.test(name) && name !== POLICY_FILE_NAME).sort();
     } catch (err) {
       fail(given, `cannot list the folder: ${describeFsError(err, "folder")}`);
       continue;

@@ -10,12 +10,12 @@ import policySchema from "../schemas/policy.schema.json";
 import { MAILSHARES_SCHEMA, SCHEMA_ANNOTATIONS, translateErrors } from "../desired/schema";
 import { formatPath, sortErrors, type DesiredStateError } from "../desired/errors";
 import { parseYaml } from "../desired/parse";
-import { readDesiredFile } from "../desired/files";
+import { POLICY_FILE_NAME, readDesiredFile } from "../desired/files";
 import { gitRootOf } from "../desired/load";
 import type { Policy, RuleParams } from "./model";
 import { RULES } from "./rules";
 
-export const POLICY_FILE_NAME = "bmshare.policy.yaml";
+export { POLICY_FILE_NAME };
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {

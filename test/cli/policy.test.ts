@@ -63,6 +63,15 @@ describe("bmshare validate with a policy", () => {
     expect(lines[2]).toMatch(/^1 mandatory, 1 advisory policy violations \(.*bmshare\.policy\.yaml\): the files are not valid under the policy$/);
   });
 
+  it("finds the policy beside the files when given their folder, and never reads it as a mailshare file", async () => {
+    const { dir } = project();
+    const r = await validate(["-f", dir, "--offline"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toContain("required key is missing");
+    const lines = r.stderr.trim().split("\n").map((l) => l.replace(/^.*acme\.test\.yaml/, "acme.test.yaml"));
+    expect(lines[1]).toBe(FORWARD.replace("acme-corp.test, ", ""));
+  });
+
   it("passes with advisory violations only, saying how many", async () => {
     const { file } = project("rules:\n  manage-share: { level: advisory }\n");
     const r = await validate(["-f", file, "--offline"]);
