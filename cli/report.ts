@@ -99,7 +99,7 @@ export async function runReportCommand(argv: string[], deps: ReportDependencies 
       server: safeUrl(connection.url),
       now: (deps.now ?? (() => new Date()))(),
     });
-    const text = before ? DIFF_RENDER[args.format as Exclude<Format, "html">](diffAccess(before, report, args.diff!)) : RENDER[args.format](report);
+    const text = before ? DIFF_RENDER[args.format as Exclude<Format, "html">](diffAccess(before, report, args.diff!, args.names)) : RENDER[args.format](report);
     if (args.output === null) {
       out(text);
     } else {

@@ -44,13 +44,17 @@ export function readAccessReport(file: string): AccessReport {
 /** Level and origin of a cell as the report shows it (`write via support-team`); `none` without one. */
 const shown = (cell: Cell | undefined) => (cell ? cellText(cell) : "none");
 
-/** What changed from `before` to `after`, on the mailshares `after` covers; by subject, then mailshare. */
-export function diffAccess(before: AccessReport, after: AccessReport, file: string): AccessDiff {
+/**
+ * What changed from `before` to `after`, by subject, then mailshare: on the mailshares named in
+ * `scope` (`--mailshare`), else on every mailshare of either report, so that access to a mailshare
+ * deleted since is lost access too.
+ */
+export function diffAccess(before: AccessReport, after: AccessReport, file: string, scope: readonly string[] = []): AccessDiff {
   if (before.domain !== after.domain) throw new Error(`${file} is a report of ${before.domain}, not ${after.domain}: give --domain ${before.domain}`);
   if (before.groupsExpanded !== after.groupsExpanded) {
     throw new Error(`${file} was made ${before.groupsExpanded ? "with" : "without"} --expand-groups: compare it with a report made the same way`);
   }
-  const covered = new Set(after.mailshares.map((m) => m.name));
+  const covered = new Set(scope.length > 0 ? scope : [...before.mailshares, ...after.mailshares].map((m) => m.name));
   const key = (s: { kind: string; name: string }) => `${s.kind}\n${s.name}`;
   const cells = (r: AccessReport) => new Map(r.subjects.map((s) => [key(s), s]));
   const [was, now] = [cells(before), cells(after)];

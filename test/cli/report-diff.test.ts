@@ -54,6 +54,21 @@ Level changed:
     expect(h.writes()).toEqual([]);
   });
 
+  it("counts access to a mailshare deleted since as lost", async () => {
+    const two = tempYaml(`domain: acme.test\nmailshares:\n  - name: keep\n    shares: [{ user: bob, level: read }]\n` +
+      `  - name: old\n    deletionPolicy: delete\n    shares: [{ user: alice, level: manage }, { group: sales, level: write }]\n`);
+    expect((await h.run(runApplyCommand, ["-f", two, "--yes"])).status).toBe(0);
+    const before = path.join(tempDir(), "before.json");
+    expect((await h.run(runReportCommand, ["access", "--expand-groups", "--format", "json", "-o", before], { env: env() })).status).toBe(0);
+    fs.writeFileSync(two, `domain: acme.test\nmailshares:\n  - name: keep\n    shares: [{ user: bob, level: read }]\n`);
+    expect((await h.run(runApplyCommand, ["-f", two, "--yes", "--allow-delete"])).status).toBe(0);
+    const json = JSON.parse((await h.run(runReportCommand, ["access", "--expand-groups", "--diff", before, "--format", "json"], { env: env() })).stdout);
+    const lostOnOld = json.changes.filter((c: { mailshare: string }) => c.mailshare === "old");
+    expect(lostOnOld.length).toBeGreaterThanOrEqual(2);
+    expect(lostOnOld.every((c: { change: string; after: string }) => c.change === "lost" && c.after === "none")).toBe(true);
+    expect(lostOnOld).toContainEqual({ subject: "alice@acme.test", kind: "user", mailshare: "old", change: "lost", before: "manage", after: "none" });
+  });
+
   it("refuses an earlier report made another way, before asking the server anything", async () => {
     const dir = tempDir();
     const notJson = path.join(dir, "x.json");
