@@ -15,7 +15,8 @@ export const descriptionRequired: Rule<DescriptionRequiredParams> = {
     const text = (subject.description ?? "").trim();
     const minimum = params.minLength ?? 1;
     if (text === "") return [{ path: ["description"], message: "no description: say what the mailshare is for and who answers it" }];
-    if ([...text].length < minimum) return [{ path: ["description"], message: `the description has ${[...text].length} characters, fewer than ${minimum}` }];
+    const length = [...text].length;
+    if (length < minimum) return [{ path: ["description"], message: `the description has ${length} character${length === 1 ? "" : "s"}, fewer than ${minimum}` }];
     return [];
   },
 };
