@@ -152,6 +152,9 @@ export function mdCode(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
+/** A code span inside a table cell: GitHub splits cells on `|` even there, unless escaped (mdText escapes its own). */
+export const mdCell = (markdown: string): string => markdown.replace(/\|/g, "\\|");
+
 /** A fenced Markdown block that survives fences in its text. */
 export function mdFence(text: string, lang: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`{3,}/g)].map((m) => m[0].length));

@@ -7,7 +7,7 @@
 //   3. what is left alone;
 //   4. when something did not fit, a note saying what was left out and where the whole plan is.
 // Sizes are counted in UTF-8 bytes, which is never less than the characters GitHub counts.
-import { displayPath, formatValue, mdCode, mdFence, mdText, plural, shownInline, type RenderContext } from "./format";
+import { displayPath, formatValue, mdCell, mdCode, mdFence, mdText, plural, shownInline, type RenderContext } from "./format";
 import { hasChanges, summaryLine, type MailsharePlan, type Plan, type ResourcePlan } from "./model";
 import { ACTION_MARK, impactLines, location, mailshareDetail, resourceEntries, shownDiffs, type ResourceEntry } from "./render";
 import { coveredByDiff } from "./texts";
@@ -77,7 +77,7 @@ function whatChanges(m: MailsharePlan): string {
 }
 
 function violationRow(v: Violation, cwd: string): string {
-  return `| ${v.level} | ${mdCode(v.rule)} | ${mdCode(`${displayPath(v.file, cwd)}:${v.line}`)} ${mdCode(v.path)} | ${mdText(v.message)} |\n`;
+  return `| ${v.level} | ${mdCode(v.rule)} | ${mdCell(`${mdCode(`${displayPath(v.file, cwd)}:${v.line}`)} ${mdCode(v.path)}`)} | ${mdText(v.message)} |\n`;
 }
 
 function unmanagedLines(plan: Plan): string[] {
@@ -139,7 +139,7 @@ export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOp
   if (changed.length > 0) {
     table += take("| | mailshare | action | what changes |\n|---|---|---|---|\n");
     for (const m of changed) {
-      const row = `| ${ACTION_MARK[m.action]} | ${mdCode(`${m.domain}/${m.name}`)} | ${m.action}${m.adopted ? " (adopted)" : ""} | ${mdText(whatChanges(m))} |\n`;
+      const row = `| ${ACTION_MARK[m.action]} | ${mdCell(mdCode(`${m.domain}/${m.name}`))} | ${m.action}${m.adopted ? " (adopted)" : ""} | ${mdText(whatChanges(m))} |\n`;
       if (leftOut.rows === 0 && fits(row)) table += take(row);
       else leftOut.rows++;
     }

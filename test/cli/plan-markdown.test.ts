@@ -69,6 +69,15 @@ describe(`plan --markdown of ${COUNT} new mailshares`, () => {
     expect(r.stdout).toContain(`left out are ${COUNT - listed} changed mailshares not listed in the table, the details of ${COUNT} mailshares`);
   });
 
+  it("keeps a name holding | inside its table cell (GitHub splits cells on it even in code)", async () => {
+    const file = tempYaml("domain: acme.test\nmailshares:\n  - name: a|b\n");
+    const r = await h.run(runPlanCommand, ["-f", file, "--markdown"]);
+    expect(r.status, r.stderr).toBe(2);
+    const row = r.stdout.split("\n").find((line) => line.includes("acme.test/a"))!;
+    expect(row).toContain("acme.test/a\\|b");
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(4); // four cells
+  });
+
   it("refuses a limit too small to hold the summary, and the Markdown flags without --markdown", async () => {
     const small = await h.run(runPlanCommand, ["-f", file, "--markdown", "--markdown-limit", "100"]);
     expect(small.status).toBe(1);
