@@ -1,8 +1,8 @@
 // The minimal read set of a no-op plan, sent with plain node http: the yardstick the scale benchmark
 // (scripts/bench-scale.ts) measures `bmshare plan` against. Per mailshare: its mail filter, its
-// ACL container's ACL and settings, its identity list and one identity (5 reads); plus five
-// constant reads (domain lookup, domain settings, all mailshares, all mailboxes, one group search):
-// 5N + 5 requests, at a fixed concurrency over keep-alive connections.
+// ACL container's ACL and settings, its identity list and one identity (5 reads); plus six
+// constant reads (the server's version, domain lookup, domain settings, all mailshares, all
+// mailboxes, one group search): 5N + 6 requests, at a fixed concurrency over keep-alive connections.
 import * as http from "node:http";
 
 export interface MinimalReadsResult {
