@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError, resolveCliConnection } from "./connection";
 import type { Connection } from "../providers/connection";
 import { RUNTIME, setProgressSink, useSettings, type Runtime } from "../providers/runtime";
-import { isServerUnreachable, UnsupportedVersionError, type BlueMindClientOptions } from "../bluemind";
+import { BlueMindError, isServerUnreachable, UnsupportedVersionError, type BlueMindClientOptions } from "../bluemind";
 import { outputStyles, type OutputStyles, type Terminal } from "./style";
 
 export interface IoDependencies {
@@ -50,6 +50,9 @@ export async function refuseUnsupportedServer(rt: Runtime): Promise<void> {
   } catch (e) {
     if (e instanceof UnsupportedVersionError) throw e;
     if (isServerUnreachable(e)) return;
+    if (e instanceof BlueMindError && e.status === 401) {
+      throw new Error(`the server refused the API key (${e.message}): check BLUEMIND_API_KEY or --api-key; nothing was read further and nothing was written`);
+    }
     throw new Error(`cannot read the server's BlueMind version, which says which API it speaks (${e instanceof Error ? e.message : String(e)}): nothing was read further and nothing was written`);
   }
 }

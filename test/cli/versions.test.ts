@@ -160,6 +160,23 @@ describe("releases bmshare does not support", () => {
     }
   });
 
+  it("plan with a key the server refuses says so in one line, before anything else is read", async () => {
+    const h401 = await startHarness();
+    try {
+      let stderr = "";
+      const status = await runPlanCommand(["-f", tempYaml(YAML)], {
+        env: { BLUEMIND_URL: h401.emu.url, BLUEMIND_API_KEY: "not-the-key" }, isTTY: false, stdout: () => {}, stderr: (t) => (stderr += t),
+      });
+      expect(status).toBe(1);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toContain("the server refused the API key");
+      expect(stderr).not.toContain("not-the-key");
+      expect(new Set(h401.requests())).toEqual(new Set(["GET /api/system/installation/version"]));
+    } finally {
+      await h401.close();
+    }
+  });
+
   it("plan against a server that answers but will not tell its version stops there, with one message", async () => {
     const seen: string[] = [];
     const server = http.createServer((req, res) => {
