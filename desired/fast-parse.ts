@@ -62,7 +62,7 @@ interface Frame {
   result?: unknown;
 }
 
-/** Why the fast reading gives a file back (tests only: either way parse.ts reads it). */
+/** The fast reading gives the file back (its message says why, for whoever debugs it; parse.ts then reads the file). */
 class GiveBack extends Error {}
 
 /** Depth of the places kept (as SourceMap keeps for a valid file: the file's keys and each mailshare). */

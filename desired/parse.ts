@@ -2,10 +2,7 @@
 // path to the line and column of its value (and of its key, for mapping entries), so that any later
 // check can point at the exact place in the file.
 import type { Document, Node } from "yaml";
-
-// The `yaml` library is loaded on first use: a valid file is read by fast-parse.ts alone.
-let yamlLibrary: typeof import("yaml") | undefined;
-const yaml = (): typeof import("yaml") => (yamlLibrary ??= require("yaml") as typeof import("yaml"));
+import { yamlLibrary as yaml } from "./yaml-library";
 import { formatPath, shorten, type DesiredStateError, type FieldPath } from "./errors";
 import type { SourceLocation } from "./model";
 

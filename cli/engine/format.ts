@@ -7,10 +7,10 @@ import * as path from "node:path";
 import { formatSize } from "../../desired/sizes";
 import { formatDate } from "../../desired/dates";
 import { PLAIN, type Style } from "../style";
+import { yamlLibrary } from "../../desired/yaml-library";
 
-/** YAML text of a value; `yaml` is loaded when a plan first shows one (`validate` and a no-op plan never do). */
-const stringify = (value: unknown, options: import("yaml").ToStringOptions): string =>
-  (require("yaml") as typeof import("yaml")).stringify(value, options);
+/** YAML text of a value (`yaml` is loaded when a plan first shows one). */
+const stringify = (value: unknown, options: import("yaml").ToStringOptions): string => yamlLibrary().stringify(value, options);
 
 /** Above this length, a value that is also shown as a diff is only named. */
 const SHORT = 60;

@@ -4,6 +4,7 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Props } from "../../providers/base";
 import type { ResourceKind } from "../../providers/kinds";
 import type { TextDiff } from "./model";
+import { yamlLibrary } from "../../desired/yaml-library";
 
 interface LongText {
   path: string;
@@ -21,8 +22,7 @@ const LONG_TEXTS: Partial<Record<ResourceKind, readonly LongText[]>> = {
   MailshareFilters: [
     {
       path: "filters",
-      // `yaml` is loaded only when a plan shows filters side by side (a valid file never needs it).
-      text: (i) => (Array.isArray(i.filters) && i.filters.length > 0 ? (require("yaml") as typeof import("yaml")).stringify(i.filters, { lineWidth: 0 }) : ""),
+      text: (i) => (Array.isArray(i.filters) && i.filters.length > 0 ? yamlLibrary().stringify(i.filters, { lineWidth: 0 }) : ""),
     },
   ],
 };
