@@ -93,6 +93,19 @@ interface NetworkFailure {
   timeout: boolean;
 }
 
+/** got's settings for every request of the client (the scale benchmark's yardstick sends with them too). */
+export function gotDefaults(o: { timeoutMs: number; insecure?: boolean; userAgent: string; certificateAuthority?: Buffer }): OptionsOfBufferResponseBody {
+  return {
+    // Retries are ours (per-call policy, limiter slot per attempt): got's are off.
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    timeout: { request: o.timeoutMs },
+    https: { rejectUnauthorized: !o.insecure, certificateAuthority: o.certificateAuthority },
+    headers: { "user-agent": o.userAgent },
+  };
+}
+
 type Attempt = { reply: Reply; failure?: undefined } | { reply?: undefined; failure: NetworkFailure };
 
 const VERIFIED: Reply = { status: 200, headers: {}, body: Buffer.alloc(0) };
@@ -386,16 +399,7 @@ export class Transport {
         throw new ClientConfigError(`cannot read caFile ${this.options.caFile}: ${(err as NodeJS.ErrnoException).code ?? err}`);
       }
     }
-    const defaults: OptionsOfBufferResponseBody = {
-      // Retries are ours (per-call policy, limiter slot per attempt): got's are off.
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      timeout: { request: this.options.timeoutMs },
-      https: { rejectUnauthorized: !this.options.insecure, certificateAuthority },
-      headers: { "user-agent": this.options.userAgent },
-    };
-    return got.extend(defaults);
+    return got.extend(gotDefaults({ ...this.options, certificateAuthority }));
   }
 
   log(level: "debug" | "info" | "warn", message: string, spec?: AnyCall): void {

@@ -9,59 +9,37 @@
 // `patternErrorMessage`, `defaultSnippets` and `markdownDescription` are editor annotations (VS Code /
 // yaml-language-server);
 // the first two also supply the "expected" half of our messages.
-import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
-import schemaJson from "../schemas/mailshares.schema.json";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { describeValue, didYouMean, shorten, type FieldPath, type Issue } from "./errors";
 import { parseSize } from "./sizes";
 import { parseDate } from "./dates";
+import { MAILSHARES_SCHEMA, SCHEMA_ANNOTATIONS, loadPrecompiled, newAjv } from "./schema-validators";
+
+export { MAILSHARES_SCHEMA, SCHEMA_ANNOTATIONS };
 
 type JsonSchema = { [keyword: string]: any };
-
-export const MAILSHARES_SCHEMA: JsonSchema = schemaJson;
-
-interface Validators {
-  /** Stops at the first error: most files are valid, and this answers in linear time. */
-  first: ValidateFunction;
-  /** Every error of a file (its mailshares are checked one by one, see below). */
-  file: ValidateFunction;
-  /** Every error of one mailshare. */
-  mailshare: ValidateFunction;
-}
-
-let compiled: Validators | undefined;
-
-/**
- * Keywords of the schemas that validate nothing: editor annotations (yaml-language-server / VS Code:
- * `markdownDescription` is the description they render as Markdown) and our `limitReason`. ajv's
- * strict mode refuses unknown keywords, so every ajv that compiles a schema of schemas/ adds these.
- */
-export const SCHEMA_ANNOTATIONS = ["patternErrorMessage", "errorMessage", "defaultSnippets", "limitReason", "markdownDescription"] as const;
-
-function newAjv(allErrors: boolean) {
-  const ajv = new Ajv2020({ allErrors, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
-  ajv.addSchema(MAILSHARES_SCHEMA, "mailshares");
-  return ajv;
-}
 
 let allErrorsAjv: ReturnType<typeof newAjv> | undefined;
 /** The one ajv that collects every error (file, mailshare and field validators): each new ajv validates the schema against the meta-schema again (~0.15 s). */
 const allErrors = () => (allErrorsAjv ??= newAjv(true));
 let firstErrorAjv: ReturnType<typeof newAjv> | undefined;
-/** The one ajv that stops at the first error: valid input is all most runs see. */
+/** The one ajv that stops at the first error, when nothing is precompiled (the sources run). */
 const firstError = () => (firstErrorAjv ??= newAjv(false));
 
-/** Each validator is compiled on first use (ajv caches it): a valid file needs `first` only, and each compile of the whole schema costs ~0.2 s. */
-function validators(): Validators {
-  if (!compiled) {
-    compiled = {
-      get first() { return firstError().getSchema("mailshares")!; },
-      get file() { return allErrors().getSchema("mailshares")!; },
-      get mailshare() { return allErrors().getSchema("mailshares#/$defs/mailshare")!; },
-    };
-  }
-  return compiled;
+let precompiled: Record<string, ValidateFunction> | null | undefined;
+/** A first-error validator (`file`, `field:KEY`): precompiled in dist/, else compiled on first use (ajv caches it). */
+function firstErrorValidator(name: string, ref: string): ValidateFunction | undefined {
+  if (precompiled === undefined) precompiled = loadPrecompiled(require);
+  if (precompiled) return precompiled[name];
+  return firstError().getSchema(ref);
 }
+
+/** Stops at the first error: most files are valid, and this answers in linear time. */
+const firstFileValidator = () => firstErrorValidator("file", "mailshares")!;
+/** Every error of a file (its mailshares are checked one by one, see below). */
+const fileValidator = () => allErrors().getSchema("mailshares")!;
+/** Every error of one mailshare. */
+const mailshareValidator = () => allErrors().getSchema("mailshares#/$defs/mailshare")!;
 
 const fieldValidators = { first: new Map<string, ValidateFunction>(), all: new Map<string, ValidateFunction>() };
 
@@ -69,7 +47,10 @@ const fieldValidators = { first: new Map<string, ValidateFunction>(), all: new M
 function fieldValidator(key: string, errors: "first" | "all"): ValidateFunction | undefined {
   const compiledFields = fieldValidators[errors];
   if (!compiledFields.has(key)) {
-    const v = (errors === "first" ? firstError() : allErrors()).getSchema(`mailshares#/$defs/mailshare/properties/${key}`);
+    const ref = `mailshares#/$defs/mailshare/properties/${key}`;
+    // Own keys only: a field named like an Object.prototype member is unknown, not a validator.
+    const known = Object.hasOwn(MAILSHARES_SCHEMA.$defs.mailshare.properties, key);
+    const v = !known ? undefined : errors === "first" ? firstErrorValidator(`field:${key}`, ref) : allErrors().getSchema(ref);
     if (v) compiledFields.set(key, v);
   }
   return compiledFields.get(key);
@@ -109,12 +90,11 @@ export const MAX_LIST_ITEMS = 1000;
  * reported and checked on their first items only, and checking stops after `MAX_SCHEMA_ISSUES`.
  */
 export function validateAgainstSchema(data: unknown): Issue[] {
-  const compiledValidators = validators();
   const { lists, nul } = scanValues(data);
   // Lists are cut only when one is too long: a copy of every file would cost as much as the check.
   const pruned = lists.length > 0 ? pruneLists(data) : data;
-  if (compiledValidators.first(pruned)) return [...lists, ...nul];
-  const { file, mailshare } = compiledValidators;
+  if (firstFileValidator()(pruned)) return [...lists, ...nul];
+  const [file, mailshare] = [fileValidator(), mailshareValidator()];
   const issues: Issue[] = [];
   const shaped = pruned && typeof pruned === "object" && !Array.isArray(pruned) && Array.isArray((pruned as { mailshares?: unknown }).mailshares);
   if (!shaped) {

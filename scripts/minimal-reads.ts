@@ -1,9 +1,15 @@
-// The minimal read set of a no-op plan, sent with plain node http: the yardstick the scale benchmark
-// (scripts/bench-scale.ts) measures `bmshare plan` against. Per mailshare: its mail filter, its
+// The minimal read set of a no-op plan: the yardstick the scale benchmark (scripts/bench-scale.ts)
+// measures `bmshare plan` against, sent with plain node http, or with got set up as the client sets
+// it up (bluemind/transport.ts: the same library, settings and global agent), which tells what the
+// HTTP library costs apart from what bmshare does with the answers. Per mailshare: its mail filter, its
 // ACL container's ACL and settings, its identity list and one identity (5 reads); plus six
 // constant reads (the server's version, domain lookup, domain settings, all mailshares, all
 // mailboxes, one group search): 5N + 6 requests, at a fixed concurrency over keep-alive connections.
 import * as http from "node:http";
+import { gotDefaults } from "../bluemind/transport";
+
+/** What sends the requests: plain node http, or got as bmshare's client sets it up. */
+export type MinimalClient = "http" | "got";
 
 export interface MinimalReadsResult {
   requests: number;
@@ -41,28 +47,21 @@ function semaphore(slots: number): <T>(run: () => Promise<T>) => Promise<T> {
  * other than 200: a yardstick that reads errors would measure nothing.
  */
 export async function sendMinimalReads(
-  url: string, apiKey: string, domain: string, names: ReadonlySet<string>, concurrency: number,
+  url: string, apiKey: string, domain: string, names: ReadonlySet<string>, concurrency: number, client: MinimalClient = "http",
 ): Promise<MinimalReadsResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const exchange = client === "got" ? await gotExchange() : httpExchange(agent);
   const limit = semaphore(concurrency);
   let requests = 0;
-  const send = (method: "GET" | "POST", path: string, body?: unknown) => limit(() => new Promise<Answer>((resolve, reject) => {
+  const send = (method: "GET" | "POST", path: string, body?: unknown) => limit(async () => {
     requests++;
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: http.OutgoingHttpHeaders = { "X-BM-ApiKey": apiKey, Accept: "application/json" };
-    if (payload !== undefined) Object.assign(headers, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) });
-    const req = http.request(url + path, { method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const answer = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") };
-        if (answer.status !== 200) reject(new Error(`minimal reads: ${method} ${path} answered ${answer.status}`));
-        else resolve(answer);
-      });
-    });
-    req.on("error", reject);
-    req.end(payload);
-  }));
+    const headers: Record<string, string> = { "x-bm-apikey": apiKey, accept: "application/json" };
+    if (payload !== undefined) headers["content-type"] = "application/json";
+    const answer = await exchange(method, url + path, headers, payload);
+    if (answer.status !== 200) throw new Error(`minimal reads: ${method} ${path} answered ${answer.status}`);
+    return answer;
+  });
   const get = (path: string) => send("GET", path);
   const d = encodeURIComponent(domain);
   const seg = encodeURIComponent;
@@ -100,4 +99,28 @@ export async function sendMinimalReads(
   } finally {
     agent.destroy();
   }
+}
+
+type Exchange = (method: string, url: string, headers: Record<string, string>, payload: string | undefined) => Promise<Answer>;
+
+function httpExchange(agent: http.Agent): Exchange {
+  return (method, url, headers, payload) => new Promise<Answer>((resolve, reject) => {
+    const all: http.OutgoingHttpHeaders = payload === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(payload) };
+    const req = http.request(url, { method, agent, headers: all }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+async function gotExchange(): Promise<Exchange> {
+  const { default: got } = await import("got");
+  const client = got.extend(gotDefaults({ timeoutMs: 60_000, userAgent: "bmshare-bench" }));
+  return async (method, url, headers, body) => {
+    const res = await client(url, { method: method as "GET", headers, body, responseType: "buffer" });
+    return { status: res.statusCode, body: res.body.toString("utf8") };
+  };
 }
