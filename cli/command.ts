@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError, resolveCliConnection } from "./connection";
 import type { Connection } from "../providers/connection";
 import { RUNTIME, setProgressSink, useSettings, type Runtime } from "../providers/runtime";
-import { BlueMindError, isServerUnreachable, UnsupportedVersionError, type BlueMindClientOptions } from "../bluemind";
+import { BlueMindError, isServerUnreachable, TransportError, UnsupportedVersionError, type BlueMindClientOptions } from "../bluemind";
 import { outputStyles, type OutputStyles, type Terminal } from "./style";
 
 export interface IoDependencies {
@@ -41,14 +41,19 @@ export class ReportedFailure extends Error {
 /**
  * A server whose BlueMind release bmshare does not speak, or that answers but refuses to say which
  * release it is, is refused before a plan reads or writes anything else: the plan could not be
- * trusted, and each later read would fail on the version again. A server that cannot be reached is
- * left to the command, whose own reads say so as usual; every write checks the version again (base.ts).
+ * trusted, and each later read would fail on the version again. A server that does not answer at all
+ * (after the read's retries) is said once too, not once per mailshare. Every write checks the version again (base.ts).
  */
 export async function refuseUnsupportedServer(rt: Runtime): Promise<void> {
   try {
     await rt.client.capabilities();
   } catch (e) {
     if (e instanceof UnsupportedVersionError) throw e;
+    // No answer at all (refused, timed out, no route): every later read would wait the same way.
+    if (e instanceof TransportError) {
+      throw new Error(`cannot reach the server (${e.message}): nothing was read further and nothing was written`);
+    }
+    // It answers, but 502/503/504: left to the command, whose reads each say what they could not read.
     if (isServerUnreachable(e)) return;
     if (e instanceof BlueMindError && e.status === 401) {
       throw new Error(`the server refused the API key (${e.message}): check BLUEMIND_API_KEY or --api-key; nothing was read further and nothing was written`);

@@ -1,6 +1,6 @@
 // The one connection resolver: what the CLI's flags or the stack config give, completed from the
 // environment (BLUEMIND_URL, BLUEMIND_API_KEY, BLUEMIND_DOMAIN, BLUEMIND_INSECURE, BLUEMIND_CA_FILE,
-// BLUEMIND_MAX_CONCURRENT, BLUEMIND_MAX_RPS), checked, with messages that name where a value came
+// BLUEMIND_MAX_CONCURRENT, BLUEMIND_MAX_RPS, BLUEMIND_TIMEOUT), checked, with messages that name where a value came
 // from (`--url`, the stack config `url`, BLUEMIND_URL) and never show a value that may be a secret.
 // Every entry point resolves through it: the commands (cli/command.ts, validate, start) and the
 // provider host's `configure` (base.ts). The result goes to the runtime (runtime.ts) and nowhere
@@ -17,6 +17,8 @@ export interface Connection {
   /** Ceilings of the process-wide adaptive limiter (bluemind/limiter.ts; defaults: 32 in flight, and no rate limit, which 0 also means). */
   maxConcurrent?: number;
   maxRequestsPerSecond?: number;
+  /** How long one request may wait for its answer, in ms (default: the client's, 30 s). */
+  timeoutMs?: number;
 }
 
 /** What flags or stack config give; anything absent comes from the environment. */
@@ -28,6 +30,10 @@ export interface ConnectionSettings {
   caFile?: string;
   maxConcurrent?: string | number;
   maxRequestsPerSecond?: string | number;
+  /** Seconds. */
+  timeout?: string | number;
+  /** Already in ms: a resolved Connection given back as settings (the commands do) keeps its timeout. */
+  timeoutMs?: number;
 }
 
 /** Where the settings came from: names the places in messages. */
@@ -35,18 +41,17 @@ export type SettingsOrigin = "flags" | "stack config";
 
 export class ConnectionError extends Error {}
 
-const NAMES: Record<SettingsOrigin, Record<"url" | "maxConcurrent" | "maxRequestsPerSecond", string> & { giveUrl: string; giveKey: string }> = {
+const NAMES: Record<SettingsOrigin, Record<"url" | "maxConcurrent" | "maxRequestsPerSecond" | "timeout", string> & { giveUrl: string; giveKey: string }> = {
   flags: {
-    url: "--url", maxConcurrent: "--max-concurrent", maxRequestsPerSecond: "--max-rps",
+    url: "--url", maxConcurrent: "--max-concurrent", maxRequestsPerSecond: "--max-rps", timeout: "--timeout",
     giveUrl: "give --url or set BLUEMIND_URL", giveKey: "give --api-key or set BLUEMIND_API_KEY",
   },
   "stack config": {
-    url: "the BlueMind URL (stack config url)", maxConcurrent: "maxConcurrent", maxRequestsPerSecond: "maxRequestsPerSecond",
+    url: "the BlueMind URL (stack config url)", maxConcurrent: "maxConcurrent", maxRequestsPerSecond: "maxRequestsPerSecond", timeout: "timeout",
     giveUrl: "set `pulumi config set url https://…` or BLUEMIND_URL", giveKey: "set `pulumi config set --secret apiKey …` or BLUEMIND_API_KEY",
   },
 };
 
-/** A limit: a non-negative number, else undefined (the default). */
 /** A request rate (0: no rate limit) or, with `whole`, a number of requests in flight (at least 1). */
 function parseLimit(value: string | number | undefined, name: string, whole = false): number | undefined {
   if (value === undefined || value === "") return undefined;
@@ -55,6 +60,19 @@ function parseLimit(value: string | number | undefined, name: string, whole = fa
   if (whole && !(Number.isInteger(n) && n >= 1)) throw new ConnectionError(`${name} must be a whole number of requests, at least 1, found ${shown}`);
   if (!Number.isFinite(n) || n < 0) throw new ConnectionError(`${name} must be a non-negative number, found ${shown}`);
   return n;
+}
+
+/** Longest timeout accepted: a longer wait is a server that will not answer. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+/** A request timeout in seconds (0.1 to an hour) as ms, else undefined (the default). */
+function parseTimeout(value: string | number | undefined, name: string): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n >= 0.1 && n <= MAX_TIMEOUT_SECONDS)) {
+    throw new ConnectionError(`${name} must be a number of seconds from 0.1 to ${MAX_TIMEOUT_SECONDS}, found ${JSON.stringify(String(value).slice(0, 20))}`);
+  }
+  return Math.round(n * 1000);
 }
 
 /**
@@ -103,6 +121,8 @@ export function resolveConnection(given: ConnectionSettings, origin: SettingsOri
     caFile: given.caFile ?? (env.BLUEMIND_CA_FILE || undefined),
     maxConcurrent: limit("maxConcurrent", "BLUEMIND_MAX_CONCURRENT"),
     maxRequestsPerSecond: limit("maxRequestsPerSecond", "BLUEMIND_MAX_RPS"),
+    timeoutMs: given.timeoutMs
+      ?? (given.timeout !== undefined ? parseTimeout(given.timeout, names.timeout) : parseTimeout(env.BLUEMIND_TIMEOUT, "BLUEMIND_TIMEOUT")),
   };
 }
 
@@ -120,9 +140,10 @@ export function settingsFromPulumiConfig(config: pulumi.dynamic.Config): Connect
   const settings: ConnectionSettings = {
     url: get("url"), apiKey: get("apiKey"), domain: get("domain"), caFile: get("caFile"),
     insecure: insecure === undefined ? undefined : insecure === "true",
-    maxConcurrent: get("maxConcurrent"), maxRequestsPerSecond: get("maxRequestsPerSecond"),
+    maxConcurrent: get("maxConcurrent"), maxRequestsPerSecond: get("maxRequestsPerSecond"), timeout: get("timeout"),
   };
   parseLimit(settings.maxConcurrent, NAMES["stack config"].maxConcurrent, true);
   parseLimit(settings.maxRequestsPerSecond, NAMES["stack config"].maxRequestsPerSecond);
+  parseTimeout(settings.timeout, NAMES["stack config"].timeout);
   return settings;
 }

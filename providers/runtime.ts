@@ -101,7 +101,8 @@ function client(): BlueMindClient {
     // Retries and re-logins are said as they happen (a server that stops answering would otherwise
     // leave a command silent for minutes); the messages are scrubbed of secrets by the transport.
     const logger = s.clientOptions?.logger ?? { warn: (m: string) => report("warn", m), info: (m: string) => report("info", m) };
-    s.client = new BlueMindClient({ ...s.clientOptions, url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile, limits, logger });
+    const timeout = c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {};
+    s.client = new BlueMindClient({ ...timeout, ...s.clientOptions, url: c.url, apiKey: c.apiKey, insecure: c.insecure, caFile: c.caFile, limits, logger });
   }
   return s.client;
 }
