@@ -35,7 +35,7 @@ export async function runDriftCommand(argv: string[], deps: CommandDependencies 
     const report = driftOf(await ctx.plan({ allowDelete: false, onUnreadable: "record" }));
     if (ctx.values["ignore-unmanaged"] && ctx.values["fail-on-unmanaged"]) throw new UsageError("give --fail-on-unmanaged or --ignore-unmanaged, not both");
     const failOnUnmanaged = ctx.values["fail-on-unmanaged"] === true;
-    ctx.out(ctx.values.json ? driftJson(report) : driftText(report, failOnUnmanaged, ctx.render));
+    ctx.out(ctx.values.json ? driftJson(report, failOnUnmanaged) : driftText(report, failOnUnmanaged, ctx.render));
     return driftExitCode(report, failOnUnmanaged);
   });
 }

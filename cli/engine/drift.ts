@@ -77,10 +77,13 @@ export const driftSummaryLine = (s: Record<DriftClass, number>) => DRIFT_CLASSES
  * with `failOnUnmanaged` (a team that declares its whole domain).
  */
 export function driftExitCode(report: DriftReport, failOnUnmanaged: boolean): 0 | 1 | 2 {
-  const s = report.summary;
-  if (s.unreadable > 0) return 1;
-  return s.changed + s.missing + (failOnUnmanaged ? s.unmanaged : 0) > 0 ? 2 : 0;
+  if (report.summary.unreadable > 0) return 1;
+  return hasDrift(report, failOnUnmanaged) ? 2 : 0;
 }
+
+/** Whether what was read differs from the files: changed or missing items, unmanaged ones only with `failOnUnmanaged`. */
+const hasDrift = (report: DriftReport, failOnUnmanaged: boolean): boolean =>
+  report.summary.changed + report.summary.missing + (failOnUnmanaged ? report.summary.unmanaged : 0) > 0;
 
 const CLASS_STYLE: Record<DriftClass, keyof Style> = { changed: "changed", missing: "removed", unmanaged: "dim", unreadable: "error" };
 
@@ -111,14 +114,17 @@ export function driftText(report: DriftReport, failOnUnmanaged: boolean, ctx: Re
   return out;
 }
 
-/** The drift report as JSON (schemas/plan.schema.json, `command: "drift"`). */
-export function driftJson(report: DriftReport): string {
+/**
+ * The drift report as JSON (schemas/plan.schema.json, `command: "drift"`). `drift` counts what the
+ * exit code counts: unmanaged objects only with `failOnUnmanaged`.
+ */
+export function driftJson(report: DriftReport, failOnUnmanaged: boolean): string {
   const doc = {
     version: JSON_VERSION,
     command: "drift",
     files: report.files,
     summary: { ...report.summary, inSync: report.inSync },
-    drift: report.items.length > 0,
+    drift: hasDrift(report, failOnUnmanaged),
     items: report.items.map((i) => ({ ...i, changes: i.changes.map(jsonChange) })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -42,6 +42,11 @@ describe("bmshare drift", () => {
     const strict = await h.run(runDriftCommand, ["-f", EXAMPLE, "--fail-on-unmanaged"]);
     expect(strict.status).toBe(2);
     expect(strict.stdout).toBe(r.stdout.split("No drift in")[0]);
+    // --json says the same: the unmanaged mailshare is listed, and is drift only with the flag.
+    const json = JSON.parse((await h.run(runDriftCommand, ["-f", EXAMPLE, "--json"])).stdout);
+    expect(json).toMatchObject({ drift: false, summary: { changed: 0, missing: 0, unmanaged: 1 } });
+    expect(json.items.map((i: { class: string }) => i.class)).toEqual(["unmanaged"]);
+    expect(JSON.parse((await h.run(runDriftCommand, ["-f", EXAMPLE, "--json", "--fail-on-unmanaged"])).stdout).drift).toBe(true);
     // The flag of pipelines written when unmanaged objects counted by default: the default now.
     expect((await h.run(runDriftCommand, ["-f", EXAMPLE, "--ignore-unmanaged"])).status).toBe(0);
     const both = await h.run(runDriftCommand, ["-f", EXAMPLE, "--ignore-unmanaged", "--fail-on-unmanaged"]);
