@@ -55,10 +55,9 @@ export function policyChangeSince(plan: Plan, cwd = process.cwd()): { lines: str
   if ("lines" in found) return found;
   const then = new Map(plan.policies.map((p) => [path.resolve(cwd, p.file), p.sha256]));
   const now = new Map(found.policies.layers.map((p) => [path.resolve(cwd, p.file), p.sha256]));
-  const shown = (file: string) => path.relative(cwd, file) || file;
   const changes = [
-    ...[...then].map(([file, sha256]) => (!now.has(file) ? `${shown(file)} disappeared` : now.get(file) !== sha256 ? `${shown(file)} changed` : "")),
-    ...[...now.keys()].map((file) => (then.has(file) ? "" : `${shown(file)} appeared`)),
+    ...[...then].map(([file, sha256]) => (!now.has(file) ? `${displayPath(file, cwd)} disappeared` : now.get(file) !== sha256 ? `${displayPath(file, cwd)} changed` : "")),
+    ...[...now.keys()].map((file) => (then.has(file) ? "" : `${displayPath(file, cwd)} appeared`)),
   ].filter((c) => c !== "");
   if (changes.length === 0) return null;
   return { lines: [`bmshare apply: the policy changed since this plan was made (${changes.join(", ")}): plan again`], footer: "nothing was changed" };
