@@ -4,7 +4,6 @@
 // none; a saved plan records its policy files and apply --plan refuses, before sending anything,
 // when one changed, appeared or disappeared since.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runPlanCommand } from "../../cli/plan";
@@ -12,6 +11,7 @@ import { runApplyCommand } from "../../cli/apply";
 import { runValidateCommand } from "../../cli/validate";
 import { POLICY_FILE_NAME } from "../../policy/load";
 import { startHarness, type Harness } from "./engine-support";
+import { gitRepository } from "../policy/support";
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,14 +24,8 @@ beforeEach(() => h.clearLog());
 
 /** A Git work tree holding `files`; `shown(name)` is a file's path as the CLI shows it (from the current folder). */
 function repository(files: Record<string, string>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-layers-"));
-  fs.mkdirSync(path.join(dir, ".git"));
-  const write = (name: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  };
-  for (const [name, text] of Object.entries(files)) write(name, text);
-  return { dir, write, file: (name: string) => path.join(dir, name), shown: (name: string) => path.relative(process.cwd(), path.join(dir, name)) };
+  const repo = gitRepository(files);
+  return { ...repo, shown: (name: string) => path.relative(process.cwd(), repo.file(name)) };
 }
 
 const mailshare = (name: string, extra = "") => `domain: acme.test
