@@ -35,7 +35,7 @@ export type PolicyLoad = { policy: Policy | null; errors: [] } | { policy: null;
 export type PolicySetLoad = { policies: PolicySet; errors: [] } | { policies: null; errors: DesiredStateError[] };
 
 /** The folders a run's mailshare files are in (a folder given stands for itself), absolute. */
-export function foldersOf(paths: readonly string[]): string[] {
+function foldersOf(paths: readonly string[]): string[] {
   return [...new Set(paths.map((p) => {
     try {
       return path.resolve(fs.statSync(p).isDirectory() ? p : path.dirname(p));
@@ -92,7 +92,7 @@ export function loadPolicyFor(paths: readonly string[], given?: string): PolicyS
   }
   const errors = [...read.values()].flatMap((r) => r.errors);
   if (errors.length > 0) return { policies: null, errors };
-  // Farthest first: the order the chains name them in, `--policy`'s last.
+  // Farthest first (a root before the folders below it), `--policy`'s last.
   const layers = [...new Set([...chains.values()].flat().filter((p) => p !== givenLayer))].sort((a, b) => depth(a.file, cwd) - depth(b.file, cwd));
   if (givenLayer) layers.push(givenLayer);
   return { policies: { layers, chains, given: givenLayer }, errors: [] };

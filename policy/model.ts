@@ -17,7 +17,7 @@ export interface RuleParams {
 
 /** A policy file as read and checked (load.ts). */
 export interface Policy {
-  /** Where it was read from, as given or found (relative to the current folder). */
+  /** Where it was read from: as given, or as found (relative to the current folder when inside it). */
   file: string;
   /** `sha256:<hex>` of its text: a saved plan records it, and apply --plan compares. */
   sha256: string;

@@ -12,7 +12,8 @@
 // plans and applies from the repository root, at different absolute paths), and a photo whose
 // content no longer has the planned SHA-256 refuses its mailshare. So are the policy files the plan
 // was checked against (version 2), each with its SHA-256: apply --plan finds the files' policies
-// again and refuses the whole plan when one changed, appeared or disappeared (cli/policy.ts).
+// again from that folder and refuses the whole plan when one changed, appeared or disappeared
+// (cli/policy.ts).
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -64,9 +65,9 @@ const digestOf = (body: Omit<SavedPlan, "digest">) => `sha256:${createHash("sha2
 type PathMap = (p: string) => string;
 
 /**
- * A copy of the plan with its local paths mapped: the files and where mailshares are declared by
- * `files`, the photos of Mailshare resources and the policy files by `photos`. Unchanged resources
- * keep no inputs (nothing is sent for them).
+ * A copy of the plan with its local paths mapped: the files, where mailshares are declared, the
+ * policy files and the violations' files by `files`, the photos of Mailshare resources by `photos`.
+ * Unchanged resources keep no inputs (nothing is sent for them).
  */
 function mapPaths(plan: Plan, files: PathMap, photos: PathMap): Plan {
   const mapProps = (props: Props | null): Props | null => {
@@ -82,7 +83,8 @@ function mapPaths(plan: Plan, files: PathMap, photos: PathMap): Plan {
   return {
     ...plan,
     files: plan.files.map(files),
-    policies: plan.policies.map((p) => ({ ...p, file: photos(p.file) })),
+    policies: plan.policies.map((p) => ({ ...p, file: files(p.file) })),
+    violations: plan.violations.map((v) => ({ ...v, file: files(v.file), policy: files(v.policy) })),
     mailshares: plan.mailshares.map((m) => ({
       ...m,
       declaredAt: m.declaredAt && { ...m.declaredAt, file: files(m.declaredAt.file) },
@@ -150,7 +152,7 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
   if (body.server !== server) {
     throw new SavedPlanError(`${file}: the plan was made against ${body.server}, not ${server}: apply it to the server it was made for, or plan again`);
   }
-  // Files are shown as stored (relative to the folder the plan was made in); photos and policies are opened from `cwd`.
+  // Files are shown as stored (relative to the folder the plan was made in); photos are opened from `cwd`.
   const plan = mapPaths(body.plan, (p) => p, (p) => path.resolve(cwd, p));
   checkPhotos(plan);
   return { ...body, plan, digest };

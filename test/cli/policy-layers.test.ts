@@ -115,6 +115,9 @@ describe("apply --plan and the policy of today", () => {
     const recorded = JSON.parse(fs.readFileSync(saved, "utf8"));
     expect(recorded.version).toBe(2);
     expect(recorded.plan.policies).toEqual([{ file: path.relative(process.cwd(), repo.file(POLICY_FILE_NAME)), sha256: expect.stringMatching(/^sha256:/), given: false }]);
+    // Its violation names the policy file and the mailshare file relative too: no path of this machine.
+    expect(recorded.plan.violations.map((v: { policy: string }) => v.policy)).toEqual([recorded.plan.policies[0].file]);
+    expect(fs.readFileSync(saved, "utf8")).not.toMatch(/"\/tmp\//);
 
     repo.write(POLICY_FILE_NAME, ADVISORY.replace("advisory", "mandatory"));
     h.clearLog();
