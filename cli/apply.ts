@@ -14,7 +14,7 @@ import { setProgressSink, type Runtime } from "../providers/runtime";
 import { readSavedPlan, SavedPlanError } from "./engine/saved-plan";
 import { ReportedFailure } from "./command";
 import type { Style } from "./style";
-import { POLICY_HELP, POLICY_OPTIONS, violationCounts } from "./policy";
+import { POLICY_HELP, POLICY_OPTIONS, policyChangeSince, violationCounts } from "./policy";
 import { isMandatory } from "../policy/evaluate";
 
 const HELP = `usage: bmshare apply -f FILE|FOLDER [-f ...] [options]
@@ -26,15 +26,17 @@ changes and is reported with the server's message; every change is idempotent, s
 again converges. Ctrl-C stops after the changes in flight and reports what was done.
 Before writing a resource, apply reads it again: what changed on the server since the plan (a
 console edit, say) is refused and kept, never overwritten; a new plan shows it.
-The organisation's policy is checked first: a mandatory violation stops apply before anything
-is written; advisory ones are shown with the plan.
+The policies are checked first (bmshare.policy.yaml at the root of the Git work tree and in the
+folders down to the files): a mandatory violation stops apply before anything is written; advisory
+ones are shown with the plan. With --plan, the policy files must be those the plan was made under.
 Exit code: 0 applied (or nothing to change), 1 error, refusal or interruption.
 
   -y, --yes           apply without asking (required when not run from a terminal)
   --allow-delete      delete undeclared mailshares of these files' owners that bmshare created with
                       deletionPolicy: delete (with their mail); without it they are only listed
   --plan PLAN         apply exactly the plan saved by \`bmshare plan --out PLAN\` (no -f: the plan
-                      names its files; its deletions are those it was planned with)
+                      names its files; its deletions are those it was planned with); refused
+                      when a policy file changed, appeared or disappeared since
   -v, --verbose       show every line of the maintenance, move and delete tasks' logs (else each
                       task's log is counted under its result)
 ${POLICY_HELP}
@@ -130,15 +132,18 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
     let plan: Plan;
     if (ctx.values.plan !== undefined) {
       if (ctx.values["allow-delete"]) throw new UsageError("a saved plan already says whether it deletes (plan --allow-delete): do not give --allow-delete with --plan");
-      if (ctx.values.policy !== undefined) throw new UsageError("a saved plan was checked against the policy when it was made: do not give --policy with --plan");
+      if (ctx.values.policy !== undefined) throw new UsageError("a saved plan records the policy files it was checked against (--policy's too): do not give --policy with --plan");
       try {
         plan = readSavedPlan(ctx.values.plan, { url: ctx.connection.url }).plan;
       } catch (err) {
         if (err instanceof SavedPlanError) throw new ReportedFailure([`bmshare apply: ${err.message}`], "nothing was changed");
         throw err;
       }
+      // A plan reviewed under other rules (one made mandatory since, one added) is not applied.
+      const changed = policyChangeSince(plan);
+      if (changed) throw new ReportedFailure(changed.lines, changed.footer);
     } else {
-      plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail", policy: ctx.policy(), impact: true });
+      plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail", policies: ctx.policies(), impact: true });
     }
     ctx.out(planText(plan, ctx.render));
     if (isMandatory(plan.violations)) {

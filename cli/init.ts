@@ -1,6 +1,7 @@
 // `bmshare init [DIR] [--from-server]`: starts a GitOps repository that uses the installed package —
 // `mailshares/<domain>.yaml` (the live domain, exported, with --from-server; else a commented
-// starter), a Pulumi program calling the package's `mailsharesProgram`, the CI pipelines of
+// starter), the organisation's policy (`bmshare.policy.yaml`, every rule advisory: it never blocks a
+// first apply), a Pulumi program calling the package's `mailsharesProgram`, the CI pipelines of
 // examples/ci/ for GitHub and GitLab, `.gitignore`, a README, and a package.json when there is none.
 // It never replaces a file: when any of them exists it names them all and writes nothing.
 //
@@ -14,6 +15,7 @@ import { runServerCommand, type IoDependencies } from "./command";
 import { exportMailshares } from "./export";
 import { domainNameOf } from "./live-mailshares";
 import { PROJECT_DIR, packageVersion } from "../project-dir";
+import { POLICY_FILE_NAME } from "../desired/files";
 
 const HELP = `usage: bmshare init [DIR] [--from-server | --domain DOMAIN] [options]
 
@@ -21,6 +23,8 @@ Starts a GitOps repository for BlueMind mailshares in DIR (default: the current 
 
   mailshares/DOMAIN.yaml        the desired state: with --from-server the live mailshares of the
                                 domain (bmshare export), else a commented starter
+  bmshare.policy.yaml           the organisation's policy (docs/policy.md): starter rules, all
+                                advisory (shown, never blocking) until you make one mandatory
   Pulumi.yaml, index.ts,        a Pulumi program calling the package's mailsharesProgram()
   tsconfig.json
   .github/workflows/mailshares.yml, .gitlab-ci.yml
@@ -76,12 +80,13 @@ export function projectName(dir: string): string {
 }
 
 /**
- * Every file init writes in `dir` but the exported domain file: the Pulumi program, the pipelines,
- * `.gitignore`, the README, the starter (when `starter`) and a package.json when `dir` has none.
+ * Every file init writes in `dir` but the exported domain file: the policy, the Pulumi program, the
+ * pipelines, `.gitignore`, the README, the starter (when `starter`) and a package.json when `dir` has none.
  */
 export function scaffoldFiles(dir: string, domain: string, starter: boolean): Scaffold[] {
   const values = { project: projectName(dir), domain, version: packageVersion() };
   const files: Scaffold[] = [
+    { file: POLICY_FILE_NAME, text: template(POLICY_FILE_NAME, values) },
     { file: "Pulumi.yaml", text: template("Pulumi.yaml", values) },
     { file: "index.ts", text: template("index.ts", values) },
     { file: "tsconfig.json", text: template("tsconfig.json", values) },
@@ -138,6 +143,7 @@ function nextSteps(dir: string, domain: string, wrotePackage: boolean, out: (tex
   export BLUEMIND_URL=https://mail.example.com BLUEMIND_API_KEY=…
   npx bmshare plan -f mailshares/
 Then commit, and set the CI variables README.md lists (mailshares/${domain}.yaml is the domain's file).
+The rules of bmshare.policy.yaml are advisory: make those you want enforced mandatory.
 `);
 }
 

@@ -15,8 +15,9 @@ import { isMandatory } from "../policy/evaluate";
 const HELP = `usage: bmshare plan -f FILE|FOLDER [-f ...] [options]
 
 Shows what \`bmshare apply\` would change on the server, per mailshare and resource, field by field,
-with unified diffs for signatures, auto-reply texts and filter sets, and first what the
-organisation's policy finds in the files. Reads only.
+with unified diffs for signatures, auto-reply texts and filter sets, and first the policy files
+that apply (bmshare.policy.yaml at the root of the Git work tree and in the folders down to the
+files) and what they find in the files. Reads only.
 Exit code: 0 nothing to change, 2 changes to apply, 1 error or a mandatory policy violation.
 
   --json              machine-readable plan (schema: schemas/plan.schema.json, "version": 1)
@@ -30,8 +31,8 @@ Exit code: 0 nothing to change, 2 changes to apply, 1 error or a mandatory polic
                       mailshares of these files' owners that bmshare created with
                       deletionPolicy: delete)
   --out FILE          also save the plan to FILE, for \`bmshare apply --plan FILE\` (applies
-                      exactly this plan, and refuses what changed on the server since); a
-                      plan with a mandatory policy violation is not saved
+                      exactly this plan, and refuses what changed on the server since, or a
+                      policy file changed since); a plan with a mandatory violation is not saved
 ${POLICY_HELP}
 ${FILE_HELP}`;
 
@@ -70,7 +71,7 @@ export async function runPlanCommand(argv: string[], deps: CommandDependencies =
       throw new UsageError("--markdown-limit and --markdown-full go with --markdown");
     }
     const allowDelete = ctx.values["allow-delete"] === true;
-    const plan = await ctx.plan({ allowDelete, onUnreadable: "fail", policy: ctx.policy(), impact: true });
+    const plan = await ctx.plan({ allowDelete, onUnreadable: "fail", policies: ctx.policies(), impact: true });
     const blocked = isMandatory(plan.violations);
     if (ctx.values.out !== undefined && !blocked) {
       try {

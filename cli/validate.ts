@@ -9,16 +9,16 @@ import { plural } from "./engine/format";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, asUsageError, resolveCliConnection, settingsFromFlags, type ConnectionValues } from "./connection";
 import { givenUrl, type Connection } from "../providers/connection";
 import { outputStyles } from "./style";
-import { POLICY_HELP, POLICY_OPTIONS, runPolicy, violationCounts, violationLine } from "./policy";
-import { evaluatePolicy, isMandatory, organisationDomains } from "../policy/evaluate";
-import type { Policy } from "../policy/model";
+import { POLICY_HELP, POLICY_OPTIONS, policyFiles, runPolicy, violationCounts, violationLine } from "./policy";
+import { evaluatePolicies, isMandatory, needsFileDomains, organisationDomains } from "../policy/evaluate";
 
 const HELP = `usage: bmshare validate -f FILE|FOLDER [-f ...] [options]
 
 Checks mailshare files against the schema (schemas/mailshares.schema.json) and the cross-checks;
 with a server connection, also against the directory (users, groups, org units, servers, addresses).
-A folder stands for its *.yaml / *.yml files. The organisation's policy is checked too: a mandatory
-violation is an error (exit 1), an advisory one is printed.
+A folder stands for its *.yaml / *.yml files. The policies are checked too (bmshare.policy.yaml at
+the root of the Git work tree and in the folders down to the files): a mandatory violation is an
+error (exit 1), an advisory one is printed; the summary names the policy files that applied.
 
   -f, --file PATH     a file or folder (repeat for several; further paths may follow)
   --offline           skip the server cross-checks (the policy's rules then know the files'
@@ -79,7 +79,7 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
     err(`${found.footer}\n`);
     return 1;
   }
-  const policy: Policy | null = found.policy;
+  const { policies } = found;
   let lookups: DirectoryLookups | undefined;
   let skipped: string | undefined;
   let result: Awaited<ReturnType<typeof loadDesiredState>>;
@@ -104,21 +104,23 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
     return 1;
   }
   let policyNote = "";
-  if (policy) {
-    let organisation: string[];
+  if (policies.layers.length > 0) {
+    let fileDomains: string[] = [];
     try {
-      organisation = await organisationDomains(policy, result.domains, lookups);
+      if (needsFileDomains(policies)) fileDomains = await organisationDomains(null, result.domains, lookups);
     } catch (e) {
       err(`bmshare validate: cannot read the domains' aliases the policy's rules need: ${(e as Error).message}\n`);
       return 1;
     }
-    const violations = evaluatePolicy(policy, result.mailshares, { organisationDomains: organisation, now: Date.now() });
-    for (const v of violations) err(`${violationLine(v, style)}\n`);
+    const violations = evaluatePolicies(policies, result.mailshares, { fileDomains, now: Date.now() });
+    for (const v of violations) err(`${violationLine(v, style, process.cwd(), policies.layers.length > 1)}\n`);
+    const files = policyFiles(policies.layers);
     if (isMandatory(violations)) {
-      err(`${violationCounts(violations)} (${policy.file}): the files are not valid under the policy\n`);
+      err(`${violationCounts(violations)} (${files}): the files are not valid under the policy\n`);
       return 1;
     }
-    policyNote = violations.length > 0 ? `; policy ${policy.file}: ${violationCounts(violations)}` : `; policy ${policy.file} passed`;
+    const named = `${policies.layers.length === 1 ? "policy" : "policies"} ${files}`;
+    policyNote = violations.length > 0 ? `; ${named}: ${violationCounts(violations)}` : `; ${named} passed`;
   }
   const domains = [...new Set(result.mailshares.map((m) => m.domain))];
   const checks = lookups ? "schema, cross-checks and server checks" : "schema and offline cross-checks";

@@ -1,8 +1,11 @@
-// Finding and reading the policy file: `--policy FILE`, else `bmshare.policy.yaml` beside the
-// mailshare files, else at the root of their Git work tree. It is read like a mailshare file (size
-// and encoding limits, YAML with positions), checked against schemas/policy.schema.json, then each
-// rule's parameters by the rule itself (a pattern that does not compile, min above max). Every
-// problem names the file, line, column and field; nothing is sent to a server before this passes.
+// Finding and reading the policy files of a run. Every folder of mailshare files has a chain of
+// them: bmshare.policy.yaml in each folder from the root of its Git work tree (the organisation's
+// file) down to the folder itself (a team's), then the one `--policy FILE` adds. A file is read like
+// a mailshare file (size and encoding limits, YAML with positions), checked against
+// schemas/policy.schema.json, then each rule's parameters by the rule itself (a pattern that does not
+// compile, min above max). Every problem names the file, line, column and field; nothing is sent to a
+// server before this passes.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
@@ -12,7 +15,7 @@ import { formatPath, sortErrors, type DesiredStateError } from "../desired/error
 import { parseYaml } from "../desired/parse";
 import { POLICY_FILE_NAME, readDesiredFile } from "../desired/files";
 import { gitRootOf } from "../desired/load";
-import type { Policy, RuleParams } from "./model";
+import type { Policy, PolicySet, RuleParams } from "./model";
 import { RULES } from "./rules";
 
 export { POLICY_FILE_NAME };
@@ -29,8 +32,9 @@ function validator(): ValidateFunction {
 }
 
 export type PolicyLoad = { policy: Policy | null; errors: [] } | { policy: null; errors: DesiredStateError[] };
+export type PolicySetLoad = { policies: PolicySet; errors: [] } | { policies: null; errors: DesiredStateError[] };
 
-/** The folders a run's mailshare files are in (a folder given stands for itself). */
+/** The folders a run's mailshare files are in (a folder given stands for itself), absolute. */
 function foldersOf(paths: readonly string[]): string[] {
   return [...new Set(paths.map((p) => {
     try {
@@ -41,34 +45,60 @@ function foldersOf(paths: readonly string[]): string[] {
   }))];
 }
 
+const isWithin = (folder: string, root: string) => {
+  const relative = path.relative(root, folder);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+};
+
 /**
- * The policy file that applies to these mailshare files: beside them, else at their work tree's root.
- * Two different files beside different folders are an error (a run has one policy): give --policy.
+ * The policy files that apply to the mailshare files of `folder` (absolute), farthest first: one in
+ * each folder from the root of its Git work tree down to `folder`. Outside a work tree the root is the
+ * current folder when `folder` is inside it (a repository before `git init`), else `folder` alone.
  */
-export function findPolicyFile(paths: readonly string[]): { file: string | null } | { error: string } {
-  const folders = foldersOf(paths);
-  const beside = [...new Set(folders.map((d) => path.join(d, POLICY_FILE_NAME)).filter((f) => fs.existsSync(f)))];
-  if (beside.length > 1) return { error: `several policy files apply to these files (${beside.map((f) => path.relative(process.cwd(), f)).join(", ")}): give one with --policy` };
-  if (beside.length === 1) return { file: beside[0] };
-  const roots = [...new Set(folders.map(gitRootOf).filter((r): r is string => r !== null))];
-  const atRoot = roots.map((r) => path.join(r, POLICY_FILE_NAME)).filter((f) => fs.existsSync(f));
-  if (atRoot.length > 1) return { error: `several policy files apply to these files (${atRoot.join(", ")}): give one with --policy` };
-  return { file: atRoot[0] ?? null };
+export function policyFilesFor(folder: string, cwd = process.cwd()): string[] {
+  const root = gitRootOf(folder) ?? (isWithin(folder, cwd) ? cwd : folder);
+  const folders: string[] = [];
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    folders.unshift(dir);
+    if (dir === root || path.dirname(dir) === dir) break;
+  }
+  return folders.map((dir) => path.join(dir, POLICY_FILE_NAME)).filter((file) => fs.existsSync(file));
 }
 
-/** The policy of a run: the file given, else the one found for `paths`; `policy: null` when there is none. */
-export function loadPolicyFor(paths: readonly string[], given?: string): PolicyLoad {
-  let file = given;
-  if (file === undefined) {
-    const found = findPolicyFile(paths);
-    if ("error" in found) return { policy: null, errors: [{ file: POLICY_FILE_NAME, line: 1, column: 1, path: "(document)", message: found.error }] };
-    if (found.file === null) return { policy: null, errors: [] };
-    file = path.relative(process.cwd(), found.file) || found.file;
-  }
+/** One policy file: read, then checked (parsePolicy). */
+export function readPolicyFile(file: string): PolicyLoad {
   const read = readDesiredFile(file);
   if ("error" in read) return { policy: null, errors: [{ file, line: read.line ?? 1, column: 1, path: "(document)", message: `policy file: ${read.error}` }] };
   return parsePolicy(file, read.text);
 }
+
+/**
+ * The policies of a run on `paths`: each folder's chain (policyFilesFor), then the file `given`
+ * (`--policy`) added to every chain. Each file is read once; the errors of all of them are returned.
+ */
+export function loadPolicyFor(paths: readonly string[], given?: string): PolicySetLoad {
+  const cwd = process.cwd();
+  const read = new Map<string, PolicyLoad>();
+  const layer = (absolute: string, shown: string): Policy | null => {
+    if (!read.has(absolute)) read.set(absolute, readPolicyFile(shown));
+    return read.get(absolute)!.policy;
+  };
+  const givenLayer = given === undefined ? null : layer(path.resolve(given), given);
+  const chains = new Map<string, Policy[]>();
+  for (const folder of foldersOf(paths)) {
+    const found = policyFilesFor(folder, cwd).map((file) => layer(file, isWithin(file, cwd) ? path.relative(cwd, file) : file));
+    const chain = [...found, ...(givenLayer && !found.includes(givenLayer) ? [givenLayer] : [])];
+    chains.set(folder, chain.filter((p): p is Policy => p !== null));
+  }
+  const errors = [...read.values()].flatMap((r) => r.errors);
+  if (errors.length > 0) return { policies: null, errors };
+  // Farthest first (a root before the folders below it), `--policy`'s last.
+  const layers = [...new Set([...chains.values()].flat().filter((p) => p !== givenLayer))].sort((a, b) => depth(a.file, cwd) - depth(b.file, cwd));
+  if (givenLayer) layers.push(givenLayer);
+  return { policies: { layers, chains, given: givenLayer }, errors: [] };
+}
+
+const depth = (file: string, cwd: string) => path.resolve(cwd, file).split(path.sep).length;
 
 /** A policy from its text: the schema, then each rule's own parameter checks. */
 export function parsePolicy(file: string, text: string): PolicyLoad {
@@ -92,5 +122,6 @@ export function parsePolicy(file: string, text: string): PolicyLoad {
     if (params.level !== "disabled") rules[id] = params;
   }
   if (errors.length > 0) return { policy: null, errors: sortErrors(errors) };
-  return { policy: { file, domains: data.domains?.map((d) => d.toLowerCase()) ?? null, rules }, errors: [] };
+  const sha256 = `sha256:${createHash("sha256").update(text).digest("hex")}`;
+  return { policy: { file, sha256, domains: data.domains?.map((d) => d.toLowerCase()) ?? null, rules }, errors: [] };
 }

@@ -7,7 +7,7 @@ import { formatPath, type FieldPath } from "../desired/errors";
 import { parseYaml, type ParsedFile } from "../desired/parse";
 import { readDesiredFile } from "../desired/files";
 import type { Violation } from "./model";
-import type { RuleFinding } from "./evaluate";
+import type { PolicyFinding } from "./evaluate";
 
 /** What identifies an item of a sorted list across normalisation (an address, a share's subject); null for other items. */
 function identity(value: unknown): string | null {
@@ -50,7 +50,7 @@ export function rawPath(raw: unknown, canonical: unknown, path: FieldPath): Fiel
 /** Index of `mailshares[12]` → 12. */
 const indexOf = (declared: string) => Number(/^mailshares\[(\d+)\]$/.exec(declared)?.[1] ?? -1);
 
-export function locateFindings(found: readonly { mailshare: DesiredMailshare; findings: RuleFinding[] }[]): Violation[] {
+export function locateFindings(found: readonly { mailshare: DesiredMailshare; findings: PolicyFinding[] }[]): Violation[] {
   const files = new Map<string, ParsedFile | null>();
   const parsed = (file: string) => {
     if (!files.has(file)) {
@@ -70,10 +70,10 @@ export function locateFindings(found: readonly { mailshare: DesiredMailshare; fi
       // The file may have changed since it was validated: then the mailshare's own line.
       const place = file && raw !== undefined ? file.map.locate(inFile) : at;
       violations.push({
-        rule: f.rule, level: f.level, domain: m.domain, mailshare: m.name, file: at.file, line: place.line, column: place.column,
+        rule: f.rule, level: f.level, policy: f.policy, domain: m.domain, mailshare: m.name, file: at.file, line: place.line, column: place.column,
         path: formatPath(raw !== undefined ? inFile : ["mailshares", index, ...f.path]), message: f.message,
       });
     }
   }
-  return violations.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  return violations.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.policy.localeCompare(b.policy));
 }

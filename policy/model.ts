@@ -17,12 +17,29 @@ export interface RuleParams {
 
 /** A policy file as read and checked (load.ts). */
 export interface Policy {
-  /** Where it was read from, as given or found. */
+  /** Where it was read from: as given, or as found (relative to the current folder when inside it). */
   file: string;
+  /** `sha256:<hex>` of its text: a saved plan records it, and apply --plan compares. */
+  sha256: string;
   /** The organisation's domains when the file lists them (lower-case), else null: the files' domains and their aliases. */
   domains: string[] | null;
   /** The rules that apply (disabled ones are left out), by rule id. */
   rules: Record<string, RuleParams>;
+}
+
+/**
+ * The policies of a run (load.ts): the organisation's file at the root of the Git work tree, and
+ * each nearer file between it and a folder of mailshare files, add their rules; none replaces
+ * another. Each layer is evaluated on its own (evaluate.ts), so a nearer file can add rules or
+ * stricter copies of them but never disable, lower or loosen a farther one's.
+ */
+export interface PolicySet {
+  /** Every policy file that applies to a file of the run, each once: farthest first, `--policy`'s last. */
+  layers: Policy[];
+  /** Per folder of mailshare files (absolute): the layers that apply there, farthest first. */
+  chains: ReadonlyMap<string, readonly Policy[]>;
+  /** The layer `--policy FILE` added, if any (a saved plan records it to read it again). */
+  given: Policy | null;
 }
 
 /**
@@ -76,6 +93,8 @@ export interface Rule<P extends RuleParams = RuleParams> {
 export interface Violation {
   rule: string;
   level: ViolationLevel;
+  /** The policy file whose rule it is. */
+  policy: string;
   domain: string;
   mailshare: string;
   file: string;

@@ -12,7 +12,7 @@ import type { ResourceKind } from "../providers/kinds";
 import { RULES } from "./rules";
 import { checkSubject } from "./evaluate";
 import type { Policy, PolicySubject, RuleParams, SubjectField } from "./model";
-import { loadPolicyFor } from "./load";
+import { readPolicyFile } from "./load";
 
 export const TYPE_PREFIX = "pulumi-nodejs:dynamic/bluemind:";
 
@@ -84,7 +84,7 @@ export interface ServeOptions {
  * with errors stops the pack with every error (file, line, field), so the preview fails.
  */
 export function servePolicyPack(options: ServeOptions): void {
-  const loaded = loadPolicyFor([], options.policyFile);
+  const loaded = readPolicyFile(options.policyFile);
   if (loaded.errors.length > 0) throw new Error(`bmshare policy pack: ${loaded.errors.length} error(s) in the policy:\n${loaded.errors.map(formatError).join("\n")}`);
   // Loaded only here: requiring @pulumi/policy is cheap, constructing a pack starts its gRPC server.
   const { PolicyPack } = require("@pulumi/policy") as typeof import("@pulumi/policy");

@@ -12,7 +12,7 @@ import { computePlan, type PlanOptions } from "./plan";
 import { MAX_POOL_WIDTH } from "./pool";
 import { runPolicy } from "../policy";
 import { ReportedFailure } from "../command";
-import type { Policy } from "../../policy/model";
+import type { PolicySet } from "../../policy/model";
 
 export interface CommandDependencies extends IoDependencies {
   /** Whether the session is interactive (stdin and stdout are terminals). */
@@ -53,8 +53,8 @@ export interface CommandContext<V> {
   styles: OutputStyles;
   /** How standard output shows plans: colours, and paths relative to the working folder. */
   render: RenderContext;
-  /** The run's policy (`--policy`, else the one found beside the files), or null; its errors stop the command. */
-  policy(): Policy | null;
+  /** The run's policies (those found for the files, and `--policy`'s); their errors stop the command. */
+  policies(): PolicySet;
   /** Computes the plan of the files against the connected server. */
   plan(options: Omit<PlanOptions, "paths" | "parallel" | "lookups" | "rt">): Promise<Awaited<ReturnType<typeof computePlan>>>;
 }
@@ -86,10 +86,10 @@ export async function runCommand<O extends ParseArgsConfig["options"]>(
     return body({
       values: c.values, paths, parallel: parallelOf(c.values.parallel), out: c.out, err: c.err, env: c.env, connection: c.connection, rt: c.rt, deps,
       styles: c.styles, render: { cwd: process.cwd(), style: c.styles.out },
-      policy: () => {
+      policies: () => {
         const found = runPolicy(paths, c.values.policy);
         if ("lines" in found) throw new ReportedFailure(found.lines, found.footer);
-        return found.policy;
+        return found.policies;
       },
       plan: async (o) => {
         await refuseUnsupportedServer(c.rt);

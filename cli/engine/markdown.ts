@@ -76,8 +76,9 @@ function whatChanges(m: MailsharePlan): string {
   return changed.map((r) => r.kind === "MailshareIdentity" || r.kind === "MailshareMaintenance" ? `${r.kind} ${r.name.split("/").pop()}` : r.kind).join(", ");
 }
 
-function violationRow(v: Violation, cwd: string): string {
-  return `| ${v.level} | ${mdCode(v.rule)} | ${mdCell(`${mdCode(`${displayPath(v.file, cwd)}:${v.line}`)} ${mdCode(v.path)}`)} | ${mdText(v.message)} |\n`;
+function violationRow(v: Violation, cwd: string, named: boolean): string {
+  const rule = named ? `${mdCode(v.rule)} (${mdCode(displayPath(v.policy, cwd))})` : mdCode(v.rule);
+  return `| ${v.level} | ${mdCell(rule)} | ${mdCell(`${mdCode(`${displayPath(v.file, cwd)}:${v.line}`)} ${mdCode(v.path)}`)} | ${mdText(v.message)} |\n`;
 }
 
 function unmanagedLines(plan: Plan): string[] {
@@ -97,6 +98,7 @@ export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOp
 
   let head = `### bmshare plan\n\n**${summaryLine(s)}**${hasChanges(s) ? "" : " — nothing to change"}\n\n`;
   head += `Files: ${plan.files.map((f) => mdCode(displayPath(f, ctx.cwd))).join(", ")}\n\n`;
+  if (plan.policies.length > 0) head += `Policy: ${plan.policies.map((p) => mdCode(displayPath(p.file, ctx.cwd))).join(", ")}${plan.violations.length > 0 ? "" : " — no violations"}\n\n`;
 
   // What may be left out, and the note that then says so (sized for the worst case).
   const leftOut = { violations: 0, rows: 0, sections: [] as string[], unmanaged: 0 };
@@ -128,7 +130,7 @@ export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOp
       : `**${violationCounts(plan.violations)}** (advisory: they do not block the apply).\n\n`;
     policy += take(`#### Policy\n\n${blocks}| level | rule | where | what |\n|---|---|---|---|\n`);
     for (const v of plan.violations) {
-      const row = violationRow(v, ctx.cwd);
+      const row = violationRow(v, ctx.cwd, plan.policies.length > 1);
       if (leftOut.violations === 0 && fits(row)) policy += take(row);
       else leftOut.violations++;
     }

@@ -95,6 +95,15 @@ export interface Summary {
   unchanged: number;
 }
 
+/** A policy file a plan was checked against: a saved plan records it, and apply --plan compares. */
+export interface PlanPolicy {
+  file: string;
+  /** `sha256:<hex>` of its text. */
+  sha256: string;
+  /** Whether `--policy FILE` added it (apply --plan reads it again; the others are found again). */
+  given: boolean;
+}
+
 export interface Plan {
   /** The YAML files read, in order. */
   files: string[];
@@ -104,7 +113,9 @@ export interface Plan {
   mailshares: MailsharePlan[];
   unmanaged: { mailshares: UnmanagedMailshare[]; identities: UnmanagedIdentity[] };
   unreadable: Unreadable[];
-  /** What the organisation's policy finds in the files (policy/), in file order. */
+  /** The policy files the files were checked against (policy/), farthest first. */
+  policies: PlanPolicy[];
+  /** What those policies find in the files, in file order. */
   violations: Violation[];
   summary: Summary;
 }

@@ -36,8 +36,8 @@ import {
   type UnmanagedMailshare, type Unreadable,
 } from "./model";
 import { plural } from "./format";
-import type { Policy } from "../../policy/model";
-import { evaluatePolicy, organisationDomains } from "../../policy/evaluate";
+import type { PolicySet } from "../../policy/model";
+import { declaredDomains, evaluatePolicies, needsFileDomains, organisationDomains } from "../../policy/evaluate";
 import { impactOf } from "./impact";
 
 export interface PlanOptions {
@@ -53,8 +53,8 @@ export interface PlanOptions {
   parallel?: number;
   /** What a failed read does: stop the plan (`plan`, `apply`) or record it as unreadable (`drift`). */
   onUnreadable: "fail" | "record";
-  /** The organisation's policy: its violations go into the plan (the command decides what they stop). */
-  policy?: Policy | null;
+  /** The run's policies: their violations go into the plan (the command decides what they stop). */
+  policies?: PolicySet;
   /** Also work out each change's impact in people and data (impact.ts): more reads, for reviewers. */
   impact?: boolean;
 }
@@ -111,8 +111,13 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     throw new PlanFailed(loaded.errors.map(formatError), `${plural(loaded.errors.length, "error")} in ${plural(files, "file")}`);
   }
 
-  const organisation = options.policy || options.impact ? await domainsOf(options.policy, loaded.domains, lookups) : [];
-  const violations = options.policy ? evaluatePolicy(options.policy, loaded.mailshares, { organisationDomains: organisation, now: Date.now() }) : [];
+  const policies = options.policies ?? { layers: [], chains: new Map(), given: null };
+  // The files' domains with their aliases (read once), for the layers that list no domains, and for
+  // the impact unless the policies list the organisation's.
+  const policyDomains = declaredDomains(policies);
+  const fileDomains = needsFileDomains(policies) || (options.impact && !policyDomains) ? await domainsOf(loaded.domains, lookups) : [];
+  const organisation = policyDomains ?? fileDomains;
+  const violations = evaluatePolicies(policies, loaded.mailshares, { fileDomains, now: Date.now() });
 
   for (const u of loaded.unverified ?? []) {
     unreadable.push({ domain: u.domain, mailshare: u.name, kind: "Mailshare", name: mailshareResourceName(u.domain, u.name), error: `could not be checked against the server: ${u.error}` });
@@ -204,15 +209,16 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     mailshares,
     unmanaged: { mailshares: unmanagedMailshares, identities: unmanagedIdentities },
     unreadable,
+    policies: policies.layers.map((p) => ({ file: p.file, sha256: p.sha256, given: p === policies.given })),
     violations,
     summary: summarise(mailshares),
   };
 }
 
-/** The organisation's domains for the policy and the impact, read from the server once. */
-async function domainsOf(policy: Policy | null | undefined, fileDomains: string[], lookups: DirectoryLookups): Promise<string[]> {
+/** The files' domains and their aliases, for the policy and the impact, read from the server once. */
+async function domainsOf(fileDomains: string[], lookups: DirectoryLookups): Promise<string[]> {
   try {
-    return await organisationDomains(policy ?? null, fileDomains, lookups);
+    return await organisationDomains(null, fileDomains, lookups);
   } catch (err) {
     throw new PlanFailed([`cannot read the aliases of ${fileDomains.join(", ")} (the organisation's domains): ${messageOf(err)}`]);
   }

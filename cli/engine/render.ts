@@ -8,7 +8,7 @@ import { coveredByDiff } from "./texts";
 import { PLAIN, styledPatch, type Style } from "../style";
 import { hasChanges, summaryLine, type Action, type MailsharePlan, type Plan, type ResourcePlan, type TextDiff } from "./model";
 import type { ApplyOutcome, OperationResult } from "./apply";
-import { violationCounts, violationLine } from "../policy";
+import { policyFiles, violationCounts, violationLine } from "../policy";
 import { formatSize } from "../../desired/sizes";
 import type { Impact } from "./impact";
 import { isMandatory } from "../../policy/evaluate";
@@ -132,11 +132,15 @@ export function planText(plan: Plan, ctx: RenderContext = plainContext()): strin
   return out;
 }
 
-/** The policy's violations, first: a mandatory one means apply refuses the plan. */
+/**
+ * The policy files the plan was checked against and their violations, first: a mandatory one means
+ * apply refuses the plan. With several files, each violation names its own.
+ */
 export function violationsText(plan: Plan, ctx: RenderContext = plainContext()): string {
-  if (plan.violations.length === 0) return "";
-  let out = `${ctx.style.bold(`Policy: ${violationCounts(plan.violations)}`)}${isMandatory(plan.violations) ? ctx.style.error(" (apply refuses this plan)") : ""}\n`;
-  for (const v of plan.violations) out += `  ${violationLine(v, ctx.style, ctx.cwd)}\n`;
+  if (plan.policies.length === 0) return "";
+  const found = plan.violations.length > 0 ? violationCounts(plan.violations) : "no violations";
+  let out = `${ctx.style.bold(`Policy (${policyFiles(plan.policies, ctx.cwd)}): ${found}`)}${isMandatory(plan.violations) ? ctx.style.error(" (apply refuses this plan)") : ""}\n`;
+  for (const v of plan.violations) out += `  ${violationLine(v, ctx.style, ctx.cwd, plan.policies.length > 1)}\n`;
   return `${out}\n`;
 }
 
@@ -157,6 +161,7 @@ export function planJson(plan: Plan): string {
     files: plan.files,
     summary: plan.summary,
     changes: hasChanges(plan.summary),
+    policies: plan.policies,
     violations: plan.violations,
     mailshares: plan.mailshares.map((m) => ({
       domain: m.domain,

@@ -10,7 +10,10 @@
 //
 // Photos are files: their paths are stored relative to the folder the plan was made from (a CI job
 // plans and applies from the repository root, at different absolute paths), and a photo whose
-// content no longer has the planned SHA-256 refuses its mailshare.
+// content no longer has the planned SHA-256 refuses its mailshare. So are the policy files the plan
+// was checked against (version 2), each with its SHA-256: apply --plan finds the files' policies
+// again from that folder and refuses the whole plan when one changed, appeared or disappeared
+// (cli/policy.ts).
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -18,7 +21,8 @@ import type { Props } from "../../providers/base";
 import type { Plan, ResourcePlan } from "./model";
 
 export const SAVED_PLAN_FORMAT = "bmshare-plan";
-export const SAVED_PLAN_VERSION = 1;
+/** 2: the plan records its policy files (`plan.policies`). */
+export const SAVED_PLAN_VERSION = 2;
 /** A saved plan is read whole: refuse anything bigger than a plan of a very large domain. */
 export const MAX_SAVED_PLAN_BYTES = 256 * 1024 * 1024;
 
@@ -61,9 +65,9 @@ const digestOf = (body: Omit<SavedPlan, "digest">) => `sha256:${createHash("sha2
 type PathMap = (p: string) => string;
 
 /**
- * A copy of the plan with its local paths mapped: the files and where mailshares are declared by
- * `files`, the photos of Mailshare resources by `photos`. Unchanged resources keep no inputs
- * (nothing is sent for them).
+ * A copy of the plan with its local paths mapped: the files, where mailshares are declared, the
+ * policy files and the violations' files by `files`, the photos of Mailshare resources by `photos`.
+ * Unchanged resources keep no inputs (nothing is sent for them).
  */
 function mapPaths(plan: Plan, files: PathMap, photos: PathMap): Plan {
   const mapProps = (props: Props | null): Props | null => {
@@ -79,6 +83,8 @@ function mapPaths(plan: Plan, files: PathMap, photos: PathMap): Plan {
   return {
     ...plan,
     files: plan.files.map(files),
+    policies: plan.policies.map((p) => ({ ...p, file: files(p.file) })),
+    violations: plan.violations.map((v) => ({ ...v, file: files(v.file), policy: files(v.policy) })),
     mailshares: plan.mailshares.map((m) => ({
       ...m,
       declaredAt: m.declaredAt && { ...m.declaredAt, file: files(m.declaredAt.file) },
@@ -134,9 +140,11 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
     throw new SavedPlanError(`${file}: not a saved plan (no "format": "${SAVED_PLAN_FORMAT}"): make one with bmshare plan --out`);
   }
   if (saved.version !== SAVED_PLAN_VERSION) {
-    throw new SavedPlanError(`${file}: saved plan version ${JSON.stringify(saved.version)}, this bmshare reads version ${SAVED_PLAN_VERSION}: plan again with this version`);
+    const why = saved.version === 1 ? " (version 1 does not record the policy files it was checked against)" : "";
+    throw new SavedPlanError(`${file}: saved plan version ${JSON.stringify(saved.version)}, this bmshare reads version ${SAVED_PLAN_VERSION}${why}: plan again with this version`);
   }
   const { digest, ...body } = saved as unknown as SavedPlan;
+  if (!isObject(body.plan) || !Array.isArray(body.plan.policies)) throw new SavedPlanError(`${file}: not a saved plan (no "plan" with its "policies"): make one with bmshare plan --out`);
   if (typeof digest !== "string" || digest !== digestOf(body)) {
     throw new SavedPlanError(`${file}: the plan's digest does not match its content: it was edited or damaged after it was made; plan again`);
   }
@@ -145,8 +153,7 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
     throw new SavedPlanError(`${file}: the plan was made against ${body.server}, not ${server}: apply it to the server it was made for, or plan again`);
   }
   // Files are shown as stored (relative to the folder the plan was made in); photos are opened from `cwd`.
-  // Plans saved before policies carry no violations: none were found then.
-  const plan = mapPaths({ ...body.plan, violations: body.plan.violations ?? [] }, (p) => p, (p) => path.resolve(cwd, p));
+  const plan = mapPaths(body.plan, (p) => p, (p) => path.resolve(cwd, p));
   checkPhotos(plan);
   return { ...body, plan, digest };
 }

@@ -1,6 +1,7 @@
 // `bmshare init`: the scaffold of a GitOps repository — a starter that validates, or the live domain
-// exported with --from-server; the Pulumi program calling the package's function; the CI pipelines
-// exactly as examples/ci/ shows them; and never a file replaced.
+// exported with --from-server; the organisation's starter policy, every rule advisory; the Pulumi
+// program calling the package's function; the CI pipelines exactly as examples/ci/ shows them; and
+// never a file replaced.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -8,6 +9,8 @@ import * as path from "node:path";
 import { startTestEmulator, TEST_KEY, type TestEmulator } from "../support/emulator";
 import { CI_PIPELINES, runInitCommand } from "../../cli/init";
 import { loadDesiredState } from "../../desired/load";
+import { runValidateCommand } from "../../cli/validate";
+import { readPolicyFile } from "../../policy/load";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 let emu: TestEmulator;
@@ -37,8 +40,14 @@ async function init(argv: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 const SCAFFOLD = [
-  ".github/workflows/mailshares.yml", ".gitignore", ".gitlab-ci.yml", "Pulumi.yaml", "README.md", "index.ts", "package.json", "tsconfig.json",
+  ".github/workflows/mailshares.yml", ".gitignore", ".gitlab-ci.yml", "Pulumi.yaml", "README.md", "bmshare.policy.yaml", "index.ts", "package.json", "tsconfig.json",
 ];
+
+async function validate(dir: string) {
+  let [stdout, stderr] = ["", ""];
+  const status = await runValidateCommand(["-f", path.join(dir, "mailshares"), "--offline"], { env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { status, stdout, stderr };
+}
 
 describe("bmshare init", () => {
   it("writes a starter that validates, the Pulumi program, the pipelines of examples/ci/ and a package.json", async () => {
@@ -62,6 +71,36 @@ describe("bmshare init", () => {
     const own = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
     expect(pkg.dependencies).toEqual({ "bluemind-mailshares": `^${own.version}` });
     expect(r.stdout).toContain("npm install");
+  });
+
+  it("writes a starter policy at the root, every rule advisory, that the starter files pass", async () => {
+    const dir = tmpDir();
+    expect((await init([dir, "--domain", "acme.test"])).code).toBe(0);
+    const file = path.join(dir, "bmshare.policy.yaml");
+    const text = fs.readFileSync(file, "utf8");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=node_modules/bluemind-mailshares/schemas/policy.schema.json");
+    expect(text).toContain("# domains: [acme.test]");
+    expect(text).toContain("make it mandatory");
+    const policy = readPolicyFile(file).policy!;
+    expect(Object.keys(policy.rules).sort()).toEqual(["auto-reply-end", "description-required", "forwarding-domains", "manage-share", "share-domains"]);
+    expect(Object.values(policy.rules).map((r) => r.level)).toEqual(Array(5).fill("advisory"));
+
+    // Once the folder is a Git work tree, the root's policy applies to mailshares/: advisory findings only.
+    fs.mkdirSync(path.join(dir, ".git"));
+    const r = await validate(dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^valid: 1 mailshare in 1 file \(acme\.test\); schema and offline cross-checks passed; policy \S*bmshare\.policy\.yaml: 1 advisory policy violation\n$/);
+    expect(r.stderr).toMatch(/: advisory manage-share: nobody manages it/);
+  });
+
+  it("refuses to replace a policy file that is there", async () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, "bmshare.policy.yaml"), "rules: {}\n");
+    const r = await init([dir, "--domain", "acme.test"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("already has bmshare.policy.yaml: init replaces no file");
+    expect(filesIn(dir)).toEqual(["bmshare.policy.yaml"]);
+    expect(fs.readFileSync(path.join(dir, "bmshare.policy.yaml"), "utf8")).toBe("rules: {}\n");
   });
 
   it("keeps a package.json that is there (npm install made it) and still writes the rest", async () => {

@@ -2,6 +2,7 @@
 // mandatory one fails the run before anything is written (apply sends no write, plan saves no plan);
 // advisory ones are shown and the run goes on; the JSON plan carries them (schemas/plan.schema.json)
 // and the Markdown plan lists them first.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -79,7 +80,7 @@ describe("bmshare validate with a policy", () => {
     expect(r.stdout).toMatch(/; policy .*bmshare\.policy\.yaml: 1 advisory policy violation\n$/);
   });
 
-  it("takes --policy over the one found, and reports a broken policy file by line and field", async () => {
+  it("reports a broken --policy file by line and field", async () => {
     const { dir, file } = project();
     const other = path.join(dir, "other.yaml");
     fs.writeFileSync(other, "rules:\n  manage-share: { level: mandatory, minimum: 0 }\n");
@@ -96,7 +97,7 @@ describe("bmshare plan with a policy", () => {
     const r = await h.run(runPlanCommand, ["-f", file, "--out", out]);
     expect(r.status).toBe(1);
     const [heading, first, second] = r.stdout.split("\n");
-    expect(heading).toBe("Policy: 1 mandatory, 1 advisory policy violations (apply refuses this plan)");
+    expect(heading).toBe(`Policy (${path.relative(process.cwd(), path.join(dir, POLICY_FILE_NAME))}): 1 mandatory, 1 advisory policy violations (apply refuses this plan)`);
     expect(first.replace(/^ +\S*acme\.test\.yaml/, "acme.test.yaml")).toBe(MANAGE);
     expect(second.replace(/^ +\S*acme\.test\.yaml/, "acme.test.yaml")).toBe(FORWARD);
     expect(r.stdout).toContain("+ acme.test/leaky  create");
@@ -106,17 +107,19 @@ describe("bmshare plan with a policy", () => {
     expect(h.writes()).toEqual([]);
   });
 
-  it("carries the violations in --json, valid against schemas/plan.schema.json", async () => {
-    const { file } = project();
+  it("carries the policy files and the violations in --json, valid against schemas/plan.schema.json", async () => {
+    const { dir, file } = project();
+    const policy = path.join(dir, POLICY_FILE_NAME);
     const r = await h.run(runPlanCommand, ["-f", file, "--json"]);
     const doc = JSON.parse(r.stdout);
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
     const validate = ajv.compile(planSchema);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.policies).toEqual([{ file: policy, sha256: `sha256:${createHash("sha256").update(POLICY).digest("hex")}`, given: false }]);
     expect(doc.violations).toEqual([
-      { rule: "manage-share", level: "advisory", domain: "acme.test", mailshare: "leaky", file, line: 6, column: 13, path: "mailshares[0].shares", message: "nobody manages it: share it with at least one user or group at level manage" },
-      { rule: "forwarding-domains", level: "mandatory", domain: "acme.test", mailshare: "leaky", file, line: 7, column: 24, path: "mailshares[0].forwarding.to[0]", message: "forwards all mail to boss@gmail.com, outside the organisation (acme-corp.test, acme.test)" },
+      { rule: "manage-share", level: "advisory", policy, domain: "acme.test", mailshare: "leaky", file, line: 6, column: 13, path: "mailshares[0].shares", message: "nobody manages it: share it with at least one user or group at level manage" },
+      { rule: "forwarding-domains", level: "mandatory", policy, domain: "acme.test", mailshare: "leaky", file, line: 7, column: 24, path: "mailshares[0].forwarding.to[0]", message: "forwards all mail to boss@gmail.com, outside the organisation (acme-corp.test, acme.test)" },
     ]);
   });
 
@@ -130,13 +133,13 @@ describe("bmshare plan with a policy", () => {
     expect(r.stdout).toMatch(/\| mandatory \| `forwarding-domains` \| `\S*acme\.test\.yaml:7` `mailshares\[0\]\.forwarding\.to\[0\]` \| forwards all mail to boss@gmail\.com, outside the organisation \(acme-corp\.test, acme\.test\) \|\n/);
   });
 
-  it("a plan without violations has an empty list and no policy section", async () => {
-    const { file } = project("rules:\n  description-required: { level: mandatory }\n");
+  it("a plan without violations has an empty list and still names its policy file", async () => {
+    const { dir, file } = project("rules:\n  description-required: { level: mandatory }\n");
     const json = JSON.parse((await h.run(runPlanCommand, ["-f", file, "--json"])).stdout);
     expect(json.violations).toEqual([]);
     const text = await h.run(runPlanCommand, ["-f", file]);
     expect(text.status).toBe(2);
-    expect(text.stdout.startsWith("+ acme.test/leaky  create")).toBe(true);
+    expect(text.stdout.startsWith(`Policy (${path.relative(process.cwd(), path.join(dir, POLICY_FILE_NAME))}): no violations\n\n+ acme.test/leaky  create`)).toBe(true);
   });
 });
 
@@ -153,7 +156,7 @@ describe("bmshare apply with a policy", () => {
   it("applies with advisory violations, showing them", async () => {
     const { file } = project("rules:\n  forwarding-domains: { level: advisory }\n");
     const r = await h.run(runApplyCommand, ["-f", file, "--yes"]);
-    expect(r.stdout).toContain("Policy: 1 advisory policy violation\n");
+    expect(r.stdout).toMatch(/^Policy \(\S*bmshare\.policy\.yaml\): 1 advisory policy violation\n/);
     expect(r.status).toBe(0);
     expect(h.writes().length).toBeGreaterThan(0);
   });

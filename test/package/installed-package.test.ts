@@ -138,13 +138,16 @@ describe("the installed package", { timeout: SLOW }, () => {
   it("npx bmshare: --version, init, then validate, plan, apply and an empty plan against its own emulator", async () => {
     expect((await ok("npx", ["--offline", "bmshare", "--version"], repo)).stdout).toBe(`${PKG.version}\n`);
 
-    expect(init.stdout).toContain("wrote mailshares/acme.test.yaml");
+    expect(init.stdout).toContain("wrote mailshares/acme.test.yaml, bmshare.policy.yaml, ");
     expect(fs.readFileSync(path.join(repo, ".github", "workflows", "mailshares.yml"), "utf8"))
       .toBe(fs.readFileSync(path.join(ROOT, "examples", "ci", "github-bmshare.yml"), "utf8"));
     // The modeline resolves inside node_modules.
     const modeline = fs.readFileSync(path.join(repo, "mailshares", "acme.test.yaml"), "utf8").split("\n")[0];
     const schema = path.resolve(repo, "mailshares", modeline.replace("# yaml-language-server: $schema=", ""));
     expect(JSON.parse(fs.readFileSync(schema, "utf8")).title).toBeTruthy();
+    const policyModeline = fs.readFileSync(path.join(repo, "bmshare.policy.yaml"), "utf8").split("\n")[0];
+    const policySchema = path.resolve(repo, policyModeline.replace("# yaml-language-server: $schema=", ""));
+    expect(JSON.parse(fs.readFileSync(policySchema, "utf8")).title).toBe("bmshare policy (bmshare.policy.yaml)");
 
     const { url, child } = await startInstalledEmulator();
     try {
@@ -153,6 +156,8 @@ describe("the installed package", { timeout: SLOW }, () => {
       const validate = await bmshare("validate", "-f", "mailshares/");
       expect(validate.code, validate.stderr).toBe(0);
       expect(validate.stdout).toContain("valid: 1 mailshare in 1 file (acme.test)");
+      // The starter policy at the root applies (advisory: it blocks nothing below).
+      expect(validate.stdout).toContain("; policy bmshare.policy.yaml: 1 advisory policy violation\n");
 
       const plan = await bmshare("plan", "-f", "mailshares/");
       expect(plan.code, plan.stderr).toBe(2);

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { findPolicyFile, loadPolicyFor, parsePolicy, POLICY_FILE_NAME } from "../../policy/load";
+import { loadPolicyFor, parsePolicy, policyFilesFor, POLICY_FILE_NAME } from "../../policy/load";
 import { formatError } from "../../desired/errors";
 import { tempDir } from "./support";
 import { RULES } from "../../policy/rules";
@@ -14,7 +14,7 @@ describe("the policy file's checks", () => {
   it("reads a valid policy, leaving disabled rules out", () => {
     const loaded = parsePolicy("p.yaml", "domains: [ACME.test]\nrules:\n  manage-share: { level: mandatory }\n  naming: { level: disabled, name: x }\n");
     expect(loaded.errors).toEqual([]);
-    expect(loaded.policy).toEqual({ file: "p.yaml", domains: ["acme.test"], rules: { "manage-share": { level: "mandatory" } } });
+    expect(loaded.policy).toEqual({ file: "p.yaml", sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), domains: ["acme.test"], rules: { "manage-share": { level: "mandatory" } } });
   });
 
   it("reports schema errors at their place, with did-you-mean and the size messages of the format", () => {
@@ -43,25 +43,61 @@ describe("the policy file's checks", () => {
   });
 });
 
-describe("finding the policy file", () => {
-  it("takes the one beside the files, else the one at the root of their Git work tree, else none", () => {
+describe("finding the policy files", () => {
+  /** A Git work tree with a policy at its root, one in teams/a and none in teams/b. */
+  function repository(): string {
     const repo = tempDir();
     fs.mkdirSync(path.join(repo, ".git"));
-    fs.mkdirSync(path.join(repo, "mailshares"));
-    const files = path.join(repo, "mailshares", "acme.test.yaml");
-    fs.writeFileSync(files, "domain: acme.test\nmailshares: []\n");
-    expect(findPolicyFile([files])).toEqual({ file: null });
-    fs.writeFileSync(path.join(repo, POLICY_FILE_NAME), "rules: {}\n");
-    expect(findPolicyFile([path.join(repo, "mailshares")])).toEqual({ file: path.join(repo, POLICY_FILE_NAME) });
-    fs.writeFileSync(path.join(repo, "mailshares", POLICY_FILE_NAME), "rules: {}\n");
-    expect(findPolicyFile([files])).toEqual({ file: path.join(repo, "mailshares", POLICY_FILE_NAME) });
+    for (const team of ["a", "b"]) fs.mkdirSync(path.join(repo, "teams", team, "mailshares"), { recursive: true });
+    fs.writeFileSync(path.join(repo, POLICY_FILE_NAME), "rules:\n  manage-share: { level: mandatory }\n");
+    fs.writeFileSync(path.join(repo, "teams", "a", POLICY_FILE_NAME), "rules:\n  description-required: { level: mandatory }\n");
+    return repo;
+  }
+
+  it("takes the work tree's root file and every file in the folders down to the files', farthest first", () => {
+    const repo = repository();
+    expect(policyFilesFor(path.join(repo, "teams", "a", "mailshares"))).toEqual([path.join(repo, POLICY_FILE_NAME), path.join(repo, "teams", "a", POLICY_FILE_NAME)]);
+    expect(policyFilesFor(path.join(repo, "teams", "b", "mailshares"))).toEqual([path.join(repo, POLICY_FILE_NAME)]);
+    fs.writeFileSync(path.join(repo, "teams", "a", "mailshares", POLICY_FILE_NAME), "rules: {}\n");
+    expect(policyFilesFor(path.join(repo, "teams", "a", "mailshares"))).toHaveLength(3);
   });
 
-  it("refuses two different policies beside the files of one run", () => {
-    const [a, b] = [tempDir(), tempDir()];
-    for (const dir of [a, b]) fs.writeFileSync(path.join(dir, POLICY_FILE_NAME), "rules: {}\n");
-    const found = findPolicyFile([path.join(a, "x.yaml"), path.join(b, "y.yaml")]);
-    expect(found).toEqual({ error: expect.stringMatching(/^several policy files apply to these files \(.*\): give one with --policy$/) });
+  it("outside a work tree: from the current folder when the files are inside it, else beside them only", () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "mailshares"));
+    fs.writeFileSync(path.join(dir, POLICY_FILE_NAME), "rules: {}\n");
+    expect(policyFilesFor(path.join(dir, "mailshares"), dir)).toEqual([path.join(dir, POLICY_FILE_NAME)]);
+    expect(policyFilesFor(path.join(dir, "mailshares"), tempDir())).toEqual([]);
+    expect(policyFilesFor(dir, tempDir())).toEqual([path.join(dir, POLICY_FILE_NAME)]);
+  });
+
+  it("gives each folder of a run its own chain, reads each file once, and adds --policy to every chain", () => {
+    const repo = repository();
+    const extra = path.join(tempDir(), "extra.yaml");
+    fs.writeFileSync(extra, "rules:\n  quota-bounds: { level: advisory, max: 1 GiB }\n");
+    const [a, b] = ["a", "b"].map((team) => path.join(repo, "teams", team, "mailshares"));
+    const loaded = loadPolicyFor([path.join(a, "x.yaml"), b], extra);
+    expect(loaded.errors).toEqual([]);
+    const { layers, chains, given } = loaded.policies!;
+    const rules = (chain: readonly { rules: object }[]) => chain.map((p) => Object.keys(p.rules)[0]);
+    expect(rules(layers)).toEqual(["manage-share", "description-required", "quota-bounds"]);
+    expect(rules(chains.get(a)!)).toEqual(["manage-share", "description-required", "quota-bounds"]);
+    expect(rules(chains.get(b)!)).toEqual(["manage-share", "quota-bounds"]);
+    expect(chains.get(a)![0]).toBe(chains.get(b)![0]);
+    expect(given?.file).toBe(extra);
+  });
+
+  it("reports the errors of every broken file by file, line and field", () => {
+    const repo = repository();
+    fs.writeFileSync(path.join(repo, "teams", "a", POLICY_FILE_NAME), "rules:\n  manage-share: { level: mandatory, minimum: 0 }\n");
+    const extra = path.join(tempDir(), "extra.yaml");
+    fs.writeFileSync(extra, "rules:\n  naming: { level: advisory }\n");
+    const loaded = loadPolicyFor([path.join(repo, "teams", "a", "mailshares")], extra);
+    expect(loaded.policies).toBeNull();
+    expect(loaded.errors.map(formatError)).toEqual([
+      `${extra}:2:11: rules.naming: give name or address (a pattern), else the rule checks nothing`,
+      `${path.join(repo, "teams", "a", POLICY_FILE_NAME)}:2:46: rules.manage-share.minimum: expected a number >= 1, found 0`,
+    ]);
   });
 });
 

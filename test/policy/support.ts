@@ -12,6 +12,19 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "bmshare-policy-"));
 }
 
+/** A Git work tree holding `files` (path → text); `write` adds or changes one, `file` is one's path. */
+export function gitRepository(files: Record<string, string>): { dir: string; file(name: string): string; write(name: string, text: string): void } {
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, ".git"));
+  const file = (name: string) => path.join(dir, name);
+  const write = (name: string, text: string) => {
+    fs.mkdirSync(path.dirname(file(name)), { recursive: true });
+    fs.writeFileSync(file(name), text);
+  };
+  for (const [name, text] of Object.entries(files)) write(name, text);
+  return { dir, file, write };
+}
+
 export function policyOf(text: string, file = "bmshare.policy.yaml"): Policy {
   const loaded = parsePolicy(file, text);
   if (loaded.errors.length > 0) throw new Error(loaded.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`).join("\n"));
