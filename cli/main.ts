@@ -8,13 +8,9 @@ import { packageVersion } from "../project-dir";
 
 type Command = (argv: string[]) => Promise<number>;
 
-/** The directory lookups of `validate`'s server cross-checks, over the providers' client (limits included). */
-async function connectLookups(connection: Connection) {
-  const { RUNTIME, useSettings } = require("../providers/runtime") as typeof import("../providers/runtime");
-  const { bluemindLookups } = require("../desired/bluemind-lookups") as typeof import("../desired/bluemind-lookups");
-  useSettings(connection, "flags");
-  return bluemindLookups(RUNTIME.client);
-}
+/** validate's server connection, loaded only when it has one (cli/validate-lookups.ts). */
+const connectLookups = (connection: Connection) =>
+  (require("./validate-lookups") as typeof import("./validate-lookups")).connectLookups(connection);
 
 const COMMANDS: Record<string, Command> = {
   validate: (argv) => (require("./validate") as typeof import("./validate")).runValidateCommand(argv, { connect: connectLookups }),

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
+import type { ValidateFunction } from "ajv/dist/2020";
 import policySchema from "../schemas/policy.schema.json";
 import { MAILSHARES_SCHEMA, SCHEMA_ANNOTATIONS, translateErrors } from "../desired/schema";
 import { formatPath, sortErrors, type DesiredStateError } from "../desired/errors";
@@ -23,6 +23,8 @@ export { POLICY_FILE_NAME };
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
+    // Loaded here: a run without a policy file (and with valid files, desired/schema-validators.ts) never loads ajv.
+    const { default: Ajv2020 } = require("ajv/dist/2020") as typeof import("ajv/dist/2020");
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
     for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
     ajv.addSchema(MAILSHARES_SCHEMA);

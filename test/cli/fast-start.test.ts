@@ -68,7 +68,7 @@ describe("bmshare's start (child processes, modules loaded)", { timeout: CHILD_T
     }
   });
 
-  it("validate --offline loads the desired-state modules, ajv and js-yaml: no Pulumi, no REST client, no TypeScript", async () => {
+  it("validate --offline loads the desired-state modules, ajv's runtime and js-yaml: no Pulumi, no REST client, no TypeScript", async () => {
     const r = await bmshare(["validate", "-f", "examples/mailshares.yaml", "--offline"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("valid: 5 mailshares in 1 file");
@@ -76,6 +76,9 @@ describe("bmshare's start (child processes, modules loaded)", { timeout: CHILD_T
     // A valid file is read the fast way only (desired/fast-parse.ts): the position-keeping reader stays unloaded.
     expect(packages(r.modules)).toContain("js-yaml");
     expect(packages(r.modules)).not.toContain("yaml");
+    // The schema's validators were compiled by the build: ajv's compiler stays unloaded (only its runtime helpers load).
+    expect(project(r.modules)).toContain("dist/desired/schema-precompiled.js");
+    expect(r.modules.filter((m) => /\/ajv\/dist\/(compile|core|2020)\b/.test(m))).toEqual([]);
     expect(project(r.modules).filter((m) => !m.startsWith("bin/") && !m.startsWith("dist/")), "all project code from dist/").toEqual([]);
     expect(project(r.modules).filter((m) => m.startsWith("dist/bluemind/"))).toEqual([]);
     expect(r.modules.length).toBeLessThan(300); // 202 when written (the Pulumi SDK alone is ~900)

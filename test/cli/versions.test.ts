@@ -10,6 +10,8 @@ import { startHarness, tempYaml, type Harness } from "./engine-support";
 import { EMULATED_VERSIONS, TEST_KEY } from "../support/emulator";
 import { runApplyCommand } from "../../cli/apply";
 import { runPlanCommand } from "../../cli/plan";
+import { runValidateCommand } from "../../cli/validate";
+import { connectLookups } from "../../cli/validate-lookups";
 import { mailshareUid } from "../../providers/ids";
 import { BlueMindClient, capabilitiesOf, UnsupportedVersionError } from "../../bluemind";
 import { releaseNamed } from "../../emulator/releases";
@@ -170,6 +172,23 @@ describe("releases bmshare does not support", () => {
       expect(status).toBe(1);
       expect(stderr.trim().split("\n")).toHaveLength(1);
       expect(stderr).toContain("the server refused the API key");
+      expect(stderr).not.toContain("not-the-key");
+      expect(new Set(h401.requests())).toEqual(new Set(["GET /api/system/installation/version"]));
+    } finally {
+      await h401.close();
+    }
+  });
+
+  it("validate with a key the server refuses says so in one line too, not once per mailshare", async () => {
+    const h401 = await startHarness();
+    try {
+      let stderr = "";
+      const status = await runValidateCommand(["-f", tempYaml(YAML)], {
+        env: { BLUEMIND_URL: h401.emu.url, BLUEMIND_API_KEY: "not-the-key" }, connect: connectLookups,
+        stdout: () => {}, stderr: (t) => (stderr += t),
+      });
+      expect(status).toBe(1);
+      expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^bmshare validate: the server refused the API key/)]);
       expect(stderr).not.toContain("not-the-key");
       expect(new Set(h401.requests())).toEqual(new Set(["GET /api/system/installation/version"]));
     } finally {
