@@ -2,24 +2,12 @@
 // is started as the engine starts a Node.js pack (in its folder) and called over gRPC. The same rule
 // implementations judge the providers' inputs, raw as a TypeScript program writes them or
 // normalised as the YAML program declares them.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyHost } from "../support/policy-host";
-import { tempDir } from "./support";
+import { UNKNOWN, packWith } from "./pack-host";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** A pack folder as a team writes one: PulumiPolicy.yaml, package.json, index.js and its policy. */
-function packWith(policy: string): string {
-  const dir = tempDir();
-  fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "test-pack", version: "1.2.3", main: "index.js" }));
-  fs.writeFileSync(path.join(dir, "bmshare.policy.yaml"), policy);
-  fs.writeFileSync(path.join(dir, "index.js"), `require(${JSON.stringify(path.join(ROOT, "dist", "policy", "index.js"))}).servePolicyPack({ policyFile: "bmshare.policy.yaml", name: "acme-mail" });\n`);
-  return dir;
-}
 
 describe("the example pack (examples/policy-pack)", () => {
   let host: PolicyHost;
@@ -59,7 +47,9 @@ describe("a team's pack with every rule", () => {
   const now = new Date();
   const inDays = (n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
   beforeAll(async () => {
-    host = await PolicyHost.start(packWith(`rules:
+    // The domains listed: the domain rules judge each resource (without them, the stack: pack-stack.test.ts).
+    host = await PolicyHost.start(packWith(`domains: [acme.test]
+rules:
   forwarding-domains: { level: mandatory }
   manage-share: { level: mandatory }
   auto-reply-end: { level: advisory, maxDays: 30 }
