@@ -67,19 +67,25 @@ export async function analyzeStackAt(host: PolicyHost, entries: readonly StackEn
 /** The URN PolicyHost gives a resource. */
 export const urnOf = (kind: string, name: string) => `urn:pulumi:test::bluemind-mailshares::pulumi-nodejs:dynamic/bluemind:${kind}::${name}`;
 
-async function load(files: Record<string, string>) {
-  const dir = tempDir();
-  const paths = Object.entries(files).map(([name, text]) => {
-    fs.writeFileSync(path.join(dir, name), text);
-    return path.join(dir, name);
-  });
+/** Mailshare files: paths, or texts by file name (written to a temporary folder). */
+type Files = readonly string[] | Record<string, string>;
+
+async function load(files: Files) {
+  let paths = files as readonly string[];
+  if (!Array.isArray(files)) {
+    const dir = tempDir();
+    paths = Object.entries(files).map(([name, text]) => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    });
+  }
   const loaded = await loadDesiredState(paths);
   if (!loaded.ok) throw new Error(loaded.errors.map((e) => `${e.file}:${e.line}: ${e.message}`).join("\n"));
   return loaded;
 }
 
 /** The CLI's verdicts on mailshare files (offline: the organisation is the policy's domains, else the files'). */
-export async function cliViolations(files: Record<string, string>, policy: string, now: number): Promise<Violation[]> {
+export async function cliViolations(files: Files, policy: string, now: number): Promise<Violation[]> {
   const loaded = await load(files);
   const checked = policyOf(policy);
   return evaluatePolicy(checked, loaded.mailshares, { organisationDomains: await organisationDomains(checked, loaded.domains), now });
@@ -90,7 +96,7 @@ export async function cliViolations(files: Record<string, string>, policy: strin
  * a pack during a preview: the inputs after the providers' check (a Mailshare's carries its uid), the
  * parts under their Mailshare.
  */
-export async function programResources(files: Record<string, string>): Promise<StackEntry[]> {
+export async function programResources(files: Files): Promise<StackEntry[]> {
   const loaded = await load(files);
   return loaded.mailshares.flatMap((m) => declareMailshare(m).map((d): StackEntry => {
     const props = JSON.parse(JSON.stringify(d.inputs));

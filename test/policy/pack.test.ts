@@ -2,10 +2,11 @@
 // is started as the engine starts a Node.js pack (in its folder) and called over gRPC. The same rule
 // implementations judge the providers' inputs, raw as a TypeScript program writes them or
 // normalised as the YAML program declares them.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyHost } from "../support/policy-host";
-import { UNKNOWN, packWith } from "./pack-host";
+import { UNKNOWN, analyzeStackAt, cliViolations, packWith, programResources } from "./pack-host";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -39,6 +40,14 @@ describe("the example pack (examples/policy-pack)", () => {
       message: "bmshare: forwarding and filter forward actions send mail only to the organisation's domains (or the rule's list)\n" +
         "acme.test/sales/filters: forwarding.to[0]: forwards all mail to someone@gmail.com, outside the organisation (acme.test, acme-corp.test, crm.example.com)",
     }]);
+  });
+  it("judges the example's mailshares, declared as mailsharesProgram declares them, as bmshare validate does", async () => {
+    const files = [path.join(ROOT, "examples", "mailshares.yaml")];
+    const resources = await programResources(files);
+    const found = [...(await Promise.all(resources.map((r) => host.analyze(r.kind, r.name, r.props)))).flat(), ...(await analyzeStackAt(host, resources))];
+    const cli = await cliViolations(files, fs.readFileSync(path.join(ROOT, "examples", "policy", "bmshare.policy.yaml"), "utf8"), Date.now());
+    expect(cli.map((v) => `${v.level} ${v.rule}: ${v.message}`)).toEqual(["advisory description-required: no description: say what the mailshare is for and who answers it"]);
+    expect(found.map((d) => `${d.level} ${d.policy}: ${d.message.split("\n")[1].replace(/^\S+: \S+: /, "")}`)).toEqual(cli.map((v) => `${v.level} ${v.rule}: ${v.message}`));
   });
 });
 
