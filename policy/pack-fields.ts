@@ -22,6 +22,9 @@ export const FIELDS_OF: Partial<Record<ResourceKind, readonly SubjectField[]>> =
 /** The kinds that carry fields the rules read, the Mailshare first. */
 export const KINDS_READ = Object.keys(FIELDS_OF) as ResourceKind[];
 
+/** The parts of a mailshare the rules read: every kind but the Mailshare. */
+export const PART_KINDS = KINDS_READ.filter((k) => k !== "Mailshare");
+
 /** The kind whose resources carry `field`. */
 export const kindCarrying = (field: SubjectField): ResourceKind => KINDS_READ.find((k) => FIELDS_OF[k]!.includes(field))!;
 
@@ -62,7 +65,7 @@ export function notKnownYet(message: string): Error {
 /** A resource of a kind the rules read, as the pack reads it. */
 export interface ResourceFields {
   kind: ResourceKind;
-  /** Lower-case; null when not known yet, "" when not given (the stack's default domain). */
+  /** Lower-case; null when not known yet, "" when not given (the provider's default domain, unknown to the pack). */
   domain: string | null;
   /** The mailshare's uid (a Mailshare's own, a part's `mailshare`); null when not known yet. */
   uid: string | null;

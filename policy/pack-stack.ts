@@ -11,7 +11,7 @@ import type { ResourceKind } from "../providers/kinds";
 import { checkSubject } from "./evaluate";
 import type { PolicySubject, RuleContext, RuleParams, SubjectField } from "./model";
 import { RULES } from "./rules";
-import { FIELDS_OF, KINDS_READ, defaultsOf, kindCarrying, kindOf, readResource, type ResourceFields } from "./pack-fields";
+import { FIELDS_OF, PART_KINDS, defaultsOf, kindCarrying, kindOf, readResource, type ResourceFields } from "./pack-fields";
 
 export interface Declared extends ResourceFields {
   urn: string;
@@ -39,14 +39,12 @@ export interface StackVerdict {
   notKnown: string[];
 }
 
-const PARTS = KINDS_READ.filter((k) => k !== "Mailshare");
-
 const keyOf = (r: ResourceFields) => (r.domain !== null && r.uid !== null ? `${r.domain}\u0000${r.uid}` : null);
 
-/** Whether nothing known tells `part` from a part of `mailshare`. */
+/** Whether nothing known tells `part` from a part of `mailshare` (a domain not given is the provider's default, which the pack does not know). */
 const mayBelong = (part: ResourceFields, mailshare: ResourceFields) =>
   (part.uid === null || mailshare.uid === null || part.uid === mailshare.uid) &&
-  (part.domain === null || mailshare.domain === null || part.domain === mailshare.domain);
+  (!part.domain || !mailshare.domain || part.domain === mailshare.domain);
 
 /** The Mailshare a part's `mailshare` input is taken from, else its parent, if nothing known contradicts it. */
 function referenced(part: Declared, byUrn: ReadonlyMap<string, Declared>): Declared | undefined {
@@ -97,7 +95,7 @@ const product = <T>(lists: readonly (readonly T[])[]): T[][] =>
 export function judgeStack(assembly: Assembly, id: string, params: RuleParams, context: RuleContext, scope: "whole" | "missing"): StackVerdict {
   const rule = RULES[id];
   const reads = (fields: readonly SubjectField[]) => fields.filter((f) => rule.fields.includes(f));
-  const kindsRead = PARTS.filter((k) => reads(FIELDS_OF[k]!).length > 0);
+  const kindsRead = PART_KINDS.filter((k) => reads(FIELDS_OF[k]!).length > 0);
   const findings = new Map<string, { urn: string; message: string }>();
   const notKnown = new Set<string>();
   const unknownOf = (r: Declared) => {
@@ -154,13 +152,14 @@ export function judgeStack(assembly: Assembly, id: string, params: RuleParams, c
 }
 
 /**
- * The stack's domains, the counterpart of the CLI's files' domains: those of its mailshares and their
- * parts. `notKnown` names the resources whose domain is not known yet (or left to the stack's default).
+ * The stack's domains, the counterpart of the CLI's files' domains: those of its mailshares and of
+ * the parts of none (a mailshare's parts write to its domain). `notKnown` names the resources whose
+ * domain is not known yet, or not given (the provider's default, which the pack does not know).
  */
 export function stackDomains(assembly: Assembly): { domains: string[]; notKnown: string[] } {
   const domains = new Set<string>();
   const notKnown: string[] = [];
-  for (const d of assembly.declared) {
+  for (const d of [...assembly.mailshares.map((a) => a.mailshare), ...assembly.loose]) {
     if (d.domain) domains.add(d.domain);
     else notKnown.push(`${d.name}: domain`);
   }

@@ -1,23 +1,22 @@
 // The policy as a Pulumi CrossGuard policy pack: `pulumi preview --policy-pack DIR` checks the same
 // rules (rules/*.ts) on the program's resources, keyed on the providers' type tokens (pack-fields.ts
-// reads them). Each rule is one policy, named after it, at the policy file's level, of one of two
-// kinds (docs/policy.md, "The Pulumi policy pack"):
-// - a resource policy when one resource is enough to judge it: it runs on each resource as the engine
-//   declares it, before the resource is written, and names that resource;
-// - a stack policy when the verdict needs the whole mailshare — a part that no resource declares can
-//   break it (manage-share: no MailshareAcl, nobody manages it) — or the whole stack — the
-//   organisation's domains, when neither the policy nor the rule lists them, are the stack's, as the
-//   CLI's are its files'. It runs at the end of the preview on every mailshare assembled from its
-//   resources (pack-stack.ts) and names the resource that carries the field.
-// A rule is one or the other, so no finding is reported twice. The pack has no server to ask for
-// domain aliases: the policy's `domains` lists them.
+// reads them). Each rule is one policy, named after it, at the policy file's level, judged where its
+// verdict is the CLI's (scopeOf; docs/policy.md, "The Pulumi policy pack"):
+// - on each resource as the engine declares it, before it is written, when that resource alone
+//   decides (every mailshare has its Mailshare; a part not declared is empty);
+// - also on the stack, for the mailshares that declare no resource of a part the rule reads, when
+//   that absence breaks it (manage-share: no MailshareAcl, nobody manages it);
+// - only on the stack, when the organisation's domains are the stack's (neither the policy nor the
+//   rule lists them), as the CLI's are its files'.
+// The stack half judges mailshares assembled from their resources (pack-stack.ts) and names the
+// resource that carries each field. No finding is reported by both halves.
 import type { PolicyPackArgs, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { formatError, formatPath } from "../desired/errors";
 import { RULES } from "./rules";
 import { checkSubject } from "./evaluate";
 import type { Policy, RuleParams } from "./model";
 import { loadPolicyFor } from "./load";
-import { FIELDS_OF, KINDS_READ, TYPE_PREFIX, defaultsOf, kindOf, notKnownYet, readResource } from "./pack-fields";
+import { FIELDS_OF, KINDS_READ, PART_KINDS, TYPE_PREFIX, defaultsOf, kindOf, notKnownYet, readResource } from "./pack-fields";
 import { assemble, judgeStack, stackDomains } from "./pack-stack";
 
 export { FIELDS_OF, TYPE_PREFIX, subjectOf } from "./pack-fields";
@@ -38,7 +37,7 @@ const domainsFromStack = (id: string, params: RuleParams, policy: Pick<Policy, "
 export function scopeOf(id: string, params: RuleParams, policy: Pick<Policy, "domains">): "resource" | "stack" | "both" {
   if (domainsFromStack(id, params, policy)) return "stack";
   const rule = RULES[id];
-  const parts = KINDS_READ.filter((k) => k !== "Mailshare" && FIELDS_OF[k]!.some((f) => rule.fields.includes(f)));
+  const parts = PART_KINDS.filter((k) => FIELDS_OF[k]!.some((f) => rule.fields.includes(f)));
   const bare = Object.assign({ domain: "" }, ...parts.map(defaultsOf));
   return rule.check(bare, params, { organisationDomains: [], now: Date.now() }).length > 0 ? "both" : "resource";
 }
@@ -58,7 +57,7 @@ function resourceValidation(id: string, params: RuleParams, policy: Pick<Policy,
     if (!kind || !kinds.includes(kind)) args.notApplicable(`applies to ${kinds.map((k) => `${TYPE_PREFIX}${k}`).join(", ")}`);
     const resource = readResource(kind, args.props);
     if (resource.invalid) return;
-    // The domains are the policy's or the rule's own here (judgedOnStack): `organisationDomains` is read only for the policy's.
+    // Per resource, a domain rule has the policy's or its own list (scopeOf).
     const context = { organisationDomains: policy.domains ?? [], now: now() };
     for (const finding of checkSubject({ rules: { [id]: params } }, { domain: resource.domain ?? "", ...resource.fields }, context)) {
       report(`${args.name}: ${formatPath(finding.path)}: ${finding.message}`);
@@ -71,7 +70,7 @@ function resourceValidation(id: string, params: RuleParams, policy: Pick<Policy,
 function stackValidation(id: string, params: RuleParams, policy: Pick<Policy, "domains">, now: () => number, scope: "whole" | "missing") {
   return (args: StackValidationArgs, report: ReportViolation) => {
     const assembly = assemble(args.resources);
-    if (assembly.declared.length === 0) args.notApplicable(`the stack has no ${TYPE_PREFIX}${KINDS_READ.join(", ")} resource`);
+    if (assembly.declared.length === 0) args.notApplicable(`the stack declares no mailshare resource (${TYPE_PREFIX}…)`);
     let organisationDomains = policy.domains ?? [];
     if (domainsFromStack(id, params, policy)) {
       const { domains, notKnown: unknownDomains } = stackDomains(assembly);

@@ -142,6 +142,9 @@ describe("a mailshare assembled from the resources a TypeScript program declares
   it("takes an ACL whose mailshare is not known yet as the one of the Mailshare it reads it from, or of its parent", async () => {
     expect(await analyzeStackAt(host, [sales, { ...acl(UNKNOWN, manager), mailshareFrom: sales.name }])).toEqual([]);
     expect(await analyzeStackAt(host, [sales, { ...acl(UNKNOWN, manager), parent: sales.name }])).toEqual([]);
+    // Inputs the provider could not check yet carry no default domain: the stack's, which may be the Mailshare's.
+    const { domain: _, ...withoutDomain } = acl(UNKNOWN, manager).props;
+    expect(await analyzeStackAt(host, [sales, { ...acl(UNKNOWN, manager), props: withoutDomain, mailshareFrom: sales.name }])).toEqual([]);
   });
 
   it("reports no violation on what is not known during a preview, and says what it could not judge", async () => {
