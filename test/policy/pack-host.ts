@@ -94,13 +94,16 @@ export async function cliViolations(files: Files, policy: string, now: number): 
 /**
  * The resources mailsharesProgram declares for the mailshares of `files`, as the engine shows them to
  * a pack during a preview: the inputs after the providers' check (a Mailshare's carries its uid), the
- * parts under their Mailshare.
+ * parts under their Mailshare. `omitEmptyParts`: without the parts that hold nothing (no aliases, no
+ * shares, …), as a TypeScript program may declare a mailshare.
  */
-export async function programResources(files: Files): Promise<StackEntry[]> {
+export async function programResources(files: Files, o: { omitEmptyParts?: boolean } = {}): Promise<StackEntry[]> {
   const loaded = await load(files);
-  return loaded.mailshares.flatMap((m) => declareMailshare(m).map((d): StackEntry => {
+  const empty = (inputs: Record<string, unknown>) =>
+    Object.entries(inputs).every(([k, v]) => k === "domain" || k === "mailshare" || v === null || (Array.isArray(v) && v.length === 0));
+  return loaded.mailshares.flatMap((m) => declareMailshare(m).flatMap((d): StackEntry[] => {
     const props = JSON.parse(JSON.stringify(d.inputs));
-    if (d.kind !== "Mailshare") return { kind: d.kind, name: d.name, props, parent: d.mailshare };
-    return { kind: d.kind, name: d.name, props: { ...props, uid: mailshareUid(m.domain, m.name) } };
+    if (d.kind === "Mailshare") return [{ kind: d.kind, name: d.name, props: { ...props, uid: mailshareUid(m.domain, m.name) } }];
+    return o.omitEmptyParts && empty(props) ? [] : [{ kind: d.kind, name: d.name, props, parent: d.mailshare }];
   }));
 }
