@@ -6,20 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyHost } from "../support/policy-host";
-import { tempDir } from "./support";
+import { UNKNOWN, analyzeStackAt, cliViolations, packWith, programResources } from "./pack-host";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** A pack folder as a team writes one: PulumiPolicy.yaml, package.json, index.js and its policy. */
-function packWith(policy: string): string {
-  const dir = tempDir();
-  fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "test-pack", version: "1.2.3", main: "index.js" }));
-  fs.writeFileSync(path.join(dir, "bmshare.policy.yaml"), policy);
-  fs.writeFileSync(path.join(dir, "index.js"), `require(${JSON.stringify(path.join(ROOT, "dist", "policy", "index.js"))}).servePolicyPack({ policyFile: "bmshare.policy.yaml", name: "acme-mail" });\n`);
-  return dir;
-}
 
 describe("the example pack (examples/policy-pack)", () => {
   let host: PolicyHost;
@@ -52,6 +41,14 @@ describe("the example pack (examples/policy-pack)", () => {
         "acme.test/sales/filters: forwarding.to[0]: forwards all mail to someone@gmail.com, outside the organisation (acme.test, acme-corp.test, crm.example.com)",
     }]);
   });
+  it("judges the example's mailshares, declared as mailsharesProgram declares them, as bmshare validate does", async () => {
+    const files = [path.join(ROOT, "examples", "mailshares.yaml")];
+    const resources = await programResources(files);
+    const found = [...(await Promise.all(resources.map((r) => host.analyze(r.kind, r.name, r.props)))).flat(), ...(await analyzeStackAt(host, resources))];
+    const cli = await cliViolations(files, fs.readFileSync(path.join(ROOT, "examples", "policy", "bmshare.policy.yaml"), "utf8"), Date.now());
+    expect(cli.map((v) => `${v.level} ${v.rule}: ${v.message}`)).toEqual(["advisory description-required: no description: say what the mailshare is for and who answers it"]);
+    expect(found.map((d) => `${d.level} ${d.policy}: ${d.message.split("\n")[1].replace(/^\S+: \S+: /, "")}`)).toEqual(cli.map((v) => `${v.level} ${v.rule}: ${v.message}`));
+  });
 });
 
 describe("a team's pack with every rule", () => {
@@ -59,7 +56,9 @@ describe("a team's pack with every rule", () => {
   const now = new Date();
   const inDays = (n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
   beforeAll(async () => {
-    host = await PolicyHost.start(packWith(`rules:
+    // The domains listed: the domain rules judge each resource (without them, the stack: pack-stack.test.ts).
+    host = await PolicyHost.start(packWith(`domains: [acme.test]
+rules:
   forwarding-domains: { level: mandatory }
   manage-share: { level: mandatory }
   auto-reply-end: { level: advisory, maxDays: 30 }
