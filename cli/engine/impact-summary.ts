@@ -125,3 +125,19 @@ export function accessLine(a: AccessTotals): string {
   ].filter((p) => p !== "");
   return `${moves.join(", ")}${raised.length > 0 ? `; ${raised.join(", ")}` : ""} (on ${plural(a.mailshares, "mailshare")})`;
 }
+
+/** How a rendering writes a summary entry: names (mailshares, addresses) and the words around them. */
+export interface EntryStyle {
+  name(text: string): string;
+  words(text: string): string;
+}
+
+export const PLAIN_ENTRY: EntryStyle = { name: (t) => t, words: (t) => t };
+
+/** `acme.test/archive: 2 GiB of mail (1,234 messages)`. */
+export const deletionEntry = (d: DeletionItem, w: EntryStyle = PLAIN_ENTRY) => `${w.name(d.mailshare)}: ${w.words(mailText(d.usedKiB, d.messages))}`;
+
+/** `acme.test/help → boss@gmail.com (the mailbox's forwarding)`, or `acme.test/help: the auto-reply answers every sender`. */
+export const outsideEntry = (o: OutsideItem, w: EntryStyle = PLAIN_ENTRY) => (o.mail.address
+  ? `${w.name(o.mailshare)} → ${w.name(o.mail.address)} (${w.words(outsideMeans(o.mail))})`
+  : `${w.name(o.mailshare)}: ${w.words(outsideMeans(o.mail))}`);

@@ -1,7 +1,8 @@
 // A plan's impact in people and data, for reviewers: who gains or loses access once groups are
 // expanded to their members, what mail starts leaving the organisation, and what a deletion takes
 // with it. Everything here only reads (the ACL provider's read, group members, the mailbox's quota
-// usage); a read that fails fails the plan, as every read of a plan does.
+// usage and message count); a read that fails fails the plan, as every read of a plan does — except
+// a message count the key may not read, which the plan says it does not show.
 import type { Runtime } from "../../providers/runtime";
 import type { Props } from "../../providers/base";
 import type { AclShare } from "../../providers/acl";
@@ -200,21 +201,19 @@ function outsideRoutes(props: Props | null, organisation: readonly string[]): Ro
   ];
 }
 
-const routeKey = (r: Route) => `${r.kind}\n${r.rule ?? ""}\n${r.address ?? ""}`;
-
 /**
  * Mail leaving the organisation once the plan is applied, from the filters and auto-reply it creates
- * or changes: each outside address with how it is reached, marked `now` when the server does not send
- * there that way yet, `before` when it already does; an auto-reply likewise.
+ * or changes: each outside address with how it is reached, marked `now` when the server sends it no
+ * mail yet, `before` when it already does (by whatever means); an auto-reply likewise.
  */
 export function outsideImpact(resources: readonly ResourcePlan[], organisation: readonly string[]): OutsideMail[] {
   const found: OutsideMail[] = [];
   for (const r of resources) {
     if (r.action !== "create" && r.action !== "update") continue;
     if (r.kind === "MailshareFilters") {
-      const before = new Set(outsideRoutes(r.live, organisation).map(routeKey));
+      const before = new Set(outsideRoutes(r.live, organisation).map((route) => route.address));
       for (const route of outsideRoutes(r.inputs, organisation)) {
-        found.push({ ...route, domain: domainOf(route.address!), starts: before.has(routeKey(route)) ? "before" : "now" });
+        found.push({ ...route, domain: domainOf(route.address!), starts: before.has(route.address) ? "before" : "now" });
       }
     }
     if (r.kind === "MailshareAutoReply") {

@@ -13,7 +13,7 @@ import { displayPath, formatValue, mdCell, mdCode, mdFence, mdText, plural, show
 import { hasChanges, summaryLine, type MailsharePlan, type Plan, type ResourcePlan } from "./model";
 import { ACTION_MARK, impactLines, location, mailshareDetail, resourceEntries, shownDiffs, type ResourceEntry } from "./render";
 import { coveredByDiff } from "./texts";
-import { accessLine, deletionsHeadline, hasImpact, impactSummary, mailText, outsideHeadline, outsideMeans } from "./impact-summary";
+import { accessLine, deletionEntry, deletionsHeadline, hasImpact, impactSummary, outsideEntry, outsideHeadline, type EntryStyle } from "./impact-summary";
 import { violationCounts } from "../policy";
 import { isMandatory } from "../../policy/evaluate";
 import type { Violation } from "../../policy/model";
@@ -94,6 +94,8 @@ function unmanagedLines(plan: Plan): string[] {
 /** Entries listed per part of the impact summary, at most (fewer when the budget runs short). */
 const SUMMARY_SHOWN = 10;
 
+const MD_ENTRY: EntryStyle = { name: mdCode, words: mdText };
+
 /**
  * The plan-wide impact above the table: each part's headline always, then its entries while they
  * fit (`fits`, `take`: the comment's budget), then how many more there are.
@@ -114,12 +116,10 @@ function impactMarkdown(plan: Plan, fits: (text: string) => boolean, take: (text
     if (shown < items.length) out += take(`  - … and ${items.length - shown} more (in each mailshare's details, and in \`plan --json\`)\n`);
   };
   if (s.deletions.length > 0) {
-    part(`- **Mail lost**: ${mdText(deletionsHeadline(s.deletions))}`, s.deletions.map((d) => `${mdCode(d.mailshare)}: ${mdText(mailText(d.usedKiB, d.messages))}`));
+    part(`- **Mail lost**: ${mdText(deletionsHeadline(s.deletions))}`, s.deletions.map((d) => deletionEntry(d, MD_ENTRY)));
   }
   if (s.outside.length > 0) {
-    part(`- **Mail starting to leave the organisation**: ${mdText(outsideHeadline(s.outside))}`, s.outside.map((o) => (o.mail.address
-      ? `${mdCode(o.mailshare)} → ${mdCode(o.mail.address)} (${mdText(outsideMeans(o.mail))})`
-      : `${mdCode(o.mailshare)}: ${mdText(outsideMeans(o.mail))}`)));
+    part(`- **Mail starting to leave the organisation**: ${mdText(outsideHeadline(s.outside))}`, s.outside.map((o) => outsideEntry(o, MD_ENTRY)));
   }
   if (s.access.mailshares > 0) out += take(`- **Access**: ${mdText(accessLine(s.access))}\n`);
   return out + take("\n");

@@ -10,7 +10,9 @@ import { hasChanges, summaryLine, type Action, type MailsharePlan, type Plan, ty
 import type { ApplyOutcome, OperationResult } from "./apply";
 import { violationCounts, violationLine } from "../policy";
 import type { Impact, OutsideMail } from "./impact";
-import { accessLine, deletionsHeadline, hasImpact, impactSummary, mailText, outsideHeadline, outsideMeans, readableSize } from "./impact-summary";
+import {
+  accessLine, deletionEntry, deletionsHeadline, hasImpact, impactSummary, mailText, outsideEntry, outsideHeadline, outsideMeans, readableSize,
+} from "./impact-summary";
 import { isMandatory } from "../../policy/evaluate";
 
 /** Version of the JSON documents (plan and drift); bumped on any incompatible change. */
@@ -143,11 +145,11 @@ export function impactSummaryText(plan: Plan, ctx: RenderContext = plainContext(
   let out = `\n${ctx.style.bold("Impact")}:\n`;
   if (s.deletions.length > 0) {
     out += `  ${ctx.style.removed(`mail lost: ${deletionsHeadline(s.deletions)}`)}\n`;
-    out += list(s.deletions.map((d) => `${d.mailshare}: ${mailText(d.usedKiB, d.messages)}`));
+    out += list(s.deletions.map((d) => deletionEntry(d)));
   }
   if (s.outside.length > 0) {
     out += `  ${ctx.style.changed(`mail starting to leave the organisation: ${outsideHeadline(s.outside)}`)}\n`;
-    out += list(s.outside.map((o) => (o.mail.address ? `${o.mailshare} → ${o.mail.address} (${outsideMeans(o.mail)})` : `${o.mailshare}: ${outsideMeans(o.mail)}`)));
+    out += list(s.outside.map((o) => outsideEntry(o)));
   }
   if (s.access.mailshares > 0) out += `  access: ${accessLine(s.access)}\n`;
   return out;
