@@ -129,16 +129,20 @@ export async function runReportCommand(argv: string[], deps: ReportDependencies 
       rt, domain, mailshares, expandGroups: args.expandGroups, acl, server: safeUrl(connection.url), now: (deps.now ?? (() => new Date()))(),
     });
     let diff: AccessDiff | null = null;
+    // The mailshares reported on: those of the report, or of the access once the plan is applied.
+    let count = live.length;
     if (before) diff = diffAccess(before, await report(live), args.diff!, args.names);
     else if (saved) {
       const after = await plannedAccess({ rt, domain, plan: saved, live, acl: providerOf("MailshareAcl") });
       const scoped = inScope(args.names, after.mailshares, live, domain, args.plan!);
       const now = await report(scoped(live));
-      const d = diffAccess(now, await report(scoped(after.mailshares), after.acl), args.plan!, args.names);
-      diff = { ...d, before: { generatedAt: now.generatedAt }, after: { generatedAt: now.generatedAt, plan: args.plan! }, refused: after.refused.filter((r) => args.names.length === 0 || args.names.includes(r.mailshare)) };
+      const planned = await report(scoped(after.mailshares), after.acl);
+      const d = diffAccess(now, planned, args.plan!, args.names);
+      const refused = after.refused.filter((r) => args.names.length === 0 || args.names.includes(r.mailshare));
+      diff = { ...d, before: { generatedAt: now.generatedAt }, after: { generatedAt: now.generatedAt, plan: args.plan! }, refused };
+      count = planned.mailshares.length;
     }
     const text = diff ? DIFF_RENDER[args.format as Exclude<Format, "html">](diff) : RENDER[args.format](await report(live));
-    const count = diff ? new Set(diff.changes.map((c) => c.mailshare)).size : live.length;
     if (args.output === null) {
       out(text);
     } else {
