@@ -114,10 +114,11 @@ export function outsideHeadline(items: readonly OutsideItem[]): string {
 /** `12 people gain access, 3 lose it, 1 changes level; 1 gains manage (on 4 mailshares)`. */
 export function accessLine(a: AccessTotals): string {
   const people = (n: number, one: string, many: string) => `${n} ${n === 1 ? `person ${one}` : `people ${many}`}`;
+  // The first part says "people", the others only their number.
   const moves = [
     a.gain > 0 ? people(a.gain, "gains access", "gain access") : "",
     a.lose > 0 ? (a.gain > 0 ? `${a.lose} lose${a.lose === 1 ? "s" : ""} it` : people(a.lose, "loses access", "lose access")) : "",
-    a.change > 0 ? `${a.change} change${a.change === 1 ? "s" : ""} level` : "",
+    a.change > 0 ? (a.gain + a.lose > 0 ? `${a.change} change${a.change === 1 ? "s" : ""} level` : people(a.change, "changes level", "change level")) : "",
   ].filter((p) => p !== "");
   const raised = [
     a.gainManage > 0 ? `${a.gainManage} gain${a.gainManage === 1 ? "s" : ""} manage` : "",

@@ -14,6 +14,7 @@ import { DEFAULT_MARKDOWN_LIMIT, planMarkdown } from "../../cli/engine/markdown"
 import { planText } from "../../cli/engine/render";
 import type { MailsharePlan, Plan } from "../../cli/engine/model";
 import { PLAIN } from "../../cli/style";
+import { accessLine } from "../../cli/engine/impact-summary";
 
 const GITHUB_LIMIT = 65_536;
 const COUNT = 60;
@@ -163,5 +164,14 @@ describe("the impact summary of a plan deleting 200 mailshares", () => {
     expect(summary.split("\n").slice(0, 4)).toEqual(["", "Impact:", "  mail lost: 200 mailshares deleted with 19.6 GiB of mail (201,000 messages)", "    acme.test/del-000: 200 MiB of mail (2,000 messages)"]);
     expect(summary).toContain("    acme.test/del-019: 181 MiB of mail (1,810 messages)\n    … and 180 more\n  mail starting to leave the organisation: ");
     expect(summary.endsWith("  access: 200 people lose access, 1 changes level; 1 gains manage (on 202 mailshares)\n\nPlan: 0 to create, 2 to update, 200 to delete, 0 unchanged.\n")).toBe(true);
+  });
+});
+
+describe("the access line of the impact summary", () => {
+  it("counts people, saying 'people' once, and who gets more than they had", () => {
+    const none = { gain: 0, lose: 0, change: 0, gainManage: 0, gainWrite: 0, mailshares: 1 };
+    expect(accessLine({ ...none, gain: 12, lose: 3, gainManage: 1, mailshares: 4 })).toBe("12 people gain access, 3 lose it; 1 gains manage (on 4 mailshares)");
+    expect(accessLine({ ...none, change: 2, gainWrite: 2 })).toBe("2 people change level; 2 gain write (send as) (on 1 mailshare)");
+    expect(accessLine({ ...none, lose: 1, change: 1 })).toBe("1 person loses access, 1 changes level (on 1 mailshare)");
   });
 });
