@@ -144,6 +144,9 @@ export const ENDPOINTS = {
   // 4.x only (endpoints-4.tsv): a check task, as `repair` takes a set of operation ids there
   "IDirEntryMaintenance.check": ep("POST", "/api/directory/{domain}/{entryUid}/mgmt/_maintenance/check"),
 
+  // IMailboxFoldersByContainer
+  "IMailboxFoldersByContainer.searchItems": ep("POST", "/api/mail_folders_container/{container}/_search"),
+
   // IInstallation
   "IInstallation.getVersion": ep("GET", "/api/system/installation/version"),
 

@@ -26,6 +26,7 @@ import { MaintenanceService } from "./maintenance";
 import { TaskService, type FollowOptions, type TaskOutcome } from "./tasks";
 import { Resolver } from "./resolve";
 import { InstallationService } from "./installation";
+import { MailFolderService } from "./mail-folders";
 import type { Capabilities } from "./versions";
 import type { TaskRef } from "./types";
 
@@ -108,6 +109,7 @@ export class BlueMindClient {
   readonly maintenance: MaintenanceService;
   readonly tasks: TaskService;
   readonly installation: InstallationService;
+  readonly mailFolders: MailFolderService;
   readonly resolve: Resolver;
   /** The server base URL (without `/api`). */
   readonly url: string;
@@ -152,6 +154,7 @@ export class BlueMindClient {
     this.mgmt = new MailboxMgmtService(t);
     this.maintenance = new MaintenanceService(t, this.tasks);
     this.installation = new InstallationService(t);
+    this.mailFolders = new MailFolderService(t);
     this.resolve = new Resolver({
       cache: this.cache, mailboxes: this.mailboxes, users: this.users, groups: this.groups, directory: this.directory,
       orgUnits: this.orgUnits, servers: this.servers, domains: this.domains,

@@ -639,3 +639,23 @@ export interface RepairConfig {
   logToCoreLog: boolean;
   verbose: boolean;
 }
+
+/** IBaseMailboxFolders.searchItems's body (net.bluemind.backend.mail.api.MailboxFolderSearchQuery). */
+export interface MailboxFolderSearchQuery {
+  query: {
+    /** Elasticsearch query string on the message bodies; null matches every message. */
+    query?: string | null;
+    maxResults: number;
+    offset: number;
+    /** Required: BlueMind dereferences it (a null scope is a NullPointerException). */
+    scope: { folderScope: { folderUid: string } | null; isDeepTraversal: boolean };
+  };
+  sort?: null;
+}
+
+/** net.bluemind.backend.mail.api.SearchResult: `totalResults` counts every match, `results` is one page. */
+export interface MailSearchResult extends Open {
+  results: unknown[] | null;
+  totalResults: number;
+  hasMoreResults: boolean;
+}

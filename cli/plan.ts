@@ -17,13 +17,15 @@ const HELP = `usage: bmshare plan -f FILE|FOLDER [-f ...] [options]
 Shows what \`bmshare apply\` would change on the server, per mailshare and resource, field by field,
 with unified diffs for signatures, auto-reply texts and filter sets, and first the policy files
 that apply (bmshare.policy.yaml at the root of the Git work tree and in the folders down to the
-files) and what they find in the files. Reads only.
+files) and what they find in the files. Each changed mailshare's impact follows its changes (who
+gains or loses access, groups expanded; mail that starts leaving the organisation; what a deletion
+loses), and the plan ends with a summary of it. Reads only.
 Exit code: 0 nothing to change, 2 changes to apply, 1 error or a mandatory policy violation.
 
   --json              machine-readable plan (schema: schemas/plan.schema.json, "version": 1)
-  --markdown          Markdown for a pull-request comment: a table of what changes, the details
-                      of each mailshare collapsed, kept under GitHub's 65,536 characters (the
-                      note at the end says what did not fit)
+  --markdown          Markdown for a pull-request comment: the impact summary, a table of what
+                      changes, the details of each mailshare collapsed, kept under GitHub's 65,536
+                      characters (the note at the end says what did not fit)
   --markdown-limit N  at most N bytes of Markdown (default ${DEFAULT_MARKDOWN_LIMIT}; 0 = the whole plan)
   --markdown-full FILE  also write the whole plan as Markdown to FILE, and name FILE in the
                       comment's note (a pipeline keeps it as an artifact)

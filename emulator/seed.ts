@@ -26,6 +26,8 @@ export interface SeedMailshare {
   uid?: string; name: string; displayName?: string; email?: string; hidden?: boolean; orgUnit?: string;
   /** The mail it holds (KiB), reported as `used` by IMailboxes.getMailboxQuota. */
   mailUsedKiB?: number;
+  /** The messages it holds (its search index's count); given with `mailUsedKiB`, and 0 exactly when that is. */
+  mailMessages?: number;
 }
 export interface SeedDomain {
   name: string; label?: string; description?: string; aliases?: string[]; defaultAlias?: string;
@@ -55,6 +57,16 @@ export function loadSeedFile(file: string): Seed {
 export function stableUid(...parts: string[]): string {
   const h = createHash("sha1").update(parts.join("/")).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A seeded mailbox holds messages exactly when it holds mail, each message at least 1 KiB of it. */
+function checkMailCounts(m: SeedMailshare, where: string): void {
+  const [kib, messages] = [m.mailUsedKiB ?? 0, m.mailMessages ?? 0];
+  const whole = (n: number) => Number.isInteger(n) && n >= 0;
+  if (!whole(kib) || !whole(messages)) fail(where, "mailUsedKiB and mailMessages are whole numbers from 0");
+  if ((kib === 0) !== (messages === 0) || messages > kib) {
+    fail(where, `mailUsedKiB ${kib} and mailMessages ${messages} disagree: give both, 0 together, and no more messages than KiB`);
+  }
 }
 
 function fail(where: string, message: string): never {
@@ -99,6 +111,8 @@ export function applySeed(store: Store, seed: Seed): void {
         orgUnitUid: m.orgUnit ? ouUid(d, m.orgUnit, where) : null,
       }, null);
       if (m.mailUsedKiB !== undefined) (store.state.mailUsage ??= table())[uid] = m.mailUsedKiB;
+      if (m.mailMessages !== undefined) (store.state.mailMessages ??= table())[uid] = m.mailMessages;
+      checkMailCounts(m, `${sd.name} mailshare ${m.name}`);
     }
   }
 }

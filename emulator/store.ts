@@ -60,6 +60,8 @@ export interface State {
    * emulator stores no messages: this is set by seeds (`mailUsedKiB`) or a test, else 0.
    */
   mailUsage?: Table<number>;
+  /** The messages each mailbox holds, as its search index counts them (IMailboxFoldersByContainer.searchItems). */
+  mailMessages?: Table<number>;
   apiKeys: Table<APIKey>;
   seq: { internalId: number; ruleId: number; roundRobin: number };
 }
@@ -114,6 +116,7 @@ function reviveState(raw: State): State {
     identities: table(Object.entries(raw.identities ?? {}).map(([m, ids]) => [m, table(ids)] as [string, Table<Identity>])),
     apiKeys: table(raw.apiKeys ?? {}),
     mailUsage: table(raw.mailUsage ?? {}),
+    mailMessages: table(raw.mailMessages ?? {}),
   };
 }
 

@@ -1,7 +1,8 @@
 // A plan's impact in people and data, for reviewers: who gains or loses access once groups are
 // expanded to their members, what mail starts leaving the organisation, and what a deletion takes
 // with it. Everything here only reads (the ACL provider's read, group members, the mailbox's quota
-// usage); a read that fails fails the plan, as every read of a plan does.
+// usage and message count); a read that fails fails the plan, as every read of a plan does — except
+// a message count the key may not read, which the plan says it does not show.
 import type { Runtime } from "../../providers/runtime";
 import type { Props } from "../../providers/base";
 import type { AclShare } from "../../providers/acl";
@@ -10,6 +11,7 @@ import { SHARE_LEVELS } from "../../desired/model";
 import type { AutoReply, Filter, Forwarding } from "../../desired/model";
 import { domainOf } from "../../policy/rules/domains";
 import type { MailsharePlan, ResourcePlan } from "./model";
+import { PermissionDeniedError } from "../../bluemind/errors";
 
 /** A person whose effective level on the mailshare changes (`none` when they have no access). */
 export interface AccessChange {
@@ -29,22 +31,51 @@ export interface GroupAccessChange {
   after: string;
 }
 
+/** A filter rule that sends mail on: `forward` keeps a copy in the mailshare, `redirect` does not. */
+export interface RuleForward {
+  rule: string;
+  to: string[];
+  keepCopy: boolean;
+}
+
 /** What deleting a mailshare takes with it. */
 export interface MailLoss {
   /** The mail it holds (KiB, IMailboxes.getMailboxQuota's `used`). */
   usedKiB: number;
   quotaKiB: number | null;
+  /** Its messages as BlueMind's search index counts them; null when that count cannot be had (`messagesNote`). */
+  messages: number | null;
+  /** Why `messages` is null; null when it is not. */
+  messagesNote: string | null;
   identities: number;
   filters: number;
-  /** Where it forwards mail (that forwarding stops). */
+  /** Where the mailbox's own forwarding sends mail (that forwarding stops). */
   forwarding: string[];
+  /** The active filter rules that forward or redirect mail (they stop too). */
+  ruleForwards: RuleForward[];
+}
+
+/** How mail reaches an outside address. */
+export type OutsideKind = "forwarding" | "rule-forward" | "rule-redirect" | "auto-reply";
+
+/** Mail that leaves the organisation through a mailshare the plan creates or changes. */
+export interface OutsideMail {
+  /** The outside address; null for an auto-reply (it answers whoever writes). */
+  address: string | null;
+  /** The address's domain; null for an auto-reply. */
+  domain: string | null;
+  kind: OutsideKind;
+  /** The filter rule, for `rule-forward` and `rule-redirect`; else null. */
+  rule: string | null;
+  /** `now`: this plan starts it; `before`: the server already sends it (shown as context). */
+  starts: "now" | "before";
 }
 
 export interface Impact {
   people: AccessChange[];
   groups: GroupAccessChange[];
-  /** Mail that starts going outside the organisation, one sentence each. */
-  outside: string[];
+  /** Mail leaving the organisation after the plan, new first. */
+  outside: OutsideMail[];
   loss: MailLoss | null;
 }
 
@@ -142,38 +173,72 @@ export async function accessImpact(rt: Runtime, domain: string, before: Props | 
   return { people, groups };
 }
 
-const outsideOf = (addresses: readonly string[], organisation: readonly string[]) =>
-  addresses.filter((a) => {
-    const domain = domainOf(a);
-    return domain !== null && !organisation.includes(domain);
-  });
+const lower = (addresses: readonly string[]) => [...new Set(addresses.map((a) => a.toLowerCase()))];
 
-/** Every address the mailshare sends mail on to: its enabled forwarding and its active filters' forwards. */
-function recipients(props: Props | null): string[] {
+/** The enabled forwarding's addresses. */
+function forwardingOf(props: Props | null): string[] {
   const forwarding = props?.forwarding as Forwarding | null | undefined;
-  const filters = (props?.filters as Filter[] | undefined) ?? [];
-  const to = forwarding?.enabled ? forwarding.to : [];
-  const forwards = filters.filter((f) => f.active).flatMap((f) => f.actions.flatMap((a) => ("forwardTo" in a ? a.forwardTo : [])));
-  return [...new Set([...to, ...forwards].map((a) => a.toLowerCase()))];
+  return forwarding?.enabled ? lower(forwarding.to) : [];
 }
 
-/** What starts sending mail outside the organisation: new outside recipients, an auto-reply switched on. */
-export function outsideImpact(resources: readonly ResourcePlan[], organisation: readonly string[]): string[] {
-  const notes: string[] = [];
+/** The active filter rules that forward or redirect, with their addresses. */
+function ruleForwardsOf(props: Props | null): RuleForward[] {
+  const filters = (props?.filters as Filter[] | undefined) ?? [];
+  return filters.filter((f) => f.active).flatMap((f) => f.actions.flatMap((a) => ("forwardTo" in a ? [{ rule: f.name, to: lower(a.forwardTo), keepCopy: a.keepCopy }] : [])));
+}
+
+type Route = Omit<OutsideMail, "starts" | "domain">;
+
+/** Every outside address a MailshareFilters state sends mail on to, and how. */
+function outsideRoutes(props: Props | null, organisation: readonly string[]): Route[] {
+  const outside = (a: string) => {
+    const domain = domainOf(a);
+    return domain !== null && !organisation.includes(domain);
+  };
+  return [
+    ...forwardingOf(props).filter(outside).map((address): Route => ({ address, kind: "forwarding", rule: null })),
+    ...ruleForwardsOf(props).flatMap((r) => r.to.filter(outside).map((address): Route => ({ address, kind: r.keepCopy ? "rule-forward" : "rule-redirect", rule: r.rule }))),
+  ];
+}
+
+/**
+ * Mail leaving the organisation once the plan is applied, from the filters and auto-reply it creates
+ * or changes: each outside address with how it is reached, marked `now` when the server sends it no
+ * mail yet, `before` when it already does (by whatever means); an auto-reply likewise.
+ */
+export function outsideImpact(resources: readonly ResourcePlan[], organisation: readonly string[]): OutsideMail[] {
+  const found: OutsideMail[] = [];
   for (const r of resources) {
     if (r.action !== "create" && r.action !== "update") continue;
     if (r.kind === "MailshareFilters") {
-      const before = new Set(outsideOf(recipients(r.live), organisation));
-      for (const address of outsideOf(recipients(r.inputs), organisation)) {
-        if (!before.has(address)) notes.push(`starts sending mail to ${address}, outside the organisation (${organisation.join(", ")})`);
+      const before = new Set(outsideRoutes(r.live, organisation).map((route) => route.address));
+      for (const route of outsideRoutes(r.inputs, organisation)) {
+        found.push({ ...route, domain: domainOf(route.address!), starts: before.has(route.address) ? "before" : "now" });
       }
     }
     if (r.kind === "MailshareAutoReply") {
       const [was, will] = [r.live?.autoReply as AutoReply | null | undefined, r.inputs.autoReply as AutoReply | null | undefined];
-      if (will?.enabled && !was?.enabled) notes.push("the auto-reply starts answering every sender, outside the organisation too");
+      if (will?.enabled) found.push({ address: null, domain: null, kind: "auto-reply", rule: null, starts: was?.enabled ? "before" : "now" });
     }
   }
-  return notes;
+  return found.sort((a, b) => Number(a.starts !== "now") - Number(b.starts !== "now"));
+}
+
+/**
+ * The mailshare's message count from its search index (mail-folders.ts), or why it is not given:
+ * a key that may not read the mail (403) gets none, and a 0 for a mailbox that holds mail is how
+ * BlueMind answers when its index cannot be searched, so it is not taken for an empty mailbox.
+ */
+async function messageCount(rt: Runtime, domain: string, uid: string, usedKiB: number): Promise<Pick<MailLoss, "messages" | "messagesNote">> {
+  let count: number;
+  try {
+    count = await rt.client.mailFolders.countMailshareMessages(domain, uid);
+  } catch (err) {
+    if (!(err instanceof PermissionDeniedError)) throw err;
+    return { messages: null, messagesNote: "this API key may not read the mailshare's mail (BlueMind asks for Read on it, which a domain administrator's roles do not give)" };
+  }
+  if (count === 0 && usedKiB > 0) return { messages: null, messagesNote: "the search index counts none although the mailbox holds mail (it answers 0 when it cannot be searched)" };
+  return { messages: count, messagesNote: null };
 }
 
 /** What deleting the mailshare `uid` takes with it: its mail, identities, filter rules and forwarding. */
@@ -182,10 +247,11 @@ export async function deletionLoss(rt: Runtime, domain: string, uid: string): Pr
   const identities = await rt.client.identities.getIdentities(domain, uid);
   const provider = PROVIDERS.MailshareFilters;
   const props: Props = { domain, mailshare: uid, filters: [], forwarding: null };
-  const filters = await provider.read!(provider.definition.idOf(props), props);
+  const filters = (await provider.read!(provider.definition.idOf(props), props)).props ?? null;
   return {
-    usedKiB: quota.used, quotaKiB: quota.quota ?? null, identities: identities.length,
-    filters: ((filters.props?.filters as unknown[] | undefined) ?? []).length, forwarding: recipients(filters.props ?? null),
+    usedKiB: quota.used, quotaKiB: quota.quota ?? null, ...await messageCount(rt, domain, uid, quota.used),
+    identities: identities.length, filters: ((filters?.filters as unknown[] | undefined) ?? []).length,
+    forwarding: forwardingOf(filters), ruleForwards: ruleForwardsOf(filters),
   };
 }
 

@@ -1,7 +1,9 @@
 // The plan as a pull-request comment. GitHub refuses a comment over 65,536 characters, and a plan of
 // fifty new mailshares in full is twice that; so the comment is built to a budget:
-//   1. the counts, the policy's violations (first: a mandatory one blocks the apply), and a table
-//      naming every mailshare that changes (unchanged ones are counted);
+//   1. the counts; the plan-wide impact (mail deletions lose, mail starting to leave the
+//      organisation, access gained and lost in people), its lists cut to what fits; the policy's
+//      violations (a mandatory one blocks the apply); and a table naming every mailshare that
+//      changes (unchanged ones are counted);
 //   2. per changed mailshare, its changes in a collapsed <details>, diffs in ```diff blocks, in plan
 //      order for as long as they fit;
 //   3. what is left alone;
@@ -11,6 +13,7 @@ import { displayPath, formatValue, mdCell, mdCode, mdFence, mdText, plural, show
 import { hasChanges, summaryLine, type MailsharePlan, type Plan, type ResourcePlan } from "./model";
 import { ACTION_MARK, impactLines, location, mailshareDetail, resourceEntries, shownDiffs, type ResourceEntry } from "./render";
 import { coveredByDiff } from "./texts";
+import { accessLine, deletionEntry, deletionsHeadline, hasImpact, impactSummary, outsideEntry, outsideHeadline, type EntryStyle } from "./impact-summary";
 import { violationCounts } from "../policy";
 import { isMandatory } from "../../policy/evaluate";
 import type { Violation } from "../../policy/model";
@@ -89,6 +92,40 @@ function unmanagedLines(plan: Plan): string[] {
   ];
 }
 
+/** Entries listed per part of the impact summary, at most (fewer when the budget runs short). */
+const SUMMARY_SHOWN = 10;
+
+const MD_ENTRY: EntryStyle = { name: mdCode, words: mdText };
+
+/**
+ * The plan-wide impact above the table: each part's headline always, then its entries while they
+ * fit (`fits`, `take`: the comment's budget), then how many more there are.
+ */
+function impactMarkdown(plan: Plan, fits: (text: string) => boolean, take: (text: string) => string): string {
+  const s = impactSummary(plan);
+  if (!hasImpact(s)) return "";
+  let out = take("#### Impact\n\n");
+  const part = (headline: string, items: string[]) => {
+    out += take(`${headline}\n`);
+    let shown = 0;
+    for (const item of items) {
+      const line = `  - ${item}\n`;
+      if (shown === SUMMARY_SHOWN || !fits(line)) break;
+      out += take(line);
+      shown++;
+    }
+    if (shown < items.length) out += take(`  - … and ${items.length - shown} more (in each mailshare's details, and in \`plan --json\`)\n`);
+  };
+  if (s.deletions.length > 0) {
+    part(`- **Mail lost**: ${mdText(deletionsHeadline(s.deletions))}`, s.deletions.map((d) => deletionEntry(d, MD_ENTRY)));
+  }
+  if (s.outside.length > 0) {
+    part(`- **Mail starting to leave the organisation**: ${mdText(outsideHeadline(s.outside))}`, s.outside.map((o) => outsideEntry(o, MD_ENTRY)));
+  }
+  if (s.access.mailshares > 0) out += take(`- **Access**: ${mdText(accessLine(s.access))}\n`);
+  return out + take("\n");
+}
+
 /** The plan as Markdown for a pull-request comment, within `options.limit` bytes (see the top of this file). */
 export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOptions): string {
   const limit = options.limit > 0 ? options.limit : Infinity;
@@ -122,6 +159,8 @@ export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOp
     used += size(text);
     return text;
   };
+
+  const impact = impactMarkdown(plan, fits, take);
 
   let policy = "";
   if (plan.violations.length > 0) {
@@ -164,5 +203,5 @@ export function planMarkdown(plan: Plan, ctx: RenderContext, options: MarkdownOp
     if (leftOut.unmanaged === 0 && fits(line)) unmanaged += take(line);
     else leftOut.unmanaged++;
   }
-  return head + policy + table + details + unmanaged + note();
+  return head + impact + policy + table + details + unmanaged + note();
 }

@@ -9,8 +9,10 @@ import { PLAIN, styledPatch, type Style } from "../style";
 import { hasChanges, summaryLine, type Action, type MailsharePlan, type Plan, type ResourcePlan, type TextDiff } from "./model";
 import type { ApplyOutcome, OperationResult } from "./apply";
 import { policyFiles, violationCounts, violationLine } from "../policy";
-import { formatSize } from "../../desired/sizes";
-import type { Impact } from "./impact";
+import type { Impact, OutsideMail } from "./impact";
+import {
+  accessLine, deletionEntry, deletionsHeadline, hasImpact, impactSummary, mailText, outsideEntry, outsideHeadline, outsideMeans, readableSize,
+} from "./impact-summary";
 import { isMandatory } from "../../policy/evaluate";
 
 /** Version of the JSON documents (plan and drift); bumped on any incompatible change. */
@@ -108,15 +110,49 @@ export function impactLines(impact: Impact): string[] {
   }
   for (const p of impact.people.slice(0, MAX_PEOPLE_SHOWN)) lines.push(`${p.user}: ${p.before} → ${p.after} (${via(p.via)})`);
   if (impact.people.length > MAX_PEOPLE_SHOWN) lines.push(`… and ${`${impact.people.length - MAX_PEOPLE_SHOWN} more`} (plan --json lists everyone)`);
-  lines.push(...impact.outside);
+  lines.push(...impact.outside.map(outsideLine));
   const loss = impact.loss;
   if (loss) {
-    const quota = loss.quotaKiB ? ` of a ${formatSize(loss.quotaKiB)} quota` : "";
-    const parts = [`${formatSize(loss.usedKiB)} of mail${quota}`, `${loss.identities} ${loss.identities === 1 ? "identity" : "identities"}`, plural(loss.filters, "filter rule")];
-    if (loss.forwarding.length > 0) parts.push(`its forwarding to ${loss.forwarding.join(", ")}`);
+    const quota = loss.quotaKiB ? ` of a ${readableSize(loss.quotaKiB)} quota` : "";
+    const parts = [`${mailText(loss.usedKiB, loss.messages)}${quota}`, `${loss.identities} ${loss.identities === 1 ? "identity" : "identities"}`, plural(loss.filters, "filter rule")];
+    if (loss.forwarding.length > 0) parts.push(`the mailbox's forwarding to ${loss.forwarding.join(", ")}`);
+    for (const r of loss.ruleForwards) parts.push(`filter rule ${JSON.stringify(r.rule)} ${r.keepCopy ? "forwarding" : "redirecting"} to ${r.to.join(", ")}`);
     lines.push(`deleting it loses ${parts.join(", ")}`);
+    if (loss.messagesNote) lines.push(`message count not shown: ${loss.messagesNote}`);
   }
   return lines;
+}
+
+/** One outside destination of a mailshare's impact, new or already there. */
+function outsideLine(mail: OutsideMail): string {
+  if (mail.kind === "auto-reply") {
+    return mail.starts === "now" ? "the auto-reply starts answering every sender, outside the organisation too" : "the auto-reply goes on answering every sender, outside the organisation too";
+  }
+  return mail.starts === "now"
+    ? `starts sending mail outside the organisation to ${mail.address} (${outsideMeans(mail)})`
+    : `still sends mail outside the organisation to ${mail.address} (${outsideMeans(mail)}), as before`;
+}
+
+/** Entries listed per part of the plan-wide summary in text (the mailshares above have them all). */
+const SUMMARY_SHOWN = 20;
+
+/** The plan-wide impact (impact-summary.ts), in text: what a reviewer must not miss, before the totals. */
+export function impactSummaryText(plan: Plan, ctx: RenderContext = plainContext()): string {
+  const s = impactSummary(plan);
+  if (!hasImpact(s)) return "";
+  const list = (items: string[]) => [...items.slice(0, SUMMARY_SHOWN), ...(items.length > SUMMARY_SHOWN ? [`… and ${items.length - SUMMARY_SHOWN} more`] : [])]
+    .map((l) => `    ${l}\n`).join("");
+  let out = `\n${ctx.style.bold("Impact")}:\n`;
+  if (s.deletions.length > 0) {
+    out += `  ${ctx.style.removed(`mail lost: ${deletionsHeadline(s.deletions)}`)}\n`;
+    out += list(s.deletions.map((d) => deletionEntry(d)));
+  }
+  if (s.outside.length > 0) {
+    out += `  ${ctx.style.changed(`mail starting to leave the organisation: ${outsideHeadline(s.outside)}`)}\n`;
+    out += list(s.outside.map((o) => outsideEntry(o)));
+  }
+  if (s.access.mailshares > 0) out += `  access: ${accessLine(s.access)}\n`;
+  return out;
 }
 
 /** The plan as text: changed mailshares in detail, unchanged ones on one line, then what is left alone. */
@@ -128,6 +164,7 @@ export function planText(plan: Plan, ctx: RenderContext = plainContext()): strin
     if (m.impact) out += `    ${ctx.style.bold("impact")}:\n${impactLines(m.impact).map((l) => `        ${l}\n`).join("")}`;
   }
   out += unmanagedText(plan, ctx);
+  out += impactSummaryText(plan, ctx);
   out += `\nPlan: ${summaryLine(plan.summary)}.\n`;
   return out;
 }

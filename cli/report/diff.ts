@@ -1,9 +1,11 @@
 // `report access --diff BEFORE.json`: who gained and who lost access between an earlier access
-// report (its JSON, version 1) and now, for auditors. Subjects are matched by kind and name (a user's
-// address, a group's name), as a person reads them; a right's level is the cell's level.
+// report (its JSON, version 1) and now, for auditors; and, with `--plan FILE` (plan.ts), between now
+// and once a saved plan is applied. Subjects are matched by kind and name (a user's address, a
+// group's name), as a person reads them; a right's level is the cell's level.
 import * as fs from "node:fs";
 import { ACCESS_REPORT_VERSION, type AccessReport, type Cell } from "./access";
 import { cellText } from "./text";
+import type { RefusedChange } from "./plan";
 
 export interface AccessChange {
   subject: string;
@@ -19,9 +21,13 @@ export interface AccessDiff {
   version: 1;
   domain: string;
   groupsExpanded: boolean;
-  before: { generatedAt: string; file: string };
-  after: { generatedAt: string };
+  /** `--diff`: the earlier report (`file`); `--plan`: the access as the server is now. */
+  before: { generatedAt: string; file?: string };
+  /** `--diff`: the access now; `--plan`: the access once the saved plan `plan` is applied. */
+  after: { generatedAt: string; plan?: string };
   changes: AccessChange[];
+  /** `--plan` only: the plan's changes apply would refuse (changed on the server since), not counted. */
+  refused?: RefusedChange[];
 }
 
 /** The report saved in `file`, or an Error saying why it is not one this bmshare can compare. */
@@ -87,20 +93,30 @@ function counts(d: AccessDiff): string {
 
 const SECTIONS: [AccessChange["change"], string][] = [["gained", "Gained access"], ["lost", "Lost access"], ["changed", "Level changed"]];
 
+/** What is compared: since an earlier report, or if a saved plan is applied; `code` formats a file name. */
+const scopeOf = (d: AccessDiff, code: (file: string) => string) => (d.after.plan !== undefined
+  ? `if ${code(d.after.plan)} is applied (the server as read at ${d.after.generatedAt})`
+  : `since ${code(d.before.file ?? "")} (${d.before.generatedAt})`);
+
+const REFUSED = "Not counted: apply would refuse these changes of the plan (changed on the server since it was made)";
+
 export function diffText(d: AccessDiff): string {
-  let out = `Access changes to the mailshares of ${d.domain} since ${d.before.file} (${d.before.generatedAt})\n`;
+  let out = `Access changes to the mailshares of ${d.domain} ${scopeOf(d, (f) => f)}\n`;
   for (const [change, title] of SECTIONS) {
     const of = d.changes.filter((c) => c.change === change);
     if (of.length > 0) out += `\n${title}:\n${of.map((c) => `  ${line(c)}\n`).join("")}`;
   }
+  if (d.refused && d.refused.length > 0) out += `\n${REFUSED}:\n${d.refused.map((r) => `  ${r.resource}: ${r.detail}\n`).join("")}`;
   return `${out}\n${d.changes.length === 0 ? "No change" : counts(d)}.\n`;
 }
 
 export function diffMarkdown(d: AccessDiff): string {
-  let out = `### Access changes to the mailshares of ${d.domain}\n\nSince \`${d.before.file}\` (${d.before.generatedAt}): **${d.changes.length === 0 ? "no change" : counts(d)}**.\n`;
+  const scope = scopeOf(d, (f) => `\`${f}\``);
+  let out = `### Access changes to the mailshares of ${d.domain}\n\n${scope[0].toUpperCase()}${scope.slice(1)}: **${d.changes.length === 0 ? "no change" : counts(d)}**.\n`;
   if (d.changes.length > 0) {
     out += "\n| subject | mailshare | change | before | after |\n|---|---|---|---|---|\n";
     for (const c of d.changes) out += `| ${c.subject}${c.kind === "user" ? "" : ` (${c.kind})`} | ${c.mailshare} | ${c.change} | ${c.before} | ${c.after} |\n`;
   }
+  if (d.refused && d.refused.length > 0) out += `\n${REFUSED}:\n\n${d.refused.map((r) => `- \`${r.resource}\`: ${r.detail}\n`).join("")}`;
   return out;
 }

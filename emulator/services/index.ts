@@ -17,10 +17,11 @@ import * as mailboxmgmt from "./mailboxmgmt";
 import * as maintenance from "./maintenance";
 import * as tasks from "./tasks";
 import * as installation from "./installation";
+import * as mailFolders from "./mail-folders";
 
 const SERVICES: { register(r: Router, release: Release): void }[] = [
   auth, mailshares, mailboxes, filters, acl, identities, directory, users, groups, orgunits, domains, servers,
-  mailboxmgmt, maintenance, tasks, installation,
+  mailboxmgmt, maintenance, tasks, installation, mailFolders,
 ];
 
 /** Registers what `release` serves: a service leaves out the endpoints that release does not have. */

@@ -126,7 +126,7 @@ describe("IMailboxes quota and config", () => {
   it("reports the mail a seeded mailshare holds as used", async () => {
     const seed = defaultSeed();
     const acme = seed.domains!.find((d) => d.name === "acme.test")!;
-    acme.mailshares = acme.mailshares!.map((m) => ({ ...m, mailUsedKiB: 734003 }));
+    acme.mailshares = acme.mailshares!.map((m) => ({ ...m, mailUsedKiB: 734003, mailMessages: 9_412 }));
     const seeded = await startTestEmulator({ seed });
     try {
       const noreply = stableUid("acme.test", "mailshares", "noreply");
