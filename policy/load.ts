@@ -36,15 +36,37 @@ function validator(): ValidateFunction {
 export type PolicyLoad = { policy: Policy | null; errors: [] } | { policy: null; errors: DesiredStateError[] };
 export type PolicySetLoad = { policies: PolicySet; errors: [] } | { policies: null; errors: DesiredStateError[] };
 
-/** The folders a run's mailshare files are in (a folder given stands for itself), absolute. */
+/** `dir` with its symbolic links resolved (as given when it does not exist). */
+function realFolder(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+/**
+ * The folders a run's mailshare files are in (a folder given stands for itself), absolute and with
+ * symbolic links resolved: a link from outside the work tree to a team's folder has that folder's chain.
+ */
 function foldersOf(paths: readonly string[]): string[] {
   return [...new Set(paths.map((p) => {
     try {
-      return path.resolve(fs.statSync(p).isDirectory() ? p : path.dirname(p));
+      return realFolder(fs.statSync(p).isDirectory() ? p : path.dirname(p));
     } catch {
-      return path.resolve(path.dirname(p));
+      return realFolder(path.dirname(p));
     }
   }))];
+}
+
+/**
+ * The outermost Git work tree `folder` is in: a `.git` entry nearer the files (a nested repository,
+ * a submodule, or a team's empty `.git` folder) never cuts the organisation's file off their chain.
+ */
+function outermostGitRoot(folder: string): string | null {
+  let found: string | null = null;
+  for (let dir = gitRootOf(folder); dir !== null; dir = path.dirname(dir) === dir ? null : gitRootOf(path.dirname(dir))) found = dir;
+  return found;
 }
 
 const isWithin = (folder: string, root: string) => {
@@ -54,11 +76,12 @@ const isWithin = (folder: string, root: string) => {
 
 /**
  * The policy files that apply to the mailshare files of `folder` (absolute), farthest first: one in
- * each folder from the root of its Git work tree down to `folder`. Outside a work tree the root is the
- * current folder when `folder` is inside it (a repository before `git init`), else `folder` alone.
+ * each folder from the root of its outermost Git work tree down to `folder`. Outside a work tree the
+ * root is the current folder when `folder` is inside it (a repository before `git init`), else
+ * `folder` alone.
  */
 export function policyFilesFor(folder: string, cwd = process.cwd()): string[] {
-  const root = gitRootOf(folder) ?? (isWithin(folder, cwd) ? cwd : folder);
+  const root = outermostGitRoot(folder) ?? (isWithin(folder, cwd) ? cwd : folder);
   const folders: string[] = [];
   for (let dir = folder; ; dir = path.dirname(dir)) {
     folders.unshift(dir);
@@ -79,7 +102,7 @@ export function readPolicyFile(file: string): PolicyLoad {
  * (`--policy`) added to every chain. Each file is read once; the errors of all of them are returned.
  */
 export function loadPolicyFor(paths: readonly string[], given?: string): PolicySetLoad {
-  const cwd = process.cwd();
+  const cwd = realFolder(process.cwd());
   const read = new Map<string, PolicyLoad>();
   const layer = (absolute: string, shown: string): Policy | null => {
     if (!read.has(absolute)) read.set(absolute, readPolicyFile(shown));

@@ -46,6 +46,28 @@ describe("layered policies", () => {
     ]);
   });
 
+  it("keep the organisation's rules when a team's folder holds a .git of its own (a nested repository or a decoy)", async () => {
+    for (const decoy of ["folder", "file"] as const) {
+      const repo = gitRepository({ [POLICY_FILE_NAME]: ORGANISATION, "teams/a/m.yaml": leaky("desk-a", "boss@gmail.com", "manage") });
+      if (decoy === "folder") fs.mkdirSync(repo.file("teams/a/.git"));
+      else repo.write("teams/a/.git", "gitdir: ../../.git/modules/a\n");
+      expect(await run(repo.dir, ["teams/a"]), decoy).toEqual([
+        "bmshare.policy.yaml teams/a/m.yaml mandatory forwarding-domains mailshares[0].forwarding.to[0]: forwards all mail to boss@gmail.com, outside the organisation (acme.test)",
+      ]);
+    }
+  });
+
+  it("keep the organisation's rules for files reached through a symbolic link from outside the work tree", async () => {
+    const repo = gitRepository({ [POLICY_FILE_NAME]: ORGANISATION, "teams/a/m.yaml": leaky("desk-a", "boss@gmail.com", "manage") });
+    const outside = tempDir();
+    fs.symlinkSync(repo.file("teams/a"), path.join(outside, "linked"));
+    const paths = [path.join(outside, "linked"), path.join(outside, "linked", "m.yaml")];
+    for (const given of paths) {
+      const { policies } = loadPolicyFor([given]);
+      expect(policies!.layers.map((p) => path.resolve(p.file)), given).toEqual([fs.realpathSync(repo.file(POLICY_FILE_NAME))]);
+    }
+  });
+
   it("add a team's rules and stricter copies: the same finding once, at the highest level, naming the file that sets it", async () => {
     const repo = gitRepository({
       [POLICY_FILE_NAME]: ORGANISATION,
