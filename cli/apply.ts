@@ -14,7 +14,9 @@ import { setProgressSink, type Runtime } from "../providers/runtime";
 import { readSavedPlan, SavedPlanError } from "./engine/saved-plan";
 import { ReportedFailure } from "./command";
 import type { Style } from "./style";
-import { POLICY_HELP, POLICY_OPTIONS, policyChangeSince, violationCounts } from "./policy";
+import { POLICY_HELP, POLICY_OPTIONS, policiesForSavedPlan, violationCounts } from "./policy";
+import { savedPlanViolations } from "./engine/saved-plan-policy";
+import { bluemindLookups } from "../desired/bluemind-lookups";
 import { isMandatory } from "../policy/evaluate";
 
 const HELP = `usage: bmshare apply -f FILE|FOLDER [-f ...] [options]
@@ -140,8 +142,10 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
         throw err;
       }
       // A plan reviewed under other rules (one made mandatory since, one added) is not applied.
-      const changed = policyChangeSince(plan);
-      if (changed) throw new ReportedFailure(changed.lines, changed.footer);
+      const today = policiesForSavedPlan(plan);
+      if ("lines" in today) throw new ReportedFailure(today.lines, today.footer);
+      // And those rules judge what it writes: a plan edited after review cannot write what they forbid.
+      plan = { ...plan, violations: await savedPlanViolations(plan, today.policies, deps.lookups ?? bluemindLookups(ctx.rt.client)) };
     } else {
       plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail", policies: ctx.policies(), impact: true });
     }

@@ -45,11 +45,11 @@ export function violationCounts(violations: readonly Violation[]): string {
 }
 
 /**
- * Why a saved plan may not be applied under the policies of today, or null: the policy files that
- * apply to its files now (found again, and the one `--policy` added read again) against those it
- * recorded, by path and SHA-256. Paths are resolved from `cwd`, the folder the plan was made from.
+ * The policies of today for a saved plan's files (found again, and the one `--policy` added read
+ * again), or why the plan may not be applied under them: they differ from those it recorded, by path
+ * and SHA-256. Paths are resolved from `cwd`, the folder the plan was made from.
  */
-export function policyChangeSince(plan: Plan, cwd = process.cwd()): { lines: string[]; footer?: string } | null {
+export function policiesForSavedPlan(plan: Plan, cwd = process.cwd()): { policies: PolicySet } | { lines: string[]; footer?: string } {
   const given = plan.policies.find((p) => p.given)?.file;
   const found = runPolicy(plan.files, given !== undefined && fs.existsSync(path.resolve(cwd, given)) ? given : undefined);
   if ("lines" in found) return found;
@@ -59,6 +59,6 @@ export function policyChangeSince(plan: Plan, cwd = process.cwd()): { lines: str
     ...[...then].map(([file, sha256]) => (!now.has(file) ? `${displayPath(file, cwd)} disappeared` : now.get(file) !== sha256 ? `${displayPath(file, cwd)} changed` : "")),
     ...[...now.keys()].map((file) => (then.has(file) ? "" : `${displayPath(file, cwd)} appeared`)),
   ].filter((c) => c !== "");
-  if (changes.length === 0) return null;
+  if (changes.length === 0) return found;
   return { lines: [`bmshare apply: the policy changed since this plan was made (${changes.join(", ")}): plan again`], footer: "nothing was changed" };
 }

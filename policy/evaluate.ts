@@ -8,6 +8,7 @@ import type { Finding, Policy, PolicySet, PolicySubject, RuleContext, RuleParams
 import { RULES } from "./rules";
 import { locateFindings } from "./locate";
 import { formatPath } from "../desired/errors";
+import { realFolder } from "./load";
 
 export interface RuleFinding extends Finding {
   rule: string;
@@ -72,7 +73,7 @@ const LEVEL_RANK: Record<ViolationLevel, number> = { advisory: 0, mandatory: 1 }
 export function evaluatePolicies(policies: PolicySet, mailshares: readonly DesiredMailshare[], context: { fileDomains: readonly string[]; now: number }): Violation[] {
   const found = mailshares.map((m) => {
     // Every folder of the run has its chain; were one missing, every layer applies (never fewer rules).
-    const chain = policies.chains.get(path.dirname(path.resolve(m.declaredAt.file))) ?? policies.layers;
+    const chain = policies.chains.get(realFolder(path.dirname(m.declaredAt.file))) ?? policies.layers;
     const kept = new Map<string, PolicyFinding>();
     let domains: readonly string[] | null = null;
     for (const layer of chain) {

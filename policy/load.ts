@@ -37,7 +37,7 @@ export type PolicyLoad = { policy: Policy | null; errors: [] } | { policy: null;
 export type PolicySetLoad = { policies: PolicySet; errors: [] } | { policies: null; errors: DesiredStateError[] };
 
 /** `dir` with its symbolic links resolved (as given when it does not exist). */
-function realFolder(dir: string): string {
+export function realFolder(dir: string): string {
   try {
     return fs.realpathSync(dir);
   } catch {

@@ -12,6 +12,7 @@ import { runValidateCommand } from "../../cli/validate";
 import { POLICY_FILE_NAME } from "../../policy/load";
 import { startHarness, type Harness } from "./engine-support";
 import { gitRepository } from "../policy/support";
+import { readSavedPlan, writeSavedPlan } from "../../cli/engine/saved-plan";
 
 let h: Harness;
 beforeAll(async () => {
@@ -132,6 +133,26 @@ describe("apply --plan and the policy of today", () => {
     expect(applied.status, applied.stdout + applied.stderr).toBe(0);
     expect(applied.stdout.split("\n")[0]).toMatch(/^Policy \(\S*bmshare\.policy\.yaml\): 1 advisory policy violation$/);
     expect(h.writes().length).toBeGreaterThan(0);
+  });
+
+  it("judges what a plan writes by today's rules: a plan edited after review, digest and all, writes nothing a mandatory rule forbids", async () => {
+    const repo = repository({
+      [POLICY_FILE_NAME]: "domains: [acme.test]\nrules:\n  forwarding-domains: { level: mandatory }\n",
+      "mailshares/m.yaml": mailshare("edited-desk", "    forwarding: { to: [desk@acme.test] }\n"),
+    });
+    const saved = await planOut(repo);
+    // Someone with write access to where plans are kept sends the mail elsewhere and digests the file again.
+    const { plan } = readSavedPlan(saved, { url: h.emu.url });
+    const filters = plan.mailshares[0].resources.find((r) => r.kind === "MailshareFilters")!;
+    filters.inputs = { ...filters.inputs, forwarding: { to: ["exfil@gmail.com"], localCopy: false } };
+    writeSavedPlan(saved, plan, { url: h.emu.url, allowDelete: false });
+    h.clearLog();
+    const refused = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout.split("\n")[0]).toMatch(/^Policy \(\S*bmshare\.policy\.yaml\): 1 mandatory policy violation/);
+    expect(refused.stdout).toContain("forwards all mail to exfil@gmail.com, outside the organisation (acme.test)");
+    expect(refused.stderr).toContain("bmshare apply: 1 mandatory policy violation: nothing was changed");
+    expect(h.writes()).toEqual([]);
   });
 
   it("refuses when a team's policy file appeared, or the --policy file it was made with disappeared", async () => {
