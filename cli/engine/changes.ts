@@ -42,3 +42,12 @@ export function wholeResource(provider: BmshareProvider, inputs: Props, kind: "a
     .flatMap((k) => explode(kind === "add" ? { path: k, kind, new: inputs[k] } : { path: k, kind, old: inputs[k] }, listKeys));
 }
 
+
+/**
+ * The changes a plan shows for a resource it creates or updates, computed from what apply will send
+ * (`inputs`) and the live state the plan read (`live`), as the plan computes them (plan.ts).
+ */
+export function changesFromInputs(provider: BmshareProvider, action: "create" | "update", inputs: Props, live: Props | null): Change[] {
+  if (action === "create" || live === null) return wholeResource(provider, inputs, "add");
+  return provider.changes(live, inputs).flatMap((c) => explode(c, provider.definition.listKeys ?? {}));
+}

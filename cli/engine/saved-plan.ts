@@ -18,7 +18,9 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Props } from "../../providers/base";
+import { PROVIDERS } from "../../providers/registry";
 import type { Plan, ResourcePlan } from "./model";
+import { changesFromInputs } from "./changes";
 
 export const SAVED_PLAN_FORMAT = "bmshare-plan";
 /** 2: the plan records its policy files (`plan.policies`). */
@@ -155,7 +157,26 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
   // Files are shown as stored (relative to the folder the plan was made in); photos are opened from `cwd`.
   const plan = mapPaths(body.plan, (p) => p, (p) => path.resolve(cwd, p));
   checkPhotos(plan);
+  checkChanges(plan);
   return { ...body, plan, digest };
+}
+
+/**
+ * What a plan shows is what it writes: each change it lists for a resource it creates or updates
+ * must follow from the inputs apply will send and the live state it read. A file edited and
+ * digested again after review could otherwise show one change and make another.
+ */
+function checkChanges(plan: Plan): void {
+  for (const m of plan.mailshares) {
+    for (const r of m.resources) {
+      if (r.action !== "create" && r.action !== "update") continue;
+      const provider = PROVIDERS[r.kind];
+      const shown = provider ? JSON.stringify(changesFromInputs(provider, r.action, r.inputs, r.live)) : null;
+      if (shown !== JSON.stringify(r.changes)) {
+        throw new SavedPlanError(`${r.name}: the changes the plan shows do not follow from what it writes: it was edited after it was made; plan again`);
+      }
+    }
+  }
 }
 
 /** Every photo a plan uploads must still be the file that was planned. */

@@ -13,6 +13,8 @@ import { POLICY_FILE_NAME } from "../../policy/load";
 import { startHarness, type Harness } from "./engine-support";
 import { gitRepository } from "../policy/support";
 import { readSavedPlan, writeSavedPlan } from "../../cli/engine/saved-plan";
+import { changesFromInputs } from "../../cli/engine/changes";
+import { PROVIDERS } from "../../providers/registry";
 
 let h: Harness;
 beforeAll(async () => {
@@ -141,12 +143,20 @@ describe("apply --plan and the policy of today", () => {
       "mailshares/m.yaml": mailshare("edited-desk", "    forwarding: { to: [desk@acme.test] }\n"),
     });
     const saved = await planOut(repo);
-    // Someone with write access to where plans are kept sends the mail elsewhere and digests the file again.
+    // Someone with write access to where plans are kept sends the mail elsewhere and digests the file
+    // again: with the changes it shows left as reviewed, then made to match.
     const { plan } = readSavedPlan(saved, { url: h.emu.url });
     const filters = plan.mailshares[0].resources.find((r) => r.kind === "MailshareFilters")!;
     filters.inputs = { ...filters.inputs, forwarding: { to: ["exfil@gmail.com"], localCopy: false } };
     writeSavedPlan(saved, plan, { url: h.emu.url, allowDelete: false });
     h.clearLog();
+    const shown = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
+    expect(shown.status).toBe(1);
+    expect(shown.stderr).toBe("bmshare apply: acme.test/edited-desk/filters: the changes the plan shows do not follow from what it writes: it was edited after it was made; plan again\nnothing was changed\n");
+    expect(h.requests()).toEqual([]);
+
+    filters.changes = changesFromInputs(PROVIDERS.MailshareFilters!, "create", filters.inputs, null);
+    writeSavedPlan(saved, plan, { url: h.emu.url, allowDelete: false });
     const refused = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
     expect(refused.status).toBe(1);
     expect(refused.stdout.split("\n")[0]).toMatch(/^Policy \(\S*bmshare\.policy\.yaml\): 1 mandatory policy violation/);
