@@ -12,7 +12,7 @@ export const CONNECTION_OPTIONS = {
   domain: { type: "string" },
   "max-concurrent": { type: "string" },
   "max-rps": { type: "string" },
-  timeout: { type: "string" },
+  "request-timeout": { type: "string" },
   debug: { type: "boolean" },
   "no-color": { type: "boolean" },
 } as const;
@@ -26,8 +26,9 @@ export const CONNECTION_HELP = `connection:
   --max-concurrent N  most requests in flight at once: bmshare starts at 4 and adapts to how the
                       server answers, never above N (default 32; $BLUEMIND_MAX_CONCURRENT)
   --max-rps N         most requests started per second, 0 = no limit (default 0; $BLUEMIND_MAX_RPS)
-  --timeout SECONDS   how long one request waits for its answer before it is retried or fails
-                      (default 30; $BLUEMIND_TIMEOUT)
+  --request-timeout SECONDS
+                      how long one request waits for its answer before it is retried or fails
+                      (default 30; $BLUEMIND_REQUEST_TIMEOUT)
   --debug             show stack traces of errors
   --no-color          no colour, even on a terminal (also: NO_COLOR set; FORCE_COLOR forces it)
 `;
@@ -40,7 +41,7 @@ export interface ConnectionValues {
   domain?: string;
   "max-concurrent"?: string;
   "max-rps"?: string;
-  timeout?: string;
+  "request-timeout"?: string;
 }
 
 export class UsageError extends Error {}
@@ -55,7 +56,7 @@ export const settingsFromFlags = (values: ConnectionValues): ConnectionSettings 
   caFile: values["ca-file"],
   maxConcurrent: values["max-concurrent"],
   maxRequestsPerSecond: values["max-rps"],
-  timeout: values.timeout,
+  requestTimeout: values["request-timeout"],
 });
 
 /** A resolver refusal as a usage mistake of the command (the CLI then points at --help). */

@@ -1,6 +1,6 @@
 // The one connection resolver: what the CLI's flags or the stack config give, completed from the
 // environment (BLUEMIND_URL, BLUEMIND_API_KEY, BLUEMIND_DOMAIN, BLUEMIND_INSECURE, BLUEMIND_CA_FILE,
-// BLUEMIND_MAX_CONCURRENT, BLUEMIND_MAX_RPS, BLUEMIND_TIMEOUT), checked, with messages that name where a value came
+// BLUEMIND_MAX_CONCURRENT, BLUEMIND_MAX_RPS, BLUEMIND_REQUEST_TIMEOUT), checked, with messages that name where a value came
 // from (`--url`, the stack config `url`, BLUEMIND_URL) and never show a value that may be a secret.
 // Every entry point resolves through it: the commands (cli/command.ts, validate, start) and the
 // provider host's `configure` (base.ts). The result goes to the runtime (runtime.ts) and nowhere
@@ -31,7 +31,7 @@ export interface ConnectionSettings {
   maxConcurrent?: string | number;
   maxRequestsPerSecond?: string | number;
   /** Seconds. */
-  timeout?: string | number;
+  requestTimeout?: string | number;
   /** Already in ms: a resolved Connection given back as settings (the commands do) keeps its timeout. */
   timeoutMs?: number;
 }
@@ -41,13 +41,13 @@ export type SettingsOrigin = "flags" | "stack config";
 
 export class ConnectionError extends Error {}
 
-const NAMES: Record<SettingsOrigin, Record<"url" | "maxConcurrent" | "maxRequestsPerSecond" | "timeout", string> & { giveUrl: string; giveKey: string }> = {
+const NAMES: Record<SettingsOrigin, Record<"url" | "maxConcurrent" | "maxRequestsPerSecond" | "requestTimeout", string> & { giveUrl: string; giveKey: string }> = {
   flags: {
-    url: "--url", maxConcurrent: "--max-concurrent", maxRequestsPerSecond: "--max-rps", timeout: "--timeout",
+    url: "--url", maxConcurrent: "--max-concurrent", maxRequestsPerSecond: "--max-rps", requestTimeout: "--request-timeout",
     giveUrl: "give --url or set BLUEMIND_URL", giveKey: "give --api-key or set BLUEMIND_API_KEY",
   },
   "stack config": {
-    url: "the BlueMind URL (stack config url)", maxConcurrent: "maxConcurrent", maxRequestsPerSecond: "maxRequestsPerSecond", timeout: "timeout",
+    url: "the BlueMind URL (stack config url)", maxConcurrent: "maxConcurrent", maxRequestsPerSecond: "maxRequestsPerSecond", requestTimeout: "requestTimeout",
     giveUrl: "set `pulumi config set url https://…` or BLUEMIND_URL", giveKey: "set `pulumi config set --secret apiKey …` or BLUEMIND_API_KEY",
   },
 };
@@ -65,11 +65,11 @@ function parseLimit(value: string | number | undefined, name: string, whole = fa
 /** Longest timeout accepted: a longer wait is a server that will not answer. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 
-/** A request timeout in seconds (0.1 to an hour) as ms, else undefined (the default). */
-function parseTimeout(value: string | number | undefined, name: string): number | undefined {
-  if (value === undefined || value === "") return undefined;
+/** A request timeout in seconds (0.1 to an hour, written as a plain decimal) as ms, else undefined (the default). */
+function parseTimeout(value: string | number | undefined, name: string, fromEnvironment = false): number | undefined {
+  if (value === undefined || (fromEnvironment && value === "")) return undefined;
   const n = Number(value);
-  if (!(Number.isFinite(n) && n >= 0.1 && n <= MAX_TIMEOUT_SECONDS)) {
+  if (!/^\d+(\.\d+)?$/.test(String(value)) || !(n >= 0.1 && n <= MAX_TIMEOUT_SECONDS)) {
     throw new ConnectionError(`${name} must be a number of seconds from 0.1 to ${MAX_TIMEOUT_SECONDS}, found ${JSON.stringify(String(value).slice(0, 20))}`);
   }
   return Math.round(n * 1000);
@@ -122,7 +122,9 @@ export function resolveConnection(given: ConnectionSettings, origin: SettingsOri
     maxConcurrent: limit("maxConcurrent", "BLUEMIND_MAX_CONCURRENT"),
     maxRequestsPerSecond: limit("maxRequestsPerSecond", "BLUEMIND_MAX_RPS"),
     timeoutMs: given.timeoutMs
-      ?? (given.timeout !== undefined ? parseTimeout(given.timeout, names.timeout) : parseTimeout(env.BLUEMIND_TIMEOUT, "BLUEMIND_TIMEOUT")),
+      ?? (given.requestTimeout !== undefined
+        ? parseTimeout(given.requestTimeout, names.requestTimeout)
+        : parseTimeout(env.BLUEMIND_REQUEST_TIMEOUT, "BLUEMIND_REQUEST_TIMEOUT", true)),
   };
 }
 
@@ -140,10 +142,10 @@ export function settingsFromPulumiConfig(config: pulumi.dynamic.Config): Connect
   const settings: ConnectionSettings = {
     url: get("url"), apiKey: get("apiKey"), domain: get("domain"), caFile: get("caFile"),
     insecure: insecure === undefined ? undefined : insecure === "true",
-    maxConcurrent: get("maxConcurrent"), maxRequestsPerSecond: get("maxRequestsPerSecond"), timeout: get("timeout"),
+    maxConcurrent: get("maxConcurrent"), maxRequestsPerSecond: get("maxRequestsPerSecond"), requestTimeout: get("requestTimeout"),
   };
   parseLimit(settings.maxConcurrent, NAMES["stack config"].maxConcurrent, true);
   parseLimit(settings.maxRequestsPerSecond, NAMES["stack config"].maxRequestsPerSecond);
-  parseTimeout(settings.timeout, NAMES["stack config"].timeout);
+  parseTimeout(settings.requestTimeout, NAMES["stack config"].requestTimeout);
   return settings;
 }

@@ -1,9 +1,10 @@
-// `--timeout SECONDS` (BLUEMIND_TIMEOUT, stack config `timeout`): how long one request waits. A
+// `--request-timeout SECONDS` (BLUEMIND_REQUEST_TIMEOUT, stack config `requestTimeout`): how long one request waits. A
 // server that accepts connections and never answers then fails a command after timeout × attempts,
 // with one message per read saying so, instead of minutes of the 30 s default.
 import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { runPlanCommand } from "../../cli/plan";
+import { runMaintainCommand } from "../../cli/maintain";
 import { resolveConnection, settingsFromPulumiConfig } from "../../providers/connection";
 import { EXAMPLE } from "./engine-support";
 import { TEST_KEY } from "../support/emulator";
@@ -46,11 +47,11 @@ const run = async (argv: string[], env: NodeJS.ProcessEnv) => {
   return { status, stdout, stderr };
 };
 
-describe("--timeout", () => {
+describe("--request-timeout", () => {
   it("ends a plan against a server that never answers with the timeout it was given, said once", async () => {
     const silent = await silentServer();
     closeServer = silent.close;
-    const r = await run(["-f", EXAMPLE, "--timeout", "0.2"], { BLUEMIND_URL: silent.url, BLUEMIND_API_KEY: TEST_KEY });
+    const r = await run(["-f", EXAMPLE, "--request-timeout", "0.2"], { BLUEMIND_URL: silent.url, BLUEMIND_API_KEY: TEST_KEY });
     expect(r.status).toBe(1);
     // The first read (the server's version) times out twice (one retry here), and nothing else is tried.
     const lines = r.stderr.trim().split("\n");
@@ -60,25 +61,35 @@ describe("--timeout", () => {
     expect(r.stderr).not.toContain(TEST_KEY);
   });
 
-  it("is read from BLUEMIND_TIMEOUT, and a flag wins over it", () => {
-    const env = { BLUEMIND_URL: "https://bm.acme.test", BLUEMIND_API_KEY: "k", BLUEMIND_TIMEOUT: "12.5" };
+  it("is not maintain's --timeout (how long it follows a task): each keeps its own meaning", async () => {
+    let out = "";
+    expect(await runMaintainCommand(["--help"], { stdout: (t: string) => (out += t), stderr: () => {} })).toBe(0);
+    expect(out.match(/^ +--timeout /gm)).toHaveLength(1);
+    expect(out).toMatch(/^ +--request-timeout SECONDS$/m);
+  });
+
+  it("is read from BLUEMIND_REQUEST_TIMEOUT, and a flag wins over it", () => {
+    const env = { BLUEMIND_URL: "https://bm.acme.test", BLUEMIND_API_KEY: "k", BLUEMIND_REQUEST_TIMEOUT: "12.5" };
     expect(resolveConnection({}, "flags", env).timeoutMs).toBe(12_500);
-    expect(resolveConnection({ timeout: "3" }, "flags", env).timeoutMs).toBe(3000);
-    expect(resolveConnection({}, "flags", { ...env, BLUEMIND_TIMEOUT: "" }).timeoutMs).toBeUndefined();
+    expect(resolveConnection({ requestTimeout: "3" }, "flags", env).timeoutMs).toBe(3000);
+    expect(resolveConnection({}, "flags", { ...env, BLUEMIND_REQUEST_TIMEOUT: "" }).timeoutMs).toBeUndefined();
   });
 
   it("refuses a value that is not a number of seconds, naming where it came from, before any request", async () => {
     for (const [argv, env, source] of [
-      [["--timeout", "0"], {}, "--timeout"],
-      [["--timeout=soon"], {}, "--timeout"],
-      [[], { BLUEMIND_TIMEOUT: "7200" }, "BLUEMIND_TIMEOUT"],
+      [["--request-timeout", "0"], {}, "--request-timeout"],
+      [["--request-timeout=soon"], {}, "--request-timeout"],
+      [["--request-timeout="], {}, "--request-timeout"],
+      [["--request-timeout", "0x10"], {}, "--request-timeout"],
+      [["--request-timeout", " 5"], {}, "--request-timeout"],
+      [[], { BLUEMIND_REQUEST_TIMEOUT: "7200" }, "BLUEMIND_REQUEST_TIMEOUT"],
     ] as const) {
       const r = await run(["-f", EXAMPLE, ...argv], { BLUEMIND_URL: "http://127.0.0.1:9", BLUEMIND_API_KEY: TEST_KEY, ...env });
       expect(r.status, source).toBe(1);
       expect(r.stderr).toContain(`${source} must be a number of seconds from 0.1 to 3600`);
       expect(r.stderr).not.toContain("ECONNREFUSED");
     }
-    const config = { get: (k: string) => (k === "timeout" ? "-1" : undefined) } as Parameters<typeof settingsFromPulumiConfig>[0];
-    expect(() => settingsFromPulumiConfig(config)).toThrow("timeout must be a number of seconds from 0.1 to 3600");
+    const config = { get: (k: string) => (k === "requestTimeout" ? "-1" : undefined) } as Parameters<typeof settingsFromPulumiConfig>[0];
+    expect(() => settingsFromPulumiConfig(config)).toThrow("requestTimeout must be a number of seconds from 0.1 to 3600");
   });
 });
