@@ -87,7 +87,17 @@ export function policyFilesFor(folder: string, cwd = process.cwd()): string[] {
     folders.unshift(dir);
     if (dir === root || path.dirname(dir) === dir) break;
   }
-  return folders.map((dir) => path.join(dir, POLICY_FILE_NAME)).filter((file) => fs.existsSync(file));
+  return folders.map((dir) => path.join(dir, POLICY_FILE_NAME)).filter(isPresent);
+}
+
+/** Whether anything is at `file`: a link whose target is missing counts (reading it then fails, loudly), never as no policy. */
+function isPresent(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One policy file: read, then checked (parsePolicy). */

@@ -68,6 +68,16 @@ describe("layered policies", () => {
     }
   });
 
+  it("refuse a policy file that is a link to nothing, rather than run without it", () => {
+    const repo = gitRepository({ "teams/a/m.yaml": leaky("desk-a", "boss@gmail.com", "manage") });
+    fs.symlinkSync(path.join(repo.dir, "..", "gone", POLICY_FILE_NAME), repo.file(POLICY_FILE_NAME));
+    const { policies, errors } = loadPolicyFor([repo.file("teams/a")]);
+    expect(policies).toBeNull();
+    expect(errors.map((e) => `${path.relative(repo.dir, path.resolve(e.file))}: ${e.message}`)).toEqual([
+      expect.stringMatching(/^bmshare\.policy\.yaml: policy file: /),
+    ]);
+  });
+
   it("add a team's rules and stricter copies: the same finding once, at the highest level, naming the file that sets it", async () => {
     const repo = gitRepository({
       [POLICY_FILE_NAME]: ORGANISATION,
