@@ -13,6 +13,7 @@ import { normaliseMailshare } from "../desired/normalise";
 import { SCHEMA_OBJECT_KEYS, type CanonicalMailshare, type DeletionPolicy, type DesiredMailshare, type Identity } from "../desired/model";
 import type { ItemValue, Mailshare as WireMailshare } from "../bluemind/types";
 import { UsageError } from "./connection";
+import { refuseUnsupportedServer } from "./command";
 
 /** The provider of a kind; a clear error while a kind is missing from this build. */
 export function providerOf(kind: ResourceKind): BmshareProvider {
@@ -108,6 +109,9 @@ export async function liveMailshareItems(rt: Runtime, domain: string, names: rea
 /** The domain's name (what files name) from its name or an alias; an unknown domain is an error. */
 export async function domainNameOf(rt: Runtime, ref: string | undefined): Promise<string> {
   if (!ref) throw new UsageError("no domain: give --domain or set BLUEMIND_DOMAIN");
+  // The first read of export, report, maintain and init --from-server: a refused key, a silent
+  // server or a release bmshare does not speak is said here, in one line, as plan says it.
+  await refuseUnsupportedServer(rt);
   const domain = await rt.client.resolve.domain(ref);
   if (!domain) throw new Error(`domain ${ref} does not exist on the server`);
   return domain.value.name;

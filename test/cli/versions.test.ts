@@ -11,6 +11,8 @@ import { EMULATED_VERSIONS, TEST_KEY } from "../support/emulator";
 import { runApplyCommand } from "../../cli/apply";
 import { runPlanCommand } from "../../cli/plan";
 import { runValidateCommand } from "../../cli/validate";
+import { runExportCommand } from "../../cli/export";
+import { runReportCommand } from "../../cli/report";
 import { connectLookups } from "../../cli/validate-lookups";
 import { mailshareUid } from "../../providers/ids";
 import { BlueMindClient, capabilitiesOf, UnsupportedVersionError } from "../../bluemind";
@@ -190,6 +192,24 @@ describe("releases bmshare does not support", () => {
       expect(status).toBe(1);
       expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^bmshare validate: the server refused the API key/)]);
       expect(stderr).not.toContain("not-the-key");
+      expect(new Set(h401.requests())).toEqual(new Set(["GET /api/system/installation/version"]));
+    } finally {
+      await h401.close();
+    }
+  });
+
+  it("export and report with a key the server refuses say so in one line, with the hint", async () => {
+    const h401 = await startHarness();
+    try {
+      for (const [command, argv] of [[runExportCommand, ["--domain", "acme.test"]], [runReportCommand, ["access", "--domain", "acme.test"]]] as const) {
+        let stderr = "";
+        const status = await command([...argv], {
+          env: { BLUEMIND_URL: h401.emu.url, BLUEMIND_API_KEY: "not-the-key" }, stdout: () => {}, stderr: (t: string) => (stderr += t),
+        });
+        expect(status).toBe(1);
+        expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/: the server refused the API key .*check BLUEMIND_API_KEY or --api-key/)]);
+        expect(stderr).not.toContain("not-the-key");
+      }
       expect(new Set(h401.requests())).toEqual(new Set(["GET /api/system/installation/version"]));
     } finally {
       await h401.close();
