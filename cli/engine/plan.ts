@@ -30,7 +30,7 @@ import type { ItemValue, Mailshare as WireMailshare } from "../../bluemind/types
 import { poolWidth, runPool } from "./pool";
 import { textDiffs } from "./texts";
 import { explode, REFERENCE_KEYS, wholeResource } from "./changes";
-import { planUndeclared, undeclaredIdentities, type UndeclaredContext } from "./undeclared";
+import { ownersOfOtherFiles, planUndeclared, undeclaredIdentities, type UndeclaredContext } from "./undeclared";
 import {
   PlanFailed, summarise, type MailsharePlan, type Plan, type ResourcePlan, type UnmanagedIdentity,
   type UnmanagedMailshare, type Unreadable,
@@ -174,7 +174,10 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   // A managed mailshare dropped from the files while another of the same owner is new may be a rename.
   const ownerOf = new Map(prepared.map((p) => [`${p.mailshare.domain}\n${p.mailshare.name}`, p.mailshare.owner]));
   const creating = new Set(mailshares.filter((m) => m.action === "create").map((m) => `${m.domain}\n${ownerOf.get(`${m.domain}\n${m.name}`)}`));
-  const context: UndeclaredContext = { rt: options.rt, allowDelete: options.allowDelete === true, owners: new Set(loaded.owners), creating, unreadable };
+  const context: UndeclaredContext = {
+    rt: options.rt, allowDelete: options.allowDelete === true, owners: new Set(loaded.owners),
+    ownersOfOtherFiles: ownersOfOtherFiles(loaded.owners, loaded.files), creating, unreadable,
+  };
   for (const [domain, items] of listed) {
     const undeclared = items.filter((i) => !declared.has(i.uid) && !declared.has(`${domain}\n${i.value.name}`));
     await runPool(undeclared, parallel, async (item) => {

@@ -2,7 +2,10 @@
 // bmshare created are deleted (others are listed as unmanaged), and the domains' undeclared
 // mailshares are listed, or deleted when this run's owners declared them, bmshare marked them
 // `deletionPolicy: delete` and `--allow-delete` is given.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { DesiredMailshare } from "../../desired/model";
+import { gitRootOf } from "../../desired/load";
 import { mailshareResourceName } from "../../providers/declarations";
 import { PROVIDERS } from "../../providers/registry";
 import type { Props } from "../../providers/base";
@@ -56,19 +59,49 @@ export async function undeclaredIdentities(
 const RENAME_NOTE = " (if a mailshare declared as new replaces it, that is a rename: BlueMind keeps mailshare names fixed, so " +
   "the new one is another mailbox; copy the mail over before this one goes)";
 
+/** `file`'s real path, or null when there is no such file. */
+function realFile(file: string): string | null {
+  try {
+    return fs.statSync(file).isFile() ? fs.realpathSync(file) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The owners of a run that are the path of another file that is still there, from the root of the
+ * run's work tree (or the current folder), and that the run was not given: a file's `owner:` may take
+ * over the owner of a file it replaces, but one claiming a file that still exists does not get to
+ * delete what that file declares (its own run decides).
+ */
+export function ownersOfOtherFiles(owners: readonly string[], files: readonly string[], cwd = process.cwd()): Set<string> {
+  const given = new Set(files.map((f) => realFile(f)));
+  const roots = new Set(files.map((f) => gitRootOf(path.dirname(path.resolve(f))) ?? cwd));
+  return new Set(owners.filter((owner) => [...roots].some((root) => {
+    const claimed = realFile(path.join(root, owner));
+    return claimed !== null && !given.has(claimed);
+  })));
+}
+
 export interface UndeclaredContext {
   rt: Runtime;
   allowDelete: boolean;
   /** The owners of this run's files. */
   owners: ReadonlySet<string>;
+  /** Those of them that name another file this run was not given (ownersOfOtherFiles): never deleted for. */
+  ownersOfOtherFiles: ReadonlySet<string>;
   /** `domain\nowner` of the mailshares this plan creates (a rename in the files looks like one of them). */
   creating: ReadonlySet<string>;
   unreadable: Unreadable[];
 }
 
 /** Why an undeclared mailshare stays, from what bmshare recorded on it. */
-function undeclaredNote(marks: ManagementMarks, ours: boolean): string {
+function undeclaredNote(marks: ManagementMarks, ours: boolean, claimed: boolean): string {
   if (marks.deletionPolicy === null) return "not declared in the files: left alone";
+  if (claimed) {
+    return `its owner ${marks.owner} is the path of a file this run was not given (a file of this run claims that owner): ` +
+      "left alone — only a run given that file deletes what it no longer declares";
+  }
   if (!ours) {
     return marks.owner === null
       ? "not declared in the files; bmshare managed it, but no owner is recorded on it (applied before owners were recorded): " +
@@ -94,7 +127,8 @@ export async function planUndeclared(domain: string, item: ItemValue<WireMailsha
     c.unreadable.push({ domain, mailshare: name, kind: "Mailshare", name: `deletion policy of ${resourceName}`, error: messageOf(err) });
     return null;
   }
-  const ours = marks.owner !== null && c.owners.has(marks.owner);
+  const claimed = marks.owner !== null && c.ownersOfOtherFiles.has(marks.owner);
+  const ours = marks.owner !== null && c.owners.has(marks.owner) && !claimed;
   const renamed = ours && c.creating.has(`${domain}\n${marks.owner}`) ? RENAME_NOTE : "";
   if (ours && marks.deletionPolicy === "delete" && c.allowDelete) {
     const provider = PROVIDERS.Mailshare;
@@ -119,6 +153,6 @@ export async function planUndeclared(domain: string, item: ItemValue<WireMailsha
   }
   return {
     domain, name, uid: item.uid, hidden: item.value.hidden === true, deletionPolicy: marks.deletionPolicy, owner: marks.owner,
-    note: undeclaredNote(marks, ours) + renamed,
+    note: undeclaredNote(marks, ours, claimed) + renamed,
   };
 }

@@ -73,6 +73,21 @@ describe("several teams in one domain", () => {
     expect(await liveNames()).toEqual(["noreply", "support-a", "templates-new"]);
   });
 
+  it("a file whose owner: names another team's file that is still there deletes nothing of that team's", async () => {
+    const repo = repository({ "team-b/mailshares.yaml": TEAM_B });
+    expect((await h.run(runApplyCommand, ["-f", repo.file("team-b/mailshares.yaml"), "--yes"])).status).toBe(0);
+    repo.write("evil/e.yaml", "owner: team-b/mailshares.yaml\ndomain: acme.test\nmailshares: []\n");
+    const r = await h.run(runApplyCommand, ["-f", repo.file("evil"), "--yes", "--allow-delete"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("acme.test/templates: its owner team-b/mailshares.yaml is the path of a file this run was not given");
+    expect(await liveNames()).toContain("templates");
+    // Once that file is gone (moved into evil/, say), its owner may be taken over, deletions included.
+    fs.rmSync(repo.file("team-b/mailshares.yaml"));
+    const taken = await h.run(runApplyCommand, ["-f", repo.file("evil"), "--yes", "--allow-delete"]);
+    expect(taken.stdout).toContain("- Mailshare acme.test/templates: no longer declared by its owner team-b/mailshares.yaml");
+    expect(await liveNames()).not.toContain("templates");
+  });
+
   it("an explicit owner: key names the owner whatever the file is called, and moving a mailshare between owners is an update", async () => {
     const repo = repository({ "a.yaml": `owner: platform\n${TEAM_A}` });
     expect((await h.run(runApplyCommand, ["-f", repo.file("a.yaml"), "--yes"])).status).toBe(0);
