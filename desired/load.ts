@@ -139,6 +139,11 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
     if (inside.length === 0) fail(given, "expected a folder with .yaml or .yml files, found none");
     for (const name of inside) {
       const file = path.join(given, name);
+      // bmshare.policy.yml, Bmshare.Policy.YAML…: meant as the policy, which only the exact name is.
+      if (/^bmshare\.policy\.ya?ml$/i.test(name)) {
+        fail(file, `named like a policy file, but a policy file is named exactly ${POLICY_FILE_NAME}: rename it (as it is, it is no policy and no mailshare file)`);
+        continue;
+      }
       try {
         // Subfolders are not read; anything else named *.yaml is, and refused if it is no file.
         if (!fs.statSync(file).isDirectory()) add(file);

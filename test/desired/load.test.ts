@@ -36,6 +36,16 @@ describe("loading several files and folders", () => {
     ]);
   });
 
+  it("refuses a file of a folder named like the policy file but not exactly it, instead of reading it as mailshares", async () => {
+    write("misnamed/a.yaml", box("alpha"));
+    write("misnamed/bmshare.policy.yml", "rules:\n  manage-share: { level: mandatory }\n");
+    write("misnamed/BMSHARE.POLICY.YAML", "rules: {}\n");
+    const result = await loadDesiredState([path.join(dir, "misnamed")]);
+    expect(result.ok).toBe(false);
+    expect(result.errors.map(formatError).map((e) => path.basename(e))).toEqual(["BMSHARE.POLICY.YAML", "bmshare.policy.yml"].map((name) =>
+      `${name}:1:1: (document): named like a policy file, but a policy file is named exactly bmshare.policy.yaml: rename it (as it is, it is no policy and no mailshare file)`));
+  });
+
   it("reports a mailshare declared in two files, naming both places", async () => {
     const first = write("dup/one.yaml", box("support"));
     const second = write("dup/two.yaml", "# team B\n" + box("support", "    email: support@acme.test\n"));
