@@ -98,6 +98,7 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
     return 1;
   }
   if (skipped && !args.offline) err(`note: server cross-checks skipped: ${skipped}\n`);
+  for (const note of result.notes ?? []) err(`note: ${note}\n`);
   if (!result.ok) {
     for (const error of result.errors) err(`${style.error(formatError(error))}\n`);
     err(`${plural(result.errors.length, "error")} in ${plural(new Set(result.errors.map((e) => e.file)).size, "file")}\n`);

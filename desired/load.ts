@@ -37,6 +37,8 @@ export interface LoadResult {
   errors: DesiredStateError[];
   /** The YAML files read, in order. */
   files: string[];
+  /** What a person should know that is no error (subfolders of a folder given, not read). */
+  notes?: string[];
   /** The domains the files manage (their `domain:`), even those whose file declares no mailshare. */
   domains: string[];
   /**
@@ -98,8 +100,9 @@ export function defaultOwner(file: string): string {
 const YAML_FILE = /\.ya?ml$/i;
 
 /** Each path is a file or a folder (its `*.yaml` / `*.yml` files, sorted, not recursive). */
-export function expandPaths(paths: readonly string[]): { files: string[]; errors: DesiredStateError[]; order: string[] } {
+export function expandPaths(paths: readonly string[]): { files: string[]; errors: DesiredStateError[]; order: string[]; unread: string[] } {
   const files: string[] = [];
+  const unread: string[] = [];
   /** Files and failing paths in the order given, to sort errors by. */
   const order: string[] = [];
   const errors: DesiredStateError[] = [];
@@ -136,6 +139,7 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
       fail(given, `cannot list the folder: ${describeFsError(err, "folder")}`);
       continue;
     }
+    unread.push(...foldersWithYaml(given));
     if (inside.length === 0) fail(given, "expected a folder with .yaml or .yml files, found none");
     for (const name of inside) {
       const file = path.join(given, name);
@@ -152,11 +156,24 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
       }
     }
   }
-  return { files, errors, order };
+  return { files, errors, order, unread };
+}
+
+/** The subfolders of `folder` that hold YAML files of their own: `-f folder` does not read them. */
+function foldersWithYaml(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+      .map((e) => path.join(folder, e.name))
+      .filter((sub) => fs.readdirSync(sub).some((name) => YAML_FILE.test(name)))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 export async function loadDesiredState(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
-  const { files, errors, order } = expandPaths(paths);
+  const { files, errors, order, unread } = expandPaths(paths);
   const sources: Source[] = [];
   for (const file of files) {
     const read = readDesiredFile(file);
@@ -164,7 +181,9 @@ export async function loadDesiredState(paths: readonly string[], options: LoadOp
     else sources.push({ file, text: read.text, owner: defaultOwner(file) });
   }
   const result = await checkSources(sources, options);
-  return { ...result, ok: result.ok && errors.length === 0, errors: sortErrors([...errors, ...result.errors], order) };
+  // Subfolders are not read (a folder stands for its own files): said, so that a team's files are never left out unnoticed.
+  const notes = unread.map((sub) => `${sub} is not read: -f ${path.dirname(sub)} reads the .yaml files directly in it, not in its subfolders (give -f ${sub} as well)`);
+  return { ...result, ok: result.ok && errors.length === 0, errors: sortErrors([...errors, ...result.errors], order), notes };
 }
 
 /** For the Pulumi program: the mailshares, or a `DesiredStateInvalid` listing every error. */

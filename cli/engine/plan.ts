@@ -106,6 +106,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   } catch (err) {
     throw new PlanFailed([`cannot check the files against the server: ${messageOf(err)}`]);
   }
+  for (const note of loaded.notes ?? []) options.rt.report("info", note);
   if (!loaded.ok) {
     const files = new Set(loaded.errors.map((e) => e.file)).size;
     throw new PlanFailed(loaded.errors.map(formatError), `${plural(loaded.errors.length, "error")} in ${plural(files, "file")}`);

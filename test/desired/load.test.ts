@@ -46,6 +46,18 @@ describe("loading several files and folders", () => {
       `${name}:1:1: (document): named like a policy file, but a policy file is named exactly bmshare.policy.yaml: rename it (as it is, it is no policy and no mailshare file)`));
   });
 
+  it("says which subfolders holding YAML files a folder given does not read", async () => {
+    write("layout/a.yaml", box("alpha"));
+    write("layout/team-b/b.yaml", box("bravo"));
+    write("layout/photos/face.png", "png");
+    write("layout/.hidden/c.yaml", box("charlie"));
+    const result = await loadDesiredState([path.join(dir, "layout")]);
+    expect(result.ok).toBe(true);
+    expect(result.mailshares.map((m) => m.name)).toEqual(["alpha"]);
+    const sub = path.join(dir, "layout", "team-b");
+    expect(result.notes).toEqual([`${sub} is not read: -f ${path.join(dir, "layout")} reads the .yaml files directly in it, not in its subfolders (give -f ${sub} as well)`]);
+  });
+
   it("reports a mailshare declared in two files, naming both places", async () => {
     const first = write("dup/one.yaml", box("support"));
     const second = write("dup/two.yaml", "# team B\n" + box("support", "    email: support@acme.test\n"));
