@@ -17,6 +17,7 @@ import type { Style } from "./style";
 import { POLICY_HELP, POLICY_OPTIONS, policiesForSavedPlan, violationCounts } from "./policy";
 import { savedPlanViolations } from "./engine/saved-plan-policy";
 import { bluemindLookups } from "../desired/bluemind-lookups";
+import { managementMarks } from "../providers/marks";
 import { isMandatory } from "../policy/evaluate";
 
 const HELP = `usage: bmshare apply -f FILE|FOLDER [-f ...] [options]
@@ -123,6 +124,22 @@ export async function applyWithProgress(plan: Plan, o: {
   }
 }
 
+/**
+ * The mailshare deletions of a saved plan the server does not allow now: a plan file says what it
+ * deletes, but only the server's marks say what may go — the plan must have been made with
+ * --allow-delete, and the mailshare must still carry bmshare's deletionPolicy: delete mark.
+ */
+async function refusedDeletions(plan: Plan, allowDelete: boolean, rt: Runtime): Promise<string[]> {
+  const refused: string[] = [];
+  for (const r of plan.mailshares.flatMap((m) => m.resources).filter((r) => r.kind === "Mailshare" && r.action === "delete")) {
+    const marks = await managementMarks(rt, r.id);
+    if (!allowDelete || marks.deletionPolicy !== "delete") {
+      refused.push(`bmshare apply: ${r.name}: the plan deletes it, but ${!allowDelete ? "it was not made with --allow-delete" : "the server does not mark it deletionPolicy: delete"}: it was edited after it was made; plan again`);
+    }
+  }
+  return refused;
+}
+
 export async function runApplyCommand(argv: string[], deps: CommandDependencies = {}): Promise<number> {
   return runCommand("apply", HELP, argv, OPTIONS, deps, async (ctx) => {
     const interactive = deps.isTTY ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
@@ -135,8 +152,9 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
     if (ctx.values.plan !== undefined) {
       if (ctx.values["allow-delete"]) throw new UsageError("a saved plan already says whether it deletes (plan --allow-delete): do not give --allow-delete with --plan");
       if (ctx.values.policy !== undefined) throw new UsageError("a saved plan records the policy files it was checked against (--policy's too): do not give --policy with --plan");
+      let allowDelete: boolean;
       try {
-        plan = readSavedPlan(ctx.values.plan, { url: ctx.connection.url }).plan;
+        ({ plan, allowDelete } = readSavedPlan(ctx.values.plan, { url: ctx.connection.url }));
       } catch (err) {
         if (err instanceof SavedPlanError) throw new ReportedFailure([`bmshare apply: ${err.message}`], "nothing was changed");
         throw err;
@@ -146,6 +164,8 @@ export async function runApplyCommand(argv: string[], deps: CommandDependencies 
       if ("lines" in today) throw new ReportedFailure(today.lines, today.footer);
       // And those rules judge what it writes: a plan edited after review cannot write what they forbid.
       plan = { ...plan, violations: await savedPlanViolations(plan, today.policies, deps.lookups ?? bluemindLookups(ctx.rt.client)) };
+      const refused = await refusedDeletions(plan, allowDelete, ctx.rt);
+      if (refused.length > 0) throw new ReportedFailure(refused, "nothing was changed");
     } else {
       plan = await ctx.plan({ allowDelete: ctx.values["allow-delete"] === true, onUnreadable: "fail", policies: ctx.policies(), impact: true });
     }

@@ -63,7 +63,7 @@ function foldersOf(paths: readonly string[]): string[] {
  * The outermost Git work tree `folder` is in: a `.git` entry nearer the files (a nested repository,
  * a submodule, or a team's empty `.git` folder) never cuts the organisation's file off their chain.
  */
-function outermostGitRoot(folder: string): string | null {
+export function outermostGitRoot(folder: string): string | null {
   let found: string | null = null;
   for (let dir = gitRootOf(folder); dir !== null; dir = path.dirname(dir) === dir ? null : gitRootOf(path.dirname(dir))) found = dir;
   return found;

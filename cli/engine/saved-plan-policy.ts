@@ -1,40 +1,52 @@
 // The policy of today on what a saved plan will write. `apply --plan` refuses a plan whose policy
-// files changed since it was made (cli/policy.ts); this judges what the plan itself sends: the
-// inputs of the resources it creates and updates, read as the policy pack reads a resource's inputs
-// (policy/pack-fields.ts) and put together per mailshare. A plan file is only as trustworthy as
-// where it was kept (its digest proves integrity, not authorship), so a plan edited and re-digested
-// still cannot write what a mandatory rule forbids.
+// files changed since it was made (cli/policy.ts); this judges what the plan itself sends: each
+// resource it creates or updates, on its own, read as the policy pack reads a resource's inputs
+// (policy/pack-fields.ts), whatever its mailshare's action says. A saved plan keeps no inputs of the
+// resources it leaves unchanged, so rules are judged on what is written only: an ACL written without
+// a manage share is a `manage-share` violation, a mailshare whose ACL is left as it is is not judged
+// on it. A plan file is only as trustworthy as where it was kept (its digest proves integrity, not
+// authorship), so a plan edited and digested again still cannot write what a mandatory rule forbids.
 import * as path from "node:path";
-import type { DesiredMailshare } from "../../desired/model";
 import type { DirectoryLookups } from "../../desired/online";
-import { evaluatePolicies, needsFileDomains, organisationDomains } from "../../policy/evaluate";
+import { formatPath } from "../../desired/errors";
+import { checkSubject, needsFileDomains, organisationDomains } from "../../policy/evaluate";
+import { realFolder } from "../../policy/load";
 import { TYPE_PREFIX, subjectOf } from "../../policy/pack-fields";
-import type { PolicySet, PolicySubject, Violation } from "../../policy/model";
+import type { PolicySet, Violation } from "../../policy/model";
 import type { Plan } from "./model";
 
-/**
- * Each mailshare the plan creates or updates, as the rules read a whole mailshare: the fields of
- * every resource it keeps (deleted parts left out). Its place is where the plan says the files
- * declare it, resolved from `cwd` (the folder the plan was made from).
- */
-export function plannedMailshares(plan: Plan, cwd = process.cwd()): DesiredMailshare[] {
-  return plan.mailshares.filter((m) => (m.action === "create" || m.action === "update") && m.declaredAt).map((m) => {
-    const subject: PolicySubject = { domain: m.domain };
-    for (const r of m.resources) {
-      if (r.action === "delete") continue;
-      const fields = subjectOf(TYPE_PREFIX + r.kind, r.inputs);
-      if (fields) Object.assign(subject, fields, { domain: m.domain });
-    }
-    const declaredAt = { ...m.declaredAt!, file: path.resolve(cwd, m.declaredAt!.file) };
-    return { ...subject, name: m.name, declaredAt } as unknown as DesiredMailshare;
-  });
-}
-
-/** The violations of today's `policies` in what the plan writes. */
+/** The violations of today's `policies` in what the plan writes, each at its mailshare's place in the files. */
 export async function savedPlanViolations(plan: Plan, policies: PolicySet, lookups: DirectoryLookups, now = Date.now()): Promise<Violation[]> {
   if (policies.layers.length === 0) return [];
-  const mailshares = plannedMailshares(plan);
-  const domains = [...new Set(plan.mailshares.map((m) => m.domain))];
-  const fileDomains = needsFileDomains(policies) ? await organisationDomains(null, domains, lookups) : [];
-  return evaluatePolicies(policies, mailshares, { fileDomains, now });
+  const fileDomains = needsFileDomains(policies) ? await organisationDomains(null, [...new Set(plan.mailshares.map((m) => m.domain))], lookups) : [];
+  const found = new Map<string, Violation>();
+  for (const m of plan.mailshares) {
+    const at = m.declaredAt ?? { file: plan.files[0] ?? "", line: 1, column: 1, path: "(plan)" };
+    // A folder the run had no chain for (the plan says its mailshare is elsewhere) gets every layer: never fewer rules.
+    const chain = (m.declaredAt && policies.chains.get(realFolder(path.dirname(path.resolve(at.file))))) || policies.layers;
+    for (const r of m.resources) {
+      if (r.action !== "create" && r.action !== "update") continue;
+      const subject = subjectOf(TYPE_PREFIX + r.kind, r.inputs);
+      const domain = typeof r.inputs.domain === "string" ? r.inputs.domain : m.domain;
+      const place = { domain, mailshare: m.name, file: at.file, line: at.line, column: at.column };
+      if (!subject) {
+        found.set(`${r.name}\ninvalid`, {
+          ...place, rule: "(inputs)", level: "mandatory", policy: policies.layers[0].file, path: r.name,
+          message: "the plan writes inputs its provider's check refuses: it was edited after it was made; plan again",
+        });
+        continue;
+      }
+      let domains: readonly string[] | null = null;
+      for (const layer of chain) {
+        domains = layer.domains ?? domains;
+        for (const f of checkSubject(layer, subject, { organisationDomains: domains ?? fileDomains, now })) {
+          const key = `${r.name}\n${f.rule}\n${formatPath(f.path)}\n${f.message}`;
+          const before = found.get(key);
+          if (before && before.level === "mandatory") continue;
+          found.set(key, { ...place, rule: f.rule, level: f.level, policy: layer.file, path: `${at.path}.${formatPath(f.path)}`, message: f.message });
+        }
+      }
+    }
+  }
+  return [...found.values()];
 }

@@ -157,7 +157,7 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
   // Files are shown as stored (relative to the folder the plan was made in); photos are opened from `cwd`.
   const plan = mapPaths(body.plan, (p) => p, (p) => path.resolve(cwd, p));
   checkPhotos(plan);
-  checkChanges(plan);
+  checkChanges(plan, cwd);
   return { ...body, plan, digest };
 }
 
@@ -166,8 +166,14 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
  * must follow from the inputs apply will send and the live state it read. A file edited and
  * digested again after review could otherwise show one change and make another.
  */
-function checkChanges(plan: Plan): void {
+function checkChanges(plan: Plan, cwd: string): void {
+  const files = plan.files.map((f) => path.resolve(cwd, f));
+  const declaredIn = (file: string) => files.some((f) => f === file || file.startsWith(f + path.sep));
   for (const m of plan.mailshares) {
+    // What it writes is declared in the files it names: their policy files are the ones it is judged by.
+    if (m.resources.some((r) => r.action === "create" || r.action === "update") && (!m.declaredAt || !declaredIn(path.resolve(cwd, m.declaredAt.file)))) {
+      throw new SavedPlanError(`${m.domain}/${m.name}: the plan writes it, but not as declared in the files it names: it was edited after it was made; plan again`);
+    }
     for (const r of m.resources) {
       if (r.action !== "create" && r.action !== "update") continue;
       const provider = PROVIDERS[r.kind];

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DesiredMailshare } from "../../desired/model";
 import { gitRootOf } from "../../desired/load";
+import { outermostGitRoot } from "../../policy/load";
 import { mailshareResourceName } from "../../providers/declarations";
 import { PROVIDERS } from "../../providers/registry";
 import type { Props } from "../../providers/base";
@@ -76,7 +77,11 @@ function realFile(file: string): string | null {
  */
 export function ownersOfOtherFiles(owners: readonly string[], files: readonly string[], cwd = process.cwd()): Set<string> {
   const given = new Set(files.map((f) => realFile(f)));
-  const roots = new Set(files.map((f) => gitRootOf(path.dirname(path.resolve(f))) ?? cwd));
+  // Every work tree a run's file is in, up to the outermost: a nested repository does not hide the claimed file.
+  const roots = new Set(files.flatMap((f) => {
+    const dir = path.dirname(path.resolve(f));
+    return [gitRootOf(dir) ?? cwd, outermostGitRoot(dir) ?? cwd];
+  }));
   return new Set(owners.filter((owner) => [...roots].some((root) => {
     const claimed = realFile(path.join(root, owner));
     return claimed !== null && !given.has(claimed);

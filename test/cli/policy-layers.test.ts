@@ -163,6 +163,60 @@ describe("apply --plan and the policy of today", () => {
     expect(refused.stdout).toContain("forwards all mail to exfil@gmail.com, outside the organisation (acme.test)");
     expect(refused.stderr).toContain("bmshare apply: 1 mandatory policy violation: nothing was changed");
     expect(h.writes()).toEqual([]);
+
+    // Each resource written is judged on its own, whatever its mailshare's action or another copy of its kind says.
+    const variants: [string, (p: typeof plan) => void][] = [
+      ["the mailshare marked unchanged", (p) => void (p.mailshares[0].action = "unchanged")],
+      ["a second, empty filter set after it", (p) => void p.mailshares[0].resources.push({ ...filters, action: "unchanged", inputs: {}, changes: [] })],
+    ];
+    for (const [what, edit] of variants) {
+      const copy = structuredClone(plan);
+      edit(copy);
+      writeSavedPlan(saved, copy, { url: h.emu.url, allowDelete: false });
+      const r = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
+      expect(r.status, what).toBe(1);
+      expect(r.stdout, what).toContain("forwards all mail to exfil@gmail.com");
+    }
+    // Naming no files (so that no policy file is found): what it writes is declared in none of them.
+    writeSavedPlan(saved, { ...plan, files: [], policies: [] }, { url: h.emu.url, allowDelete: false });
+    const unnamed = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
+    expect(unnamed.stderr).toBe("bmshare apply: acme.test/edited-desk: the plan writes it, but not as declared in the files it names: it was edited after it was made; plan again\nnothing was changed\n");
+    expect(h.writes()).toEqual([]);
+  });
+
+  it("applies a saved plan that leaves the ACL as it is under a mandatory manage-share (only what is written is judged)", async () => {
+    const repo = repository({
+      [POLICY_FILE_NAME]: "rules:\n  manage-share: { level: mandatory }\n",
+      "mailshares/m.yaml": mailshare("kept-acl"),
+    });
+    expect((await h.run(runApplyCommand, ["-f", repo.file("mailshares"), "--yes"])).status).toBe(0);
+    repo.write("mailshares/m.yaml", mailshare("kept-acl", "    forwarding: { to: [desk@acme.test] }\n"));
+    const saved = await planOut(repo);
+    const applied = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout.split("\n")[0]).toMatch(/^Policy \(\S*bmshare\.policy\.yaml\): no violations$/);
+  });
+
+  it("deletes nothing a saved plan was not made to delete, whatever the file says", async () => {
+    const repo = repository({ "mailshares/m.yaml": mailshare("doomed", "    deletionPolicy: retain\n") });
+    expect((await h.run(runApplyCommand, ["-f", repo.file("mailshares"), "--yes"])).status).toBe(0);
+    repo.write("mailshares/m.yaml", mailshare("kept", ""));
+    const saved = await planOut(repo);
+    // The plan file is made to delete the retained mailshare: an entry as plan --allow-delete writes one.
+    const { plan } = readSavedPlan(saved, { url: h.emu.url });
+    const uid = (await h.emu.api("GET", "/api/mailshares/acme.test/_complete")).json.find((i: { value: { name: string } }) => i.value.name === "doomed").uid;
+    plan.mailshares.push({
+      domain: "acme.test", name: "doomed", uid, declaredAt: null, adopted: false, action: "delete",
+      resources: [{ kind: "Mailshare", name: "acme.test/doomed", id: uid, action: "delete", reason: "", changes: [], diffs: [], inputs: { domain: "acme.test", name: "doomed", deletionPolicy: "delete" }, live: null }],
+    });
+    for (const allowDelete of [false, true]) {
+      writeSavedPlan(saved, plan, { url: h.emu.url, allowDelete });
+      h.clearLog();
+      const r = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`bmshare apply: acme.test/doomed: the plan deletes it, but ${allowDelete ? "the server does not mark it deletionPolicy: delete" : "it was not made with --allow-delete"}`);
+      expect(h.writes()).toEqual([]);
+    }
   });
 
   it("refuses when a team's policy file appeared, or the --policy file it was made with disappeared", async () => {

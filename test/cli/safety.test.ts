@@ -81,6 +81,12 @@ describe("several teams in one domain", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("acme.test/templates: its owner team-b/mailshares.yaml is the path of a file this run was not given");
     expect(await liveNames()).toContain("templates");
+    // A work tree of its own inside the repository does not hide the claimed file.
+    fs.mkdirSync(repo.file("evil/.git"));
+    const nested = await h.run(runApplyCommand, ["-f", repo.file("evil"), "--yes", "--allow-delete"]);
+    expect(nested.stdout).toContain("acme.test/templates: its owner team-b/mailshares.yaml is the path of a file this run was not given");
+    expect(await liveNames()).toContain("templates");
+    fs.rmSync(repo.file("evil/.git"), { recursive: true });
     // Once that file is gone (moved into evil/, say), its owner may be taken over, deletions included.
     fs.rmSync(repo.file("team-b/mailshares.yaml"));
     const taken = await h.run(runApplyCommand, ["-f", repo.file("evil"), "--yes", "--allow-delete"]);
