@@ -161,6 +161,8 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
   return { ...body, plan, digest };
 }
 
+const ALWAYS_DECLARED = ["MailshareAliases", "MailshareAcl", "MailshareAutoReply", "MailshareFilters"] as const;
+
 /**
  * What a plan shows is what it writes: each change it lists for a resource it creates or updates
  * must follow from the inputs apply will send and the live state it read. A file edited and
@@ -173,6 +175,12 @@ function checkChanges(plan: Plan, cwd: string): void {
     // What it writes is declared in the files it names: their policy files are the ones it is judged by.
     if (m.resources.some((r) => r.action === "create" || r.action === "update") && (!m.declaredAt || !declaredIn(path.resolve(cwd, m.declaredAt.file)))) {
       throw new SavedPlanError(`${m.domain}/${m.name}: the plan writes it, but not as declared in the files it names: it was edited after it was made; plan again`);
+    }
+    // A new mailshare comes with every part a declaration always has (providers/declarations.ts),
+    // each created too: a part left out would escape the rules that read it (no ACL, nobody manages it).
+    if (m.resources.some((r) => r.kind === "Mailshare" && r.action === "create")) {
+      const missing = ALWAYS_DECLARED.filter((kind) => !m.resources.some((r) => r.kind === kind && r.action === "create"));
+      if (missing.length > 0) throw new SavedPlanError(`${m.domain}/${m.name}: the plan creates it without its ${missing.join(", ")}: it was edited after it was made; plan again`);
     }
     for (const r of m.resources) {
       if (r.action !== "create" && r.action !== "update") continue;

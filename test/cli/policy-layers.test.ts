@@ -177,6 +177,11 @@ describe("apply --plan and the policy of today", () => {
       expect(r.status, what).toBe(1);
       expect(r.stdout, what).toContain("forwards all mail to exfil@gmail.com");
     }
+    // A new mailshare without its ACL (which the rules would read) is not a plan bmshare makes.
+    const withoutAcl = structuredClone(plan);
+    withoutAcl.mailshares[0].resources = withoutAcl.mailshares[0].resources.filter((r) => r.kind !== "MailshareAcl");
+    writeSavedPlan(saved, withoutAcl, { url: h.emu.url, allowDelete: false });
+    expect((await h.run(runApplyCommand, ["--plan", saved, "--yes"])).stderr).toContain("acme.test/edited-desk: the plan creates it without its MailshareAcl: it was edited after it was made");
     // Naming no files (so that no policy file is found): what it writes is declared in none of them.
     writeSavedPlan(saved, { ...plan, files: [], policies: [] }, { url: h.emu.url, allowDelete: false });
     const unnamed = await h.run(runApplyCommand, ["--plan", saved, "--yes"]);
