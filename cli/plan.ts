@@ -8,7 +8,7 @@ import { FILE_HELP, FILE_OPTIONS, runCommand, type CommandDependencies } from ".
 import { hasChanges } from "./engine/model";
 import { planJson, planText } from "./engine/render";
 import { DEFAULT_MARKDOWN_LIMIT, planMarkdown } from "./engine/markdown";
-import { writeSavedPlan } from "./engine/saved-plan";
+import { discardSavedPlan, writeSavedPlan } from "./engine/saved-plan";
 import { POLICY_HELP, POLICY_OPTIONS, violationCounts } from "./policy";
 import { isMandatory } from "../policy/evaluate";
 
@@ -34,7 +34,8 @@ Exit code: 0 nothing to change, 2 changes to apply, 1 error or a mandatory polic
                       deletionPolicy: delete)
   --out FILE          also save the plan to FILE, for \`bmshare apply --plan FILE\` (applies
                       exactly this plan, and refuses what changed on the server since, or a
-                      policy file changed since); a plan with a mandatory violation is not saved
+                      policy file changed since); a plan with a mandatory violation is not
+                      saved, and an earlier saved plan at FILE is removed first
 ${POLICY_HELP}
 ${FILE_HELP}`;
 
@@ -73,6 +74,8 @@ export async function runPlanCommand(argv: string[], deps: CommandDependencies =
       throw new UsageError("--markdown-limit and --markdown-full go with --markdown");
     }
     const allowDelete = ctx.values["allow-delete"] === true;
+    // An earlier plan at --out goes first: a run that saves none (an error, a mandatory violation) leaves none behind.
+    const discarded = ctx.values.out !== undefined && discardSavedPlan(ctx.values.out);
     const plan = await ctx.plan({ allowDelete, onUnreadable: "fail", policies: ctx.policies(), impact: true });
     const blocked = isMandatory(plan.violations);
     if (ctx.values.out !== undefined && !blocked) {
@@ -90,7 +93,7 @@ export async function runPlanCommand(argv: string[], deps: CommandDependencies =
     } else ctx.out(planText(plan, ctx.render));
     if (blocked) {
       ctx.err(`${ctx.styles.err.error(`bmshare plan: ${violationCounts(plan.violations)}: apply refuses these files until the mandatory ones are fixed`)}\n`);
-      if (ctx.values.out !== undefined) ctx.err(`note: the plan was not saved to ${ctx.values.out}\n`);
+      if (ctx.values.out !== undefined) ctx.err(`note: the plan was not saved to ${ctx.values.out}${discarded ? " (the earlier plan there was removed)" : ""}\n`);
       return 1;
     }
     if (ctx.values.out !== undefined) ctx.err(`note: plan saved to ${ctx.values.out}: apply it with bmshare apply --plan ${ctx.values.out}\n`);

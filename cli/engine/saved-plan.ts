@@ -114,6 +114,30 @@ export function writeSavedPlan(file: string, plan: Plan, o: { url: string; allow
   fs.renameSync(tmp, file);
 }
 
+/**
+ * Removes the saved plan at `file`, if that is what is there (a file beginning as writeSavedPlan
+ * begins one), so that a plan command that saves nothing never leaves an earlier plan behind to be
+ * applied by mistake; anything else at that path is left alone. Whether one was removed.
+ */
+export function discardSavedPlan(file: string): boolean {
+  const head = `{\n  "format": "${SAVED_PLAN_FORMAT}"`;
+  try {
+    if (!fs.lstatSync(file).isFile()) return false;
+    const fd = fs.openSync(file, "r");
+    const buffer = Buffer.alloc(head.length);
+    try {
+      fs.readSync(fd, buffer, 0, head.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (buffer.toString("utf8") !== head) return false;
+    fs.rmSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**

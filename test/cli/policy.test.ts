@@ -107,6 +107,23 @@ describe("bmshare plan with a policy", () => {
     expect(h.writes()).toEqual([]);
   });
 
+  it("removes an earlier plan at --out when it saves none, and leaves any other file there alone", async () => {
+    const { dir, file } = project("rules:\n  forwarding-domains: { level: advisory }\n");
+    const out = path.join(dir, "plan.json");
+    expect((await h.run(runPlanCommand, ["-f", file, "--out", out])).status).toBe(2);
+    expect(fs.existsSync(out)).toBe(true);
+    fs.writeFileSync(path.join(dir, POLICY_FILE_NAME), POLICY);
+    const blocked = await h.run(runPlanCommand, ["-f", file, "--out", out]);
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toContain(`note: the plan was not saved to ${out} (the earlier plan there was removed)\n`);
+    expect(fs.existsSync(out)).toBe(false);
+    // Not a saved plan: kept as it is.
+    fs.writeFileSync(out, "{\"notes\": \"mine\"}\n");
+    const again = await h.run(runPlanCommand, ["-f", file, "--out", out]);
+    expect(again.stderr).toContain(`note: the plan was not saved to ${out}\n`);
+    expect(fs.readFileSync(out, "utf8")).toBe("{\"notes\": \"mine\"}\n");
+  });
+
   it("carries the policy files and the violations in --json, valid against schemas/plan.schema.json", async () => {
     const { dir, file } = project();
     const policy = path.join(dir, POLICY_FILE_NAME);
