@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
 import { runServerCommand, type IoDependencies } from "./command";
 import { exportMailshares } from "./export";
-import { domainNameOf } from "./live-mailshares";
+import { domainNameOf, safeUrl } from "./live-mailshares";
 import { PROJECT_DIR, packageVersion } from "../project-dir";
 import { POLICY_FILE_NAME } from "../desired/files";
 
@@ -134,13 +134,14 @@ function writeAll(dir: string, files: Scaffold[]): void {
   }
 }
 
-function nextSteps(dir: string, domain: string, wrotePackage: boolean, out: (text: string) => void): void {
+/** `server`: the one --from-server read (without user info), else an example. */
+function nextSteps(dir: string, domain: string, wrotePackage: boolean, out: (text: string) => void, server = "https://mail.example.com"): void {
   const where = shown(dir);
   const cd = where === "." ? "" : `cd ${where} && `;
   out(`Next:
   ${cd}${wrotePackage ? "npm install" : "npm install --save-dev typescript@~5.9 ts-node@^10 @types/node@20   # for pulumi only"}
   npx bmshare validate -f mailshares/ --offline
-  export BLUEMIND_URL=https://mail.example.com BLUEMIND_API_KEY=…
+  export BLUEMIND_URL=${server} BLUEMIND_API_KEY=…
   npx bmshare plan -f mailshares/
 Then commit, and set the CI variables README.md lists (mailshares/${domain}.yaml is the domain's file).
 The rules of bmshare.policy.yaml are advisory: make those you want enforced mandatory.
@@ -203,7 +204,7 @@ function initFromServer(argv: string[], deps: InitDependencies): Promise<number>
     await exportMailshares(ctx, { domain, names: [], output: path.join(args.dir, domainFile(domain)), schema: [SCHEMA_MODELINE], exclusive: true });
     writeAll(args.dir, files);
     ctx.out(`bmshare init: wrote ${[domainFile(domain), ...files.map((f) => f.file)].join(", ")} in ${shown(args.dir)}\n`);
-    nextSteps(args.dir, domain, files.some((f) => f.file === "package.json"), ctx.out);
+    nextSteps(args.dir, domain, files.some((f) => f.file === "package.json"), ctx.out, safeUrl(ctx.connection.url));
     return 0;
   }, (values, positionals) => void parseInitArgs(values, positionals));
 }

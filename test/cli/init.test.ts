@@ -129,6 +129,9 @@ describe("bmshare init", () => {
     const r = await init([dir, "--from-server", "--domain", "acme.test"], { BLUEMIND_URL: emu.url, BLUEMIND_API_KEY: TEST_KEY });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("exported 1 mailshare of acme.test");
+    // The next steps name the server it read, not an example, and never the key.
+    expect(r.stdout).toContain(`  export BLUEMIND_URL=${emu.url} BLUEMIND_API_KEY=…\n`);
+    expect(r.stdout).not.toContain(TEST_KEY);
     expect(filesIn(dir)).toEqual([...SCAFFOLD, "mailshares/acme.test.yaml"].sort());
     const text = fs.readFileSync(path.join(dir, "mailshares", "acme.test.yaml"), "utf8");
     expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=../node_modules/bluemind-mailshares/schemas/mailshares.schema.json");
