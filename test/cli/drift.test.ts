@@ -1,9 +1,7 @@
 // `bmshare drift`: out-of-band changes found with the right class and exit code — changed, missing,
 // unmanaged — and reads that fail reported as unreadable, never as missing. Read-only throughout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import Ajv2020 from "ajv/dist/2020";
-import schema from "../../schemas/plan.schema.json";
-import { SCHEMA_ANNOTATIONS } from "../../desired/schema";
+import { validatePlanJson as validate } from "../support/plan-schema";
 import { runApplyCommand } from "../../cli/apply";
 import { runDriftCommand } from "../../cli/drift";
 import { identityId, mailshareUid } from "../../providers/ids";
@@ -11,9 +9,6 @@ import { mailshareBody, waitTask } from "../support/emulator";
 import { seedDirectory } from "../desired/fake-directory";
 import { EXAMPLE, startHarness, type Harness } from "./engine-support";
 
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
-const validate = ajv.compile(schema);
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,9 +5,7 @@
 // over the plan at the end of the text plan and above the Markdown plan's table.
 import * as fs from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import Ajv2020 from "ajv/dist/2020";
-import planSchema from "../../schemas/plan.schema.json";
-import { SCHEMA_ANNOTATIONS } from "../../desired/schema";
+import { validatePlanJson as validatePlan } from "../support/plan-schema";
 import { runPlanCommand } from "../../cli/plan";
 import { runApplyCommand } from "../../cli/apply";
 import { mailshareUid } from "../../providers/ids";
@@ -16,9 +14,6 @@ import { BlueMindClient } from "../../bluemind";
 import { TEST_KEY } from "../support/emulator";
 import { startHarness, tempYaml, type Harness } from "./engine-support";
 
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
-const validatePlan = ajv.compile(planSchema);
 
 let h: Harness;
 beforeAll(async () => {

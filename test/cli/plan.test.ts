@@ -3,17 +3,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import Ajv2020 from "ajv/dist/2020";
-import schema from "../../schemas/plan.schema.json";
-import { SCHEMA_ANNOTATIONS } from "../../desired/schema";
+import { validatePlanJson as validate } from "../support/plan-schema";
 import { runPlanCommand } from "../../cli/plan";
 import { runApplyCommand } from "../../cli/apply";
 import { mailshareUid } from "../../providers/ids";
 import { EXAMPLE, ROOT, editedExample, startHarness, tempYaml, type Harness } from "./engine-support";
 
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
-const validate = ajv.compile(schema);
 const expectValid = (json: unknown) => {
   const ok = validate(json);
   expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);

@@ -6,9 +6,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import Ajv2020 from "ajv/dist/2020";
-import planSchema from "../../schemas/plan.schema.json";
-import { SCHEMA_ANNOTATIONS } from "../../desired/schema";
+import { validatePlanJson } from "../support/plan-schema";
 import { runPlanCommand } from "../../cli/plan";
 import { runApplyCommand } from "../../cli/apply";
 import { runValidateCommand } from "../../cli/validate";
@@ -129,10 +127,7 @@ describe("bmshare plan with a policy", () => {
     const policy = path.join(dir, POLICY_FILE_NAME);
     const r = await h.run(runPlanCommand, ["-f", file, "--json"]);
     const doc = JSON.parse(r.stdout);
-    const ajv = new Ajv2020({ strict: true, allErrors: true });
-    for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword(keyword);
-    const validate = ajv.compile(planSchema);
-    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(validatePlanJson(doc), JSON.stringify(validatePlanJson.errors)).toBe(true);
     expect(doc.policies).toEqual([{ file: policy, sha256: `sha256:${createHash("sha256").update(POLICY).digest("hex")}`, given: false }]);
     expect(doc.violations).toEqual([
       { rule: "manage-share", level: "advisory", policy, domain: "acme.test", mailshare: "leaky", file, line: 6, column: 13, path: "mailshares[0].shares", message: "nobody manages it: share it with at least one user or group at level manage" },
