@@ -71,22 +71,31 @@ const LEVEL_RANK: Record<ViolationLevel, number> = { advisory: 0, mandatory: 1 }
  * once, at its highest level (the farthest layer's at a tie).
  */
 export function evaluatePolicies(policies: PolicySet, mailshares: readonly DesiredMailshare[], context: { fileDomains: readonly string[]; now: number }): Violation[] {
-  const found = mailshares.map((m) => {
-    // Every folder of the run has its chain; were one missing, every layer applies (never fewer rules).
-    const chain = policies.chains.get(realFolder(path.dirname(m.declaredAt.file))) ?? policies.layers;
-    const kept = new Map<string, PolicyFinding>();
-    let domains: readonly string[] | null = null;
-    for (const layer of chain) {
-      domains = layer.domains ?? domains;
-      for (const f of ofFile(layer, checkSubject(layer, m, { organisationDomains: domains ?? context.fileDomains, now: context.now }))) {
-        const key = `${f.rule}\n${formatPath(f.path)}\n${f.message}`;
-        const before = kept.get(key);
-        if (!before || LEVEL_RANK[f.level] > LEVEL_RANK[before.level]) kept.set(key, f);
-      }
-    }
-    return { mailshare: m, findings: [...kept.values()] };
-  });
+  const found = mailshares.map((m) => ({ mailshare: m, findings: checkChain(chainOf(policies, m.declaredAt.file), m, context) }));
   return locateFindings(found.filter((f) => f.findings.length > 0));
+}
+
+/** The layers that apply to a mailshare declared in `file`: its folder's chain; were it missing, every layer (never fewer rules). */
+export const chainOf = (policies: PolicySet, file: string): readonly Policy[] =>
+  policies.chains.get(realFolder(path.dirname(file))) ?? policies.layers;
+
+/**
+ * What a chain of layers finds in a subject: each layer with its own `domains` (else the nearest
+ * farther layer's, else `fileDomains`), the same finding of several layers kept once, at its highest
+ * level (the farthest layer's at a tie).
+ */
+export function checkChain(chain: readonly Policy[], subject: PolicySubject, context: { fileDomains: readonly string[]; now: number }): PolicyFinding[] {
+  const kept = new Map<string, PolicyFinding>();
+  let domains: readonly string[] | null = null;
+  for (const layer of chain) {
+    domains = layer.domains ?? domains;
+    for (const f of ofFile(layer, checkSubject(layer, subject, { organisationDomains: domains ?? context.fileDomains, now: context.now }))) {
+      const key = `${f.rule}\n${formatPath(f.path)}\n${f.message}`;
+      const before = kept.get(key);
+      if (!before || LEVEL_RANK[f.level] > LEVEL_RANK[before.level]) kept.set(key, f);
+    }
+  }
+  return [...kept.values()];
 }
 
 export const isMandatory = (violations: readonly Violation[]) => violations.some((v) => v.level === "mandatory");

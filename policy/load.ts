@@ -59,15 +59,18 @@ function foldersOf(paths: readonly string[]): string[] {
   }))];
 }
 
+/** Every Git work tree `folder` is in, nearest first (a nested repository or submodule, then those around it). */
+export function gitRootsOf(folder: string): string[] {
+  const roots: string[] = [];
+  for (let dir = gitRootOf(folder); dir !== null; dir = path.dirname(dir) === dir ? null : gitRootOf(path.dirname(dir))) roots.push(dir);
+  return roots;
+}
+
 /**
  * The outermost Git work tree `folder` is in: a `.git` entry nearer the files (a nested repository,
  * a submodule, or a team's empty `.git` folder) never cuts the organisation's file off their chain.
  */
-export function outermostGitRoot(folder: string): string | null {
-  let found: string | null = null;
-  for (let dir = gitRootOf(folder); dir !== null; dir = path.dirname(dir) === dir ? null : gitRootOf(path.dirname(dir))) found = dir;
-  return found;
-}
+const outermostGitRoot = (folder: string): string | null => gitRootsOf(folder).at(-1) ?? null;
 
 const isWithin = (folder: string, root: string) => {
   const relative = path.relative(root, folder);

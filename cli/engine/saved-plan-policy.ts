@@ -9,8 +9,7 @@
 import * as path from "node:path";
 import type { DirectoryLookups } from "../../desired/online";
 import { formatPath } from "../../desired/errors";
-import { checkSubject, needsFileDomains, organisationDomains } from "../../policy/evaluate";
-import { realFolder } from "../../policy/load";
+import { chainOf, checkChain, needsFileDomains, organisationDomains } from "../../policy/evaluate";
 import { TYPE_PREFIX, subjectOf } from "../../policy/pack-fields";
 import type { PolicySet, Violation } from "../../policy/model";
 import type { Plan } from "./model";
@@ -19,34 +18,28 @@ import type { Plan } from "./model";
 export async function savedPlanViolations(plan: Plan, policies: PolicySet, lookups: DirectoryLookups, now = Date.now()): Promise<Violation[]> {
   if (policies.layers.length === 0) return [];
   const fileDomains = needsFileDomains(policies) ? await organisationDomains(null, [...new Set(plan.mailshares.map((m) => m.domain))], lookups) : [];
-  const found = new Map<string, Violation>();
+  const found: Violation[] = [];
   for (const m of plan.mailshares) {
     const at = m.declaredAt ?? { file: plan.files[0] ?? "", line: 1, column: 1, path: "(plan)" };
-    // A folder the run had no chain for (the plan says its mailshare is elsewhere) gets every layer: never fewer rules.
-    const chain = (m.declaredAt && policies.chains.get(realFolder(path.dirname(path.resolve(at.file))))) || policies.layers;
+    const chain = m.declaredAt ? chainOf(policies, path.resolve(at.file)) : policies.layers;
     for (const r of m.resources) {
       if (r.action !== "create" && r.action !== "update") continue;
       const subject = subjectOf(TYPE_PREFIX + r.kind, r.inputs);
       const domain = typeof r.inputs.domain === "string" ? r.inputs.domain : m.domain;
       const place = { domain, mailshare: m.name, file: at.file, line: at.line, column: at.column };
       if (!subject) {
-        found.set(`${r.name}\ninvalid`, {
+        found.push({
           ...place, rule: "(inputs)", level: "mandatory", policy: policies.layers[0].file, path: r.name,
           message: "the plan writes inputs its provider's check refuses: it was edited after it was made; plan again",
         });
         continue;
       }
-      let domains: readonly string[] | null = null;
-      for (const layer of chain) {
-        domains = layer.domains ?? domains;
-        for (const f of checkSubject(layer, subject, { organisationDomains: domains ?? fileDomains, now })) {
-          const key = `${r.name}\n${f.rule}\n${formatPath(f.path)}\n${f.message}`;
-          const before = found.get(key);
-          if (before && before.level === "mandatory") continue;
-          found.set(key, { ...place, rule: f.rule, level: f.level, policy: layer.file, path: `${at.path}.${formatPath(f.path)}`, message: f.message });
-        }
+      for (const f of checkChain(chain, subject, { fileDomains, now })) {
+        found.push({
+          ...place, rule: f.rule, level: f.level, policy: f.policy, path: `${at.path}.${formatPath(f.path)}`, message: f.message,
+        });
       }
     }
   }
-  return [...found.values()];
+  return found;
 }

@@ -181,18 +181,19 @@ export function readSavedPlan(file: string, o: { url: string; cwd?: string }): S
   // Files are shown as stored (relative to the folder the plan was made in); photos are opened from `cwd`.
   const plan = mapPaths(body.plan, (p) => p, (p) => path.resolve(cwd, p));
   checkPhotos(plan);
-  checkChanges(plan, cwd);
+  checkWhatItWrites(plan, cwd);
   return { ...body, plan, digest };
 }
 
 const ALWAYS_DECLARED = ["MailshareAliases", "MailshareAcl", "MailshareAutoReply", "MailshareFilters"] as const;
 
 /**
- * What a plan shows is what it writes: each change it lists for a resource it creates or updates
- * must follow from the inputs apply will send and the live state it read. A file edited and
- * digested again after review could otherwise show one change and make another.
+ * What a plan writes is what bmshare's plan would make of the files it names: each mailshare it
+ * writes declared in them, a new one with all its parts, and each change it shows for a resource it
+ * creates or updates following from the inputs apply will send and the live state it read. A file
+ * edited and digested again after review could otherwise show one change and make another.
  */
-function checkChanges(plan: Plan, cwd: string): void {
+function checkWhatItWrites(plan: Plan, cwd: string): void {
   const files = plan.files.map((f) => path.resolve(cwd, f));
   const declaredIn = (file: string) => files.some((f) => f === file || file.startsWith(f + path.sep));
   for (const m of plan.mailshares) {

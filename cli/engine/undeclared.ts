@@ -5,8 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DesiredMailshare } from "../../desired/model";
-import { gitRootOf } from "../../desired/load";
-import { outermostGitRoot } from "../../policy/load";
+import { gitRootsOf } from "../../policy/load";
 import { mailshareResourceName } from "../../providers/declarations";
 import { PROVIDERS } from "../../providers/registry";
 import type { Props } from "../../providers/base";
@@ -79,8 +78,8 @@ export function ownersOfOtherFiles(owners: readonly string[], files: readonly st
   const given = new Set(files.map((f) => realFile(f)));
   // Every work tree a run's file is in, up to the outermost: a nested repository does not hide the claimed file.
   const roots = new Set(files.flatMap((f) => {
-    const dir = path.dirname(path.resolve(f));
-    return [gitRootOf(dir) ?? cwd, outermostGitRoot(dir) ?? cwd];
+    const found = gitRootsOf(path.dirname(path.resolve(f)));
+    return found.length > 0 ? found : [cwd];
   }));
   return new Set(owners.filter((owner) => [...roots].some((root) => {
     const claimed = realFile(path.join(root, owner));
