@@ -1,8 +1,8 @@
 // Errors of the BlueMind client. Every failure is a BlueMindError subclass carrying only safe,
 // plain fields: the endpoint name (`IMailshare.create`), the HTTP method and the path *template*,
 // the status, BlueMind's `errorCode` / `errorType` and the server's message (scrubbed of the
-// session key, which BlueMind echoes in its 401 message). got's own errors are never chained as
-// `cause` nor copied: they carry the request options, headers (and so the API key) included.
+// session key, which BlueMind echoes in its 401 message). Errors of the HTTP layer are never chained as
+// `cause` nor copied: node's own hold the request (and so its headers, the API key included).
 //
 // Every class declares its constructor explicitly: Pulumi's closure serializer rewrites an
 // implicit constructor as `constructor() { super(); }`, dropping the arguments

@@ -4,7 +4,7 @@
 // conventions, retry.ts for what is retried, limiter.ts for the process-wide adaptive limits.
 //
 // Safe to create inside Pulumi dynamic-provider methods (docs/pulumi.md §1–§2): nothing is
-// created at module load, got is imported dynamically on first request, no `#private` fields, no
+// created at module load (connections and their agent come with the first request), no `#private` fields, no
 // arrow-function class properties, credentials only from the options given at run time.
 import { RunCache } from "./cache";
 import { Credentials } from "./credentials";

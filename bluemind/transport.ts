@@ -6,11 +6,10 @@
 // a slot of the process-wide limiter and reports to it how the server answered and how fast, so
 // that the limiter can adapt its width; failures are retried as retry.ts explains.
 //
-// Pulumi constraints (docs/pulumi.md §1–§2): got 14 is ESM-only, so it is loaded with
-// `await import("got")` inside a method (module node16 keeps the dynamic import) and only type
-// imports are static; the got instance is created on first use, never at module load.
+// The bytes go out through http-exchange.ts (node's own http / https), created on first use, never
+// at module load: a serialized Pulumi provider holds no connection (docs/pulumi.md §2).
 import { promises as fsp } from "node:fs";
-import type { Got, OptionsOfBufferResponseBody } from "got" with { "resolution-mode": "import" };
+import { createExchange, type Exchange } from "./http-exchange";
 import { ENDPOINTS, fillPath, queryString, type EndpointName, type PathParams, type QueryParams } from "./endpoints";
 import {
   BlueMindError, ClientConfigError, OutcomeUnknownError, RequestTimeoutError, TransportError,
@@ -86,24 +85,11 @@ export interface TransportOptions {
   logger?: BlueMindLogger;
 }
 
-/** What went wrong when no HTTP answer came back; only safe fields are kept from got's error. */
+/** What went wrong when no HTTP answer came back. */
 interface NetworkFailure {
   code: string | null;
   message: string;
   timeout: boolean;
-}
-
-/** got's settings for every request of the client (the scale benchmark's yardstick sends with them too). */
-export function gotDefaults(o: { timeoutMs: number; insecure?: boolean; userAgent: string; certificateAuthority?: Buffer }): OptionsOfBufferResponseBody {
-  return {
-    // Retries are ours (per-call policy, limiter slot per attempt): got's are off.
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    timeout: { request: o.timeoutMs },
-    https: { rejectUnauthorized: !o.insecure, certificateAuthority: o.certificateAuthority },
-    headers: { "user-agent": o.userAgent },
-  };
 }
 
 type Attempt = { reply: Reply; failure?: undefined } | { reply?: undefined; failure: NetworkFailure };
@@ -112,7 +98,7 @@ const VERIFIED: Reply = { status: 200, headers: {}, body: Buffer.alloc(0) };
 
 export class Transport {
   private readonly options: TransportOptions;
-  private http: Promise<Got> | null;
+  private http: Promise<Exchange> | null;
 
   // Fields are assigned here, never with initializers: see limiter.ts for why.
   constructor(options: TransportOptions) {
@@ -328,7 +314,7 @@ export class Transport {
 
   /** One HTTP exchange inside a limiter slot. */
   private async attempt(site: CallSite, path: string, spec: AnyCall, key: string | null): Promise<Attempt> {
-    const got = await this.got();
+    const exchange = await this.exchange();
     const headers: Record<string, string> = { accept: spec.accept ?? "application/json" };
     if (key !== null) headers["x-bm-apikey"] = key;
     let body: string | Buffer | undefined;
@@ -349,12 +335,12 @@ export class Transport {
     const latency = () => (spec.timeoutMs === undefined ? Date.now() - started : null);
     let completion: Completion | undefined;
     try {
-      const method = ENDPOINTS[spec.endpoint].method;
-      const timeout = spec.timeoutMs !== undefined ? { request: spec.timeoutMs } : undefined;
-      const res = await got(this.options.baseUrl + path, { method, headers, body, responseType: "buffer", timeout });
-      completion = { signal: loadSignalOf(res.statusCode, res.headers["retry-after"]), latencyMs: latency(), kind: site.endpoint };
-      this.log("debug", `${site.endpoint} ${site.method} ${path} → ${res.statusCode} (${Date.now() - started} ms)`, spec);
-      return { reply: { status: res.statusCode, headers: res.headers, body: res.body } };
+      const reply = await exchange({
+        method: site.method, path, headers, body, timeoutMs: spec.timeoutMs ?? this.options.timeoutMs,
+      });
+      completion = { signal: loadSignalOf(reply.status, reply.headers["retry-after"]), latencyMs: latency(), kind: site.endpoint };
+      this.log("debug", `${site.endpoint} ${site.method} ${path} → ${reply.status} (${Date.now() - started} ms)`, spec);
+      return { reply };
     } catch (err) {
       const failure = this.describeNetworkFailure(err, spec);
       completion = { signal: failure.timeout ? "timeout" : "unreachable", latencyMs: latency(), kind: site.endpoint };
@@ -370,18 +356,17 @@ export class Transport {
     }
   }
 
-  /** Copies only the code and message of got's error: the error object itself holds the headers. */
+  /** Keeps only the code and message of the failure, the message scrubbed. */
   private describeNetworkFailure(err: unknown, spec: AnyCall): NetworkFailure {
-    const e = (err ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+    const e = (err ?? {}) as { code?: unknown; timeout?: unknown; message?: unknown };
     const code = typeof e.code === "string" ? e.code : null;
-    const timeout = e.name === "TimeoutError";
     const message = this.scrub(typeof e.message === "string" ? e.message : String(err), spec);
-    return { code, message: code && !message.includes(code) ? `${code}: ${message}` : message, timeout };
+    return { code, message: code && !message.includes(code) ? `${code}: ${message}` : message, timeout: e.timeout === true };
   }
 
-  private got(): Promise<Got> {
+  private exchange(): Promise<Exchange> {
     if (!this.http) {
-      this.http = this.createGot();
+      this.http = this.createExchange();
       this.http.catch(() => {
         this.http = null;
       });
@@ -389,8 +374,7 @@ export class Transport {
     return this.http;
   }
 
-  private async createGot(): Promise<Got> {
-    const { default: got } = await import("got");
+  private async createExchange(): Promise<Exchange> {
     let certificateAuthority: Buffer | undefined;
     if (this.options.caFile) {
       try {
@@ -399,7 +383,7 @@ export class Transport {
         throw new ClientConfigError(`cannot read caFile ${this.options.caFile}: ${(err as NodeJS.ErrnoException).code ?? err}`);
       }
     }
-    return got.extend(gotDefaults({ ...this.options, certificateAuthority }));
+    return createExchange({ ...this.options, certificateAuthority });
   }
 
   log(level: "debug" | "info" | "warn", message: string, spec?: AnyCall): void {

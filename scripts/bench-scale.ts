@@ -2,8 +2,8 @@
 // (scripts/scale-fixture.ts). Runs apply from empty, a no-op plan, drift, export and report access,
 // each as its own child process with default settings, and prints per command the requests the
 // emulator logged (reads, writes, the paths that dominate), wall and CPU time and peak RSS, against
-// the request targets; the no-op plan is set beside the minimal read set sent by plain node http and
-// by got as the client sets it up (scripts/minimal-reads.ts). Targets missed are printed as MISSED; only a failed command fails it.
+// the request targets; the no-op plan is set beside the minimal read set sent by plain node http
+// (scripts/minimal-reads.ts). Targets missed are printed as MISSED; only a failed command fails it.
 //   npm run bench:scale -- N [--concurrency C] [-- CLI flags passed to every command]
 //   e.g. npm run bench:scale -- 1000 -- --max-rps 0 --max-concurrent 16
 import { spawn, type ChildProcess } from "node:child_process";
@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { MAX_FILE_BYTES } from "../desired/files";
 import { countValueStarts, MAX_VALUES } from "../desired/parse";
 import { scaleYaml } from "./scale-fixture";
-import { sendMinimalReads, type MinimalClient, type MinimalReadsResult } from "./minimal-reads";
+import { sendMinimalReads, type MinimalReadsResult } from "./minimal-reads";
 
 const MAX_MAILSHARES = 20_000;
 /** Concurrency of the minimal reads when the CLI flags passed through do not set --max-concurrent. */
@@ -250,7 +250,6 @@ interface Measured {
   rssMiB?: number;
   requests?: LoggedRequest[];
   minimal?: MinimalReadsResult;
-  client?: MinimalClient;
 }
 
 let runs = 0;
@@ -389,16 +388,13 @@ async function main(): Promise<void> {
       break;
     }
     if (step.label === "plan (no-op)") {
-      for (const client of ["http", "got"] as const) {
-        const minimal = await sendMinimalReads(url, KEY, DOMAIN, names, concurrency, client);
-        const logged = await log.nextSegment();
-        const label = `minimal reads, ${client === "http" ? "node http" : "got"} (c=${concurrency})`;
-        const entry: Measured = { label, exit: 0, wallS: minimal.wallMs / 1000, cpuS: minimal.cpuMs / 1000, requests: logged, minimal, client };
-        results.push(entry);
-        printDetail(entry);
-        if (minimal.mailshares !== count) console.log(`   note: _complete listed ${minimal.mailshares} of the ${count} generated mailshares`);
-        if (logged.length !== minimal.requests) console.log(`   note: sent ${minimal.requests} requests, the access log shows ${logged.length}`);
-      }
+      const minimal = await sendMinimalReads(url, KEY, DOMAIN, names, concurrency);
+      const logged = await log.nextSegment();
+      const entry: Measured = { label: `minimal reads (c=${concurrency})`, exit: 0, wallS: minimal.wallMs / 1000, cpuS: minimal.cpuMs / 1000, requests: logged, minimal };
+      results.push(entry);
+      printDetail(entry);
+      if (minimal.mailshares !== count) console.log(`   note: _complete listed ${minimal.mailshares} of the ${count} generated mailshares`);
+      if (logged.length !== minimal.requests) console.log(`   note: sent ${minimal.requests} requests, the access log shows ${logged.length}`);
     }
   }
 
@@ -406,11 +402,10 @@ async function main(): Promise<void> {
   printTargets(count, results);
   const plan = results.find((m) => m.label === "plan (no-op)");
   // The plan's wall time includes the CLI's start (the startup row); the minimal reads' does not.
-  if (plan) console.log("");
-  for (const minimal of plan ? results.filter((m) => m.minimal) : []) {
-    const ratio = plan!.wallS / minimal.wallS;
-    const verdict = minimal.client === "http" ? `target 1.5: ${ratio <= 1.5 ? "met" : "MISSED"}` : "what bmshare adds to its HTTP library's own cost";
-    console.log(`no-op plan ÷ ${minimal.label}: wall ${plan!.wallS.toFixed(2)} s ÷ ${minimal.wallS.toFixed(2)} s = ${ratio.toFixed(1)} (${verdict})`);
+  const minimal = results.find((m) => m.minimal);
+  if (plan && minimal) {
+    const ratio = plan.wallS / minimal.wallS;
+    console.log(`\nno-op plan ÷ ${minimal.label}: wall ${plan.wallS.toFixed(2)} s ÷ ${minimal.wallS.toFixed(2)} s = ${ratio.toFixed(2)} (target 1.5: ${ratio <= 1.5 ? "met" : "MISSED"})`);
   }
   if (failed) process.exit(1);
 }

@@ -1,15 +1,10 @@
 // The minimal read set of a no-op plan: the yardstick the scale benchmark (scripts/bench-scale.ts)
-// measures `bmshare plan` against, sent with plain node http, or with got set up as the client sets
-// it up (bluemind/transport.ts: the same library, settings and global agent), which tells what the
-// HTTP library costs apart from what bmshare does with the answers. Per mailshare: its mail filter, its
+// measures `bmshare plan` against, sent with plain node http and nothing done with the answers but
+// finding the uids the next reads need. Per mailshare: its mail filter, its
 // ACL container's ACL and settings, its identity list and one identity (5 reads); plus six
 // constant reads (the server's version, domain lookup, domain settings, all mailshares, all
 // mailboxes, one group search): 5N + 6 requests, at a fixed concurrency over keep-alive connections.
 import * as http from "node:http";
-import { gotDefaults } from "../bluemind/transport";
-
-/** What sends the requests: plain node http, or got as bmshare's client sets it up. */
-export type MinimalClient = "http" | "got";
 
 export interface MinimalReadsResult {
   requests: number;
@@ -47,10 +42,10 @@ function semaphore(slots: number): <T>(run: () => Promise<T>) => Promise<T> {
  * other than 200: a yardstick that reads errors would measure nothing.
  */
 export async function sendMinimalReads(
-  url: string, apiKey: string, domain: string, names: ReadonlySet<string>, concurrency: number, client: MinimalClient = "http",
+  url: string, apiKey: string, domain: string, names: ReadonlySet<string>, concurrency: number,
 ): Promise<MinimalReadsResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const exchange = client === "got" ? await gotExchange() : httpExchange(agent);
+  const exchange = httpExchange(agent);
   const limit = semaphore(concurrency);
   let requests = 0;
   const send = (method: "GET" | "POST", path: string, body?: unknown) => limit(async () => {
@@ -114,13 +109,4 @@ function httpExchange(agent: http.Agent): Exchange {
     req.on("error", reject);
     req.end(payload);
   });
-}
-
-async function gotExchange(): Promise<Exchange> {
-  const { default: got } = await import("got");
-  const client = got.extend(gotDefaults({ timeoutMs: 60_000, userAgent: "bmshare-bench" }));
-  return async (method, url, headers, body) => {
-    const res = await client(url, { method: method as "GET", headers, body, responseType: "buffer" });
-    return { status: res.statusCode, body: res.body.toString("utf8") };
-  };
 }

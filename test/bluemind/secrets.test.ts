@@ -1,6 +1,6 @@
 // The API key (and a login password) never appear in what the client writes to its logger, nor
 // in any error it throws — message, stack, JSON.stringify, util.inspect — nor when the client
-// object itself is inspected; got's errors (which carry the request headers) are never exposed.
+// object itself is inspected; the HTTP layer's errors (which hold the request and its headers) are never exposed.
 import { inspect } from "node:util";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { BlueMindError, type BlueMindLogger } from "../../bluemind";
@@ -61,7 +61,7 @@ describe("secrets stay out of logs and errors", () => {
       clientProperties: {}, conditions: [], actions: [{ name: "DISCARD" }], stop: true,
     }))); // OutcomeUnknownError
     env.emu.emulator.setFaults({ failRate: 0, failMode: "before", latencyMs: 200 });
-    errors.push(await failureOf(client.domains.all(true))); // timeout: got's TimeoutError holds the headers
+    errors.push(await failureOf(client.domains.all(true))); // timeout: the request, headers included, must not leak
     env.emu.emulator.setFaults({ latencyMs: 0 });
     const bad = env.client({ logger, apiKey: `${TEST_KEY}-revoked` });
     const unauthorized = await failureOf(bad.auth.ping()); // 401: BlueMind echoes the key sent
