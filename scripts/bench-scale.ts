@@ -25,11 +25,13 @@ const DOMAIN = "acme.test";
 const TIME = "/usr/bin/time";
 const root = path.resolve(__dirname, "..");
 
-const USAGE = `usage: npm run bench:scale -- N [--concurrency C] [-- CLI flags]
+const USAGE = `usage: npm run bench:scale -- N [--concurrency C] [--latency MS] [-- CLI flags]
 
   N                  generated mailshares, 1..${MAX_MAILSHARES}
   --concurrency C    requests in flight for the minimal read set (default: the --max-concurrent
                      passed through to the CLI, else ${DEFAULT_CONCURRENCY})
+  --latency MS       the emulator delays every request by MS milliseconds (default 0), as a real
+                     server's own processing would: the emulator alone answers in well under 1 ms
   -- CLI flags       added to every command (apply, plan, drift, export, report access), so only
                      flags all of them accept: --max-concurrent N, --max-rps N, …
 `;
@@ -37,6 +39,7 @@ const USAGE = `usage: npm run bench:scale -- N [--concurrency C] [-- CLI flags]
 interface BenchArgs {
   count: number;
   concurrency: number;
+  latencyMs: number;
   passthrough: string[];
 }
 
@@ -46,7 +49,7 @@ function parseBenchArgs(argv: string[]): BenchArgs {
   const passthrough = split < 0 ? [] : argv.slice(split + 1);
   const { values, positionals } = parseArgs({
     args: own, allowPositionals: true, strict: true,
-    options: { concurrency: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { concurrency: { type: "string" }, latency: { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -62,7 +65,9 @@ function parseBenchArgs(argv: string[]): BenchArgs {
     : passthrough[flagAt].includes("=") ? passthrough[flagAt].split("=")[1] : passthrough[flagAt + 1];
   const concurrency = Number(values.concurrency ?? passed ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new Error(`--concurrency must be 1..1024, got ${concurrency}`);
-  return { count, concurrency, passthrough };
+  const latencyMs = Number(values.latency ?? 0);
+  if (!Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 10_000) throw new Error(`--latency must be 0..10000 ms, got ${values.latency}`);
+  return { count, concurrency, latencyMs, passthrough };
 }
 
 // ---- processes and the temp dir, cleaned up on every way out ----
@@ -138,9 +143,10 @@ function writeFixture(count: number): { target: string; files: number; bytes: nu
 
 // ---- the emulator and its access log ----
 
-async function startEmulator(accessLog: string): Promise<string> {
+async function startEmulator(accessLog: string, latencyMs: number): Promise<string> {
   const child = startChild(process.execPath, [
     "bin/bmshare.js", "emulator", "--port", "0", "--api-key", KEY, "--access-log", accessLog, "--task-step-ms", "1",
+    "--latency", String(latencyMs),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise<string>((resolve, reject) => {
     let out = "";
@@ -335,12 +341,12 @@ ${"target".padEnd(22)}  ${"measured".padStart(8)}  ${"lower bound".padStart(11)}
 }
 
 async function main(): Promise<void> {
-  const { count, concurrency, passthrough } = parseBenchArgs(process.argv.slice(2));
+  const { count, concurrency, latencyMs, passthrough } = parseBenchArgs(process.argv.slice(2));
   if (!fs.existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed to measure CPU time and peak RSS of the CLI`);
   const fixture = writeFixture(count);
   const names = new Set(Array.from({ length: count }, (_, i) => `bench-${String(i).padStart(5, "0")}`));
   const accessLogFile = path.join(tmp, "access.log");
-  const url = await startEmulator(accessLogFile);
+  const url = await startEmulator(accessLogFile, latencyMs);
   const log = new AccessLog(accessLogFile, url);
   await log.nextSegment(); // whatever the emulator logged while starting
 
@@ -350,7 +356,7 @@ async function main(): Promise<void> {
 
   console.log(`bmshare scale benchmark: N=${count} mailshares, ${fixture.files} file(s), ${(fixture.bytes / 1024).toFixed(0)} KiB`);
   console.log(`CLI flags passed through: ${passthrough.length ? passthrough.join(" ") : "(none: the CLI's defaults)"}`);
-  console.log(`minimal reads at concurrency ${concurrency}; node ${process.version}, ${os.cpus().length} CPUs; emulator ${url}`);
+  console.log(`minimal reads at concurrency ${concurrency}; node ${process.version}, ${os.cpus().length} CPUs; emulator ${url}, latency ${latencyMs} ms per request`);
 
   const results: Measured[] = [];
   const files = ["-f", fixture.target];
