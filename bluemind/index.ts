@@ -171,16 +171,17 @@ export class BlueMindClient {
     return key;
   }
 
-  /** Logs out when the client opened the session itself (an API key given to it is left alone). */
+  /** Logs out when the client opened the session itself (an API key given to it is left alone), and closes its connections. */
   async close(): Promise<void> {
     const credentials = this.transport.credentials;
-    if (!credentials.ownsSession || credentials.currentKey() === null) return;
     try {
+      if (!credentials.ownsSession || credentials.currentKey() === null) return;
       await this.auth.logout();
     } catch (err) {
       this.transport.log("warn", `logout failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      credentials.forget();
+      if (credentials.ownsSession) credentials.forget();
+      await this.transport.closeConnections();
     }
   }
 

@@ -52,7 +52,8 @@ export type FailureKind =
 /** Node error codes that mean the connection was never established. */
 const NOT_CONNECTED = ["ECONNREFUSED", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"];
 /** Node error codes after which the request may have reached the server. */
-const CUT_OFF = ["ECONNRESET", "EPIPE", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE"];
+// ERR_CONTENT_DECODING: an answer came but could not be decompressed (http-exchange.ts).
+const CUT_OFF = ["ECONNRESET", "EPIPE", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE", "ERR_CONTENT_DECODING"];
 
 export function classifyNetworkCode(code: string | null): FailureKind {
   if (code !== null && NOT_CONNECTED.includes(code)) return "not-processed";

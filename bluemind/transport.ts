@@ -335,7 +335,7 @@ export class Transport {
     const latency = () => (spec.timeoutMs === undefined ? Date.now() - started : null);
     let completion: Completion | undefined;
     try {
-      const reply = await exchange({
+      const reply = await exchange.send({
         method: site.method, path, headers, body, timeoutMs: spec.timeoutMs ?? this.options.timeoutMs,
       });
       completion = { signal: loadSignalOf(reply.status, reply.headers["retry-after"]), latencyMs: latency(), kind: site.endpoint };
@@ -360,7 +360,8 @@ export class Transport {
   private describeNetworkFailure(err: unknown, spec: AnyCall): NetworkFailure {
     const e = (err ?? {}) as { code?: unknown; timeout?: unknown; message?: unknown };
     const code = typeof e.code === "string" ? e.code : null;
-    const message = this.scrub(typeof e.message === "string" ? e.message : String(err), spec);
+    // One line: OpenSSL's messages end with a newline.
+    const message = this.scrub(typeof e.message === "string" ? e.message : String(err), spec).replace(/\s+/g, " ").trim();
     return { code, message: code && !message.includes(code) ? `${code}: ${message}` : message, timeout: e.timeout === true };
   }
 
@@ -382,8 +383,19 @@ export class Transport {
       } catch (err) {
         throw new ClientConfigError(`cannot read caFile ${this.options.caFile}: ${(err as NodeJS.ErrnoException).code ?? err}`);
       }
+      // node ignores a file without a certificate, and the handshake then fails as if none were given.
+      if (!certificateAuthority.includes("-----BEGIN CERTIFICATE-----")) {
+        throw new ClientConfigError(`caFile ${this.options.caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+      }
     }
     return createExchange({ ...this.options, certificateAuthority });
+  }
+
+  /** Closes the connections to the server (a later request opens new ones). */
+  async closeConnections(): Promise<void> {
+    const open = this.http;
+    this.http = null;
+    if (open) await open.then((exchange) => exchange.close(), () => undefined);
   }
 
   log(level: "debug" | "info" | "warn", message: string, spec?: AnyCall): void {

@@ -1,6 +1,7 @@
 // TLS: certificates are verified unless `insecure: true` is set explicitly; `caFile` adds a
 // private CA. The fixture is a self-signed certificate for 127.0.0.1 valid 2000–2100
 // (test/bluemind/fixtures, test-only key).
+import * as http from "node:http";
 import * as https from "node:https";
 import * as path from "node:path";
 import * as fs from "node:fs";
@@ -56,5 +57,30 @@ describe("TLS", () => {
     const err = await client({ caFile: path.join(FIXTURES, "missing.pem") }).auth.ping().catch((e) => e);
     expect(err).toBeInstanceOf(ClientConfigError);
     expect(err.message).toContain("missing.pem");
+  });
+
+  it("reports a caFile that holds no certificate (a key, say) as a configuration error, sending nothing", async () => {
+    hits = 0;
+    handshakeFailures = 0;
+    const err = await client({ caFile: path.join(FIXTURES, "tls-key.pem") }).auth.ping().catch((e) => e);
+    expect(err).toBeInstanceOf(ClientConfigError);
+    expect(err.message).toMatch(/tls-key\.pem holds no PEM certificate/);
+    expect(err.message).not.toContain("PRIVATE KEY");
+    expect([hits, handshakeFailures]).toEqual([0, 0]);
+  });
+
+  it("says in one line that an https URL points at a plain-http port (OpenSSL's message ends with a newline)", async () => {
+    const plain = http.createServer((_req, res) => res.end("not TLS"));
+    await new Promise<void>((r) => plain.listen(0, "127.0.0.1", () => r()));
+    try {
+      const port = (plain.address() as AddressInfo).port;
+      const err = await client({ url: `https://127.0.0.1:${port}` }).auth.ping().catch((e) => e);
+      expect(err).toBeInstanceOf(TransportError);
+      expect(err.message).toContain("wrong version number");
+      expect(err.message).not.toMatch(/\s$|\n/);
+    } finally {
+      plain.closeAllConnections();
+      await new Promise<void>((r) => plain.close(() => r()));
+    }
   });
 });
