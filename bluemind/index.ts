@@ -174,15 +174,16 @@ export class BlueMindClient {
   /** Logs out when the client opened the session itself (an API key given to it is left alone), and closes its connections. */
   async close(): Promise<void> {
     const credentials = this.transport.credentials;
-    try {
-      if (!credentials.ownsSession || credentials.currentKey() === null) return;
-      await this.auth.logout();
-    } catch (err) {
-      this.transport.log("warn", `logout failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      if (credentials.ownsSession) credentials.forget();
-      await this.transport.closeConnections();
+    if (credentials.ownsSession && credentials.currentKey() !== null) {
+      try {
+        await this.auth.logout();
+      } catch (err) {
+        this.transport.log("warn", `logout failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        credentials.forget();
+      }
     }
+    await this.transport.closeConnections();
   }
 
   /**

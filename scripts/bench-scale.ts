@@ -4,7 +4,7 @@
 // emulator logged (reads, writes, the paths that dominate), wall and CPU time and peak RSS, against
 // the request targets; the no-op plan is set beside the minimal read set sent by plain node http
 // (scripts/minimal-reads.ts). Targets missed are printed as MISSED; only a failed command fails it.
-//   npm run bench:scale -- N [--concurrency C] [-- CLI flags passed to every command]
+//   npm run bench:scale -- N [--concurrency C] [--latency MS] [-- CLI flags passed to every command]
 //   e.g. npm run bench:scale -- 1000 -- --max-rps 0 --max-concurrent 16
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
