@@ -4,6 +4,12 @@
 // ACL container's ACL and settings, its identity list and one identity (5 reads); plus six
 // constant reads (the server's version, domain lookup, domain settings, all mailshares, all
 // mailboxes, one group search): 5N + 6 requests, at a fixed concurrency over keep-alive connections.
+//
+// The benchmark runs it as a process of its own, as it runs the CLI, so that both wall times count
+// a node start: `node minimal-reads.js URL DOMAIN CONCURRENCY NAMES_FILE` (the key in
+// BLUEMIND_API_KEY, the mailshare names as a JSON array in NAMES_FILE) prints its result as JSON.
+// It imports nothing but node's own modules, so that the benchmark can run it as plain JavaScript.
+import * as fs from "node:fs";
 import * as http from "node:http";
 
 export interface MinimalReadsResult {
@@ -108,5 +114,23 @@ function httpExchange(agent: http.Agent): Exchange {
     });
     req.on("error", reject);
     req.end(payload);
+  });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [url, domain, concurrency, namesFile] = argv;
+  const apiKey = process.env.BLUEMIND_API_KEY;
+  if (!url || !domain || !namesFile || !apiKey || !(Number(concurrency) >= 1)) {
+    throw new Error("usage: BLUEMIND_API_KEY=… node minimal-reads.js URL DOMAIN CONCURRENCY NAMES_FILE");
+  }
+  const names = new Set(JSON.parse(fs.readFileSync(namesFile, "utf8")) as string[]);
+  const result = await sendMinimalReads(url, apiKey, domain, names, Number(concurrency));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`minimal reads: ${err instanceof Error ? err.message : err}\n`);
+    process.exitCode = 1;
   });
 }
