@@ -89,8 +89,12 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
     if (args.offline) skipped = "--offline";
     else if (asUsageError(() => givenUrl(settings, "flags", env)) === null) skipped = "no server connection configured (--url or BLUEMIND_URL)";
     else if (!deps.connect) skipped = "this build has no BlueMind client for them";
-    else lookups = await deps.connect(resolveCliConnection(args.values, env));
-    result = await loadDesiredState(args.paths, { lookups });
+    // The settings are checked now; the connection (the server's release read) is made only once
+    // the files have no error of their own.
+    const connect = deps.connect;
+    const connection = connect && !skipped ? resolveCliConnection(args.values, env) : undefined;
+    const connected = connect && connection ? async () => (lookups ??= await connect(connection)) : undefined;
+    result = await loadDesiredState(args.paths, { lookups: connected });
   } catch (e) {
     // The server could not answer a cross-check: never mistaken for "does not exist" (design rule 5).
     err(`bmshare validate: ${(e as Error).message}\n`);
@@ -98,6 +102,7 @@ export async function runValidateCommand(argv: string[], deps: ValidateDependenc
     return 1;
   }
   if (skipped && !args.offline) err(`note: server cross-checks skipped: ${skipped}\n`);
+  if (result.serverChecks === "withheld") err("note: server cross-checks not run: they run once the files have no other error (nothing was sent to the server)\n");
   for (const note of result.notes ?? []) err(`note: ${note}\n`);
   if (!result.ok) {
     for (const error of result.errors) err(`${style.error(formatError(error))}\n`);

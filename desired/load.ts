@@ -18,8 +18,13 @@ import { checkText, describeFsError, POLICY_FILE_NAME, readDesiredFile } from ".
 export type { UnverifiedMailshare } from "./online";
 
 export interface LoadOptions {
-  /** Directory lookups for the server cross-checks; without them only offline checks run. */
-  lookups?: DirectoryLookups;
+  /**
+   * Directory lookups for the server cross-checks; without them only offline checks run. The
+   * server checks run only once the offline checks found no error, so that bad input is reported
+   * with nothing sent to the server; given as a function, the lookups are asked for (connected,
+   * the server's release read) only then.
+   */
+  lookups?: DirectoryLookups | (() => Promise<DirectoryLookups>);
   /**
    * What a server cross-check that could not be made (a lookup failed: HTTP 500, a key without
    * directory rights…) does. `error` (default): one error per affected mailshare, so the load fails.
@@ -52,7 +57,8 @@ export interface LoadResult {
    * lookup's error. They are never in `mailshares`.
    */
   unverified: UnverifiedMailshare[];
-  serverChecks: "done" | "skipped";
+  /** `withheld`: lookups were given, but the files have errors of their own, so none was sent. */
+  serverChecks: "done" | "skipped" | "withheld";
 }
 
 export interface Source {
@@ -180,10 +186,15 @@ export async function loadDesiredState(paths: readonly string[], options: LoadOp
     if ("error" in read) errors.push({ file, line: read.line ?? 1, column: 1, path: "(document)", message: read.error });
     else sources.push({ file, text: read.text, owner: defaultOwner(file) });
   }
-  const result = await checkSources(sources, options);
+  // A file that cannot be read is bad input too: then nothing goes to the server.
+  const withheld = errors.length > 0 && options.lookups !== undefined;
+  const result = await checkSources(sources, withheld ? { ...options, lookups: undefined } : options);
   // Subfolders are not read (a folder stands for its own files): said, so that a team's files are never left out unnoticed.
   const notes = unread.map((sub) => `${sub} is not read: -f ${path.dirname(sub)} reads the .yaml files directly in it, not in its subfolders (give -f ${sub} as well)`);
-  return { ...result, ok: result.ok && errors.length === 0, errors: sortErrors([...errors, ...result.errors], order), notes };
+  return {
+    ...result, ok: result.ok && errors.length === 0, errors: sortErrors([...errors, ...result.errors], order), notes,
+    serverChecks: withheld ? "withheld" : result.serverChecks,
+  };
 }
 
 /** For the Pulumi program: the mailshares, or a `DesiredStateInvalid` listing every error. */
@@ -212,8 +223,10 @@ export async function checkSources(sources: readonly Source[], options: LoadOpti
   let serverChecks: LoadResult["serverChecks"] = "skipped";
   const unverified: UnverifiedMailshare[] = [];
   const unverifiedEntries = new Set<MailshareEntry>();
-  if (options.lookups) {
-    const online = await checkOnline(entries, options.lookups);
+  if (options.lookups && errors.length > 0) serverChecks = "withheld";
+  else if (options.lookups) {
+    const lookups = typeof options.lookups === "function" ? await options.lookups() : options.lookups;
+    const online = await checkOnline(entries, lookups);
     append(errors, online.errors);
     for (const { entry, error } of online.unverified) {
       if (entry.domain === null || unverifiedEntries.has(entry)) continue;

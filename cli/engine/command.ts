@@ -91,10 +91,10 @@ export async function runCommand<O extends ParseArgsConfig["options"]>(
         if ("lines" in found) throw new ReportedFailure(found.lines, found.footer);
         return found.policies;
       },
-      plan: async (o) => {
-        await refuseUnsupportedServer(c.rt);
-        return computePlan({ ...o, rt: c.rt, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups });
-      },
+      plan: (o) => computePlan({
+        ...o, rt: c.rt, paths, parallel: parallelOf(c.values.parallel), lookups: deps.lookups,
+        beforeServerReads: () => refuseUnsupportedServer(c.rt),
+      }),
     });
   }, (values, positionals) => {
     const given = pathsOf(values, positionals).length > 0;

@@ -1,7 +1,8 @@
 // Planning: what `apply` would do, computed read-only from the files and the live server with the
 // providers' own `check`, `read` and `changes` (the CLI never re-implements a resource's semantics).
 //
-//  1. load and validate the files (schema, cross-checks, server lookups): any error stops here;
+//  1. load and validate the files (schema, cross-checks, then — only when those found nothing —
+//     the server's release and the server lookups): any error stops here;
 //  2. per mailshare: its uid (deterministic, or the live one for `adopt: true`), its resource set
 //     (`declareMailshare`, the same list the Pulumi program declares) and each resource's `check`:
 //     any failure stops here too, before any resource's live state is read;
@@ -57,6 +58,12 @@ export interface PlanOptions {
   policies?: PolicySet;
   /** Also work out each change's impact in people and data (impact.ts): more reads, for reviewers. */
   impact?: boolean;
+  /**
+   * Runs once the files are valid offline, before the plan's first request (the commands: the
+   * server's release, ../command.ts), so that bad input is reported with nothing sent. What it
+   * throws stops the plan as it is.
+   */
+  beforeServerReads?: () => Promise<void>;
 }
 
 /** One declared resource after `check`: its normalised inputs and its id. */
@@ -96,14 +103,25 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   // 1. The files.
   let loaded: Awaited<ReturnType<typeof loadDesiredState>>;
   const lookups = options.lookups ?? bluemindLookups(options.rt.client);
+  let refusal: unknown;
+  const connected = async () => {
+    try {
+      await options.beforeServerReads?.();
+    } catch (err) {
+      refusal = err;
+      throw err;
+    }
+    return lookups;
+  };
   try {
     loaded = await loadDesiredState(options.paths, {
-      lookups,
+      lookups: connected,
       // Drift classifies a mailshare whose server cross-checks could not be made as unreadable and
       // goes on with the others; plan and apply stop (nothing may be written unchecked).
       unverifiedAs: options.onUnreadable === "record" ? "report" : "error",
     });
   } catch (err) {
+    if (err === refusal) throw err;
     throw new PlanFailed([`cannot check the files against the server: ${messageOf(err)}`]);
   }
   for (const note of loaded.notes ?? []) options.rt.report("info", note);

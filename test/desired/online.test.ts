@@ -54,18 +54,53 @@ mailshares:
     shares:
       - { user: alice, level: manage }
       - { user: Alice@acme.test, level: read }
-      - { user: alice, level: read }
       - { user: zoe, level: read }
       - { group: sales@acme.test, level: write }
       - { group: sales, level: read }
       - { group: nobody, level: read }
 `)).toEqual([
       "f.yaml:6:17: mailshares[0].shares[1].user: user Alice@acme.test is the same user as shares[0]: give each user or group one level",
-      "f.yaml:7:17: mailshares[0].shares[2].user: user alice is already shared at shares[0]: give each user or group one level",
-      "f.yaml:8:17: mailshares[0].shares[3].user: expected the login or e-mail address of a user of acme.test, found zoe, which the server does not know",
-      "f.yaml:10:18: mailshares[0].shares[5].group: group sales is the same group as shares[4]: give each user or group one level",
-      "f.yaml:11:18: mailshares[0].shares[6].group: expected the name or e-mail address of a group of acme.test, found nobody, which the server does not know",
+      "f.yaml:7:17: mailshares[0].shares[2].user: expected the login or e-mail address of a user of acme.test, found zoe, which the server does not know",
+      "f.yaml:9:18: mailshares[0].shares[4].group: group sales is the same group as shares[3]: give each user or group one level",
+      "f.yaml:10:18: mailshares[0].shares[5].group: expected the name or e-mail address of a group of acme.test, found nobody, which the server does not know",
     ]);
+  });
+
+  it("sends nothing while the files have an error of their own: the server checks wait for the offline ones to pass", async () => {
+    const asked: string[] = [];
+    const directory = seedDirectory();
+    const counting = new Proxy(directory, {
+      get: (target, key) => {
+        const lookup = target[key as keyof DirectoryLookups] as ((...a: unknown[]) => unknown) | undefined;
+        if (typeof lookup !== "function") return lookup;
+        return (...args: unknown[]) => {
+          asked.push(String(key));
+          return lookup.apply(target, args);
+        };
+      },
+    });
+    let connected = 0;
+    const text = `domain: acme.test
+mailshares:
+  - name: desk
+    shares:
+      - { user: zoe, level: read }
+      - { group: sales, level: read, extra: 1 }
+`;
+    for (const lookups of [counting, async () => { connected++; return counting; }]) {
+      const result = await checkSources([{ file: "f.yaml", text, baseDir: __dirname }], { lookups });
+      expect(result.serverChecks).toBe("withheld");
+      // The schema error only: the unknown user zoe is found once it is fixed.
+      expect(result.errors.map(formatError)).toEqual([expect.stringMatching(/^f\.yaml:6:38: mailshares\[0\]\.shares\[1\]\.extra: unknown key "extra"/)]);
+    }
+    expect(asked).toEqual([]);
+    expect(connected).toBe(0);
+    // Fixed, the same file is checked against the server, through lookups connected on demand.
+    const fixed = await checkSources([{ file: "f.yaml", text: text.replace(", extra: 1", ""), baseDir: __dirname }], { lookups: async () => { connected++; return counting; } });
+    expect(fixed.serverChecks).toBe("done");
+    expect(fixed.errors.map(formatError)).toEqual([expect.stringContaining("found zoe, which the server does not know")]);
+    expect(connected).toBe(1);
+    expect(asked.length).toBeGreaterThan(0);
   });
 
   it("checks the delegation org unit and the storage server (mail/imap, assigned to the domain)", async () => {
