@@ -37,7 +37,7 @@ const USAGE = `usage: npm run bench:scale -- N [--concurrency C] [--latency MS] 
                      passed through to the CLI, else ${DEFAULT_CONCURRENCY})
   --latency MS       the emulator delays every request by MS milliseconds (default 0), as a real
                      server's own processing would: the emulator alone answers in well under 1 ms
-  --rounds K         no-op plans and minimal read sets taken in turn, K of each (default
+  --rounds K         no-op plans and minimal read sets taken in turn, K of each (1..20, default
                      ${DEFAULT_ROUNDS}); the table shows the median round, the ratio is the median
                      of the rounds' ratios (the lower middle one when K is even)
   -- CLI flags       added to every command (apply, plan, drift, export, report access), so only
@@ -108,6 +108,7 @@ process.on("exit", () => {
 });
 process.on("SIGINT", () => process.exit(130));
 process.on("SIGTERM", () => process.exit(143));
+process.on("SIGHUP", () => process.exit(129));
 
 // ---- the desired state ----
 
@@ -324,33 +325,45 @@ function writeMinimalReadsScript(names: readonly string[]): { script: string; na
 
 /**
  * Where a command's wall time went, from the emulator's access log (each line stamped when its
- * answer was sent): before the first answer (start, files read and checked); from there to the
- * first per-mailshare read, a path with a uid (server version, domain, bulk lists, online checks,
- * each resource's check); the per-mailshare reads; after the last answer (output, exit).
+ * answer was sent): before the first answer (node's start, modules, the files read and checked
+ * offline, the version read); the server-wide reads up to the last one before the first
+ * per-mailshare read (a path with a uid): the domain, the server cross-checks, the bulk lists; from
+ * there to the first per-mailshare read (the plan: each resource's check); the per-mailshare reads;
+ * after the last answer (output, exit).
  */
 interface Phases {
   beforeFirstS: number;
+  serverWideS: number;
   toPerMailshareS: number;
   perMailshareS: number;
   afterLastS: number;
 }
 
+const isPerMailshare = (r: LoggedRequest) => /\{uid\}/.test(collapse(r.path));
+
 function phasesOf(m: Measured): Phases | undefined {
   const r = m.requests ?? [];
-  const perMailshare = r.filter((x) => /\{uid\}/.test(collapse(x.path)));
-  if (r.length === 0 || perMailshare.length === 0) return undefined;
-  const first = Math.min(...r.map((x) => x.at));
-  const last = Math.max(...r.map((x) => x.at));
-  const firstPer = Math.min(...perMailshare.map((x) => x.at));
+  // Loops, not Math.min(...): a run of 20,000 mailshares logs more answers than a call takes arguments.
+  let [first, last, firstPer] = [Infinity, -Infinity, Infinity];
+  for (const x of r) {
+    first = Math.min(first, x.at);
+    last = Math.max(last, x.at);
+    if (isPerMailshare(x)) firstPer = Math.min(firstPer, x.at);
+  }
+  if (firstPer === Infinity) return undefined;
+  let lastServerWide = first;
+  for (const x of r) if (!isPerMailshare(x) && x.at <= firstPer) lastServerWide = Math.max(lastServerWide, x.at);
   const s = (ms: number) => Math.max(0, ms) / 1000;
   return {
-    beforeFirstS: s(first - m.startedAt), toPerMailshareS: s(firstPer - first), perMailshareS: s(last - firstPer), afterLastS: s(m.endedAt - last),
+    beforeFirstS: s(first - m.startedAt), serverWideS: s(lastServerWide - first), toPerMailshareS: s(firstPer - lastServerWide),
+    perMailshareS: s(last - firstPer), afterLastS: s(m.endedAt - last),
   };
 }
 
 const describePhases = (p: Phases | undefined) => p === undefined ? "(no per-mailshare reads logged)"
-  : `${p.beforeFirstS.toFixed(2)} s before the first answer, ${p.toPerMailshareS.toFixed(2)} s to the first per-mailshare read, ` +
-    `${p.perMailshareS.toFixed(2)} s of per-mailshare reads, ${p.afterLastS.toFixed(2)} s after the last answer`;
+  : `${p.beforeFirstS.toFixed(2)} s to the first answer, ${p.serverWideS.toFixed(2)} s of server-wide reads, ` +
+    `${p.toPerMailshareS.toFixed(2)} s to the first per-mailshare read, ${p.perMailshareS.toFixed(2)} s of per-mailshare reads, ` +
+    `${p.afterLastS.toFixed(2)} s after the last answer`;
 
 const tail = (file: string, lines = 15) => fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).map((l) => `    | ${l}`).join("\n");
 
@@ -376,7 +389,7 @@ function printTable(count: number, results: Measured[]): void {
     const requests = m.requests?.length;
     const writes = m.requests?.filter(isWrite).length;
     return [
-      m.label, m.minimal ? "-" : String(m.exit), fmt(m.wallS), fmt(m.cpuS), fmt(m.rssMiB, 0),
+      m.label, String(m.exit), fmt(m.wallS), fmt(m.cpuS), fmt(m.rssMiB, 0),
       requests === undefined ? "-" : String(requests),
       requests === undefined || writes === undefined ? "-" : String(requests - writes),
       writes === undefined ? "-" : String(writes),
@@ -469,19 +482,29 @@ async function main(): Promise<void> {
     return undefined;
   };
 
-  const runMinimalReads = async (detail: boolean): Promise<Measured> => {
+  /** One minimal read set; undefined when it failed or read other than the whole set (printed). */
+  const runMinimalReads = async (detail: boolean): Promise<Measured | undefined> => {
     const label = `minimal reads (c=${concurrency})`;
     const run = await runNode(label, [minimalScript.script, url, DOMAIN, String(concurrency), minimalScript.namesFile], env);
     const requests = await log.nextSegment();
-    if (run.exit !== 0) throw new Error(`the minimal reads failed (exit ${run.exit}):\n${tail(run.stderr)}`);
-    const minimal = JSON.parse(fs.readFileSync(run.stdout, "utf8").trim().split("\n").pop() ?? "") as MinimalReadsResult;
-    const entry: Measured = { ...run, requests, minimal };
-    if (detail) {
-      printDetail(entry);
-      if (minimal.mailshares !== count) console.log(`   note: _complete listed ${minimal.mailshares} of the ${count} generated mailshares`);
-      if (requests.length !== minimal.requests) console.log(`   note: sent ${minimal.requests} requests, the access log shows ${requests.length}`);
+    let minimal: MinimalReadsResult | undefined;
+    try {
+      minimal = JSON.parse(fs.readFileSync(run.stdout, "utf8").trim().split("\n").pop() ?? "") as MinimalReadsResult;
+    } catch {
+      // said below
     }
-    return entry;
+    const entry: Measured = { ...run, requests, minimal };
+    if (detail) printDetail(entry);
+    // A yardstick that read less than the whole set would flatter nothing but itself.
+    const expected = 5 * count + 6;
+    const wrong = run.exit !== 0 ? `exited ${run.exit}`
+      : !minimal ? "printed no result"
+      : minimal.mailshares !== count ? `found ${minimal.mailshares} of the ${count} generated mailshares in _complete`
+      : minimal.requests !== expected || requests.length !== expected ? `sent ${minimal.requests} requests (the access log shows ${requests.length}), not 5N + 6 = ${expected}`
+      : null;
+    if (wrong === null) return entry;
+    console.log(`   FAILED: ${label} ${wrong}\n   stderr:\n${tail(run.stderr)}`);
+    return undefined;
   };
 
   const results: Measured[] = [];
@@ -499,9 +522,13 @@ async function main(): Promise<void> {
   const paired: { plan: Measured; minimal: Measured; ratio: number }[] = [];
   console.log(`\n== no-op plan and minimal reads, ${rounds} round(s) in turn (round 1's details first)`);
   for (let round = 1; round <= rounds; round++) {
-    const plan = await runStep(planStep, round === 1);
-    if (!plan) return fail(finish);
-    const minimal = await runMinimalReads(round === 1);
+    // Which goes first alternates, so that neither always runs on a machine the other has warmed.
+    const planFirst = round % 2 === 1;
+    const earlier = planFirst ? await runStep(planStep, round === 1) : await runMinimalReads(round === 1);
+    if (!earlier) return fail(finish);
+    const later = planFirst ? await runMinimalReads(round === 1) : await runStep(planStep, round === 1);
+    if (!later) return fail(finish);
+    const [plan, minimal] = planFirst ? [earlier, later] : [later, earlier];
     if (plan.requests?.length !== paired[0]?.plan.requests?.length && round > 1) {
       console.log(`   note: round ${round}'s plan sent ${plan.requests?.length} requests, round 1's ${paired[0].plan.requests?.length}`);
     }

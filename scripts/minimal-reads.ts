@@ -54,15 +54,22 @@ export async function sendMinimalReads(
   const exchange = httpExchange(agent);
   const limit = semaphore(concurrency);
   let requests = 0;
-  const send = (method: "GET" | "POST", path: string, body?: unknown) => limit(async () => {
+  // Every request, so that none is left in flight (and its failure unheard) when one fails.
+  const sent: Promise<unknown>[] = [];
+  const track = <T>(request: Promise<T>): Promise<T> => {
+    sent.push(request);
+    request.catch(() => undefined);
+    return request;
+  };
+  const send = (method: "GET" | "POST", path: string, body?: unknown) => track(limit(async () => {
     requests++;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { "x-bm-apikey": apiKey, accept: "application/json" };
     if (payload !== undefined) headers["content-type"] = "application/json";
     const answer = await exchange(method, url + path, headers, payload);
-    if (answer.status !== 200) throw new Error(`minimal reads: ${method} ${path} answered ${answer.status}`);
+    if (answer.status !== 200) throw new Error(`${method} ${path} answered ${answer.status}`);
     return answer;
-  });
+  }));
   const get = (path: string) => send("GET", path);
   const d = encodeURIComponent(domain);
   const seg = encodeURIComponent;
@@ -98,6 +105,7 @@ export async function sendMinimalReads(
     const cpu = process.cpuUsage(cpuStart);
     return { requests, mailshares: uids.length, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
+    await Promise.allSettled(sent);
     agent.destroy();
   }
 }
