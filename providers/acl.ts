@@ -282,9 +282,9 @@ export const mailshareAclProvider = defineProvider<MailshareAclInputs, Mailshare
   inputKeys: ["domain", "mailshare", "shares"],
   listKeys: { shares: (s: AclShare) => keyOf(subjectOf(s)) },
 
-  async check(news, _olds, rt) {
+  async check(news, _olds, rt, options) {
     const { domain } = news;
-    const { value, failures } = validateSlice(domain, news, OWNED);
+    const { value, failures } = validateSlice(domain, news, OWNED, options);
     if (failures.length === 0) failures.push(...await subjectFailures(rt, domain, (news.shares ?? []) as RawShare[]));
     if (failures.length > 0) return { inputs: news as MailshareAclInputs, failures };
     const notes = await inexactLevels(rt, value.shares as AclShare[]);

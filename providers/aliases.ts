@@ -65,11 +65,11 @@ export const mailshareAliasesProvider = defineProvider<MailshareAliasesInputs, P
   inputKeys: ["domain", "mailshare", "aliases"],
   listKeys: { aliases: (a: Address) => a.address },
 
-  async check(news, _olds, rt) {
+  async check(news, _olds, rt, options) {
     const { domain } = news;
     // Only `aliases` is owned: the rule "aliases need a primary address" reads `email`, which
     // belongs to Mailshare, so validateSlice skips it (the YAML loader checks whole mailshares).
-    const { value, failures } = validateSlice(domain, news, OWNED);
+    const { value, failures } = validateSlice(domain, news, OWNED, options);
     if (failures.length > 0) return { inputs: news as MailshareAliasesInputs, failures };
     return { inputs: { domain: domain, mailshare: news.mailshare as string, aliases: value.aliases }, failures: [] };
   },

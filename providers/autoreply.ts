@@ -81,9 +81,9 @@ export const mailshareAutoReplyProvider = defineProvider<MailshareAutoReplyInput
   kind: "MailshareAutoReply",
   inputKeys: ["domain", "mailshare", ...OWNED],
 
-  async check(news, _olds, rt) {
+  async check(news, _olds, rt, options) {
     const { domain } = news;
-    const { value, failures } = validateSlice(domain, news, OWNED);
+    const { value, failures } = validateSlice(domain, news, OWNED, options);
     if (failures.length > 0) return { inputs: news as MailshareAutoReplyInputs, failures };
     return { inputs: { domain: domain, mailshare: news.mailshare as string, autoReply: value.autoReply }, failures: [] };
   },

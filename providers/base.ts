@@ -6,7 +6,7 @@ import type { CheckFailure, DiffResult } from "@pulumi/pulumi/dynamic";
 import { settingsFromPulumiConfig } from "./connection";
 import { RUNTIME, useSettings, type Runtime } from "./runtime";
 import { detailedDiff, diffValues, type Change, type ListKeys } from "./diff";
-import { clean, mailshareRefFailures, resolveDomain } from "./validate";
+import { clean, mailshareRefFailures, resolveDomain, type CheckOptions } from "./validate";
 import { KINDS, type ResourceKind } from "./kinds";
 
 export type Props = Record<string, unknown>;
@@ -52,8 +52,9 @@ export interface KindDefinition<I extends Props, O extends Props = Props> {
    * Validates and normalises raw inputs. Never writes to the server (preview is read-only). `olds`
    * are the previous inputs (undefined on create). The domain is resolved already (its own, else
    * the default), and a part's `mailshare` reference checked (defineProvider does both for all kinds).
+   * `options.validated` lets the slice's own validation be skipped (validate.ts, `CheckOptions`).
    */
-  check(news: Props & { domain: string }, olds: I | undefined, rt: Runtime): Promise<{ inputs: I; failures: CheckFailure[]; notes?: string[] }>;
+  check(news: Props & { domain: string }, olds: I | undefined, rt: Runtime, options: CheckOptions): Promise<{ inputs: I; failures: CheckFailure[]; notes?: string[] }>;
   /**
    * The id a resource created from `inputs` gets, derived from them alone (deterministic ids make
    * every operation idempotent, and let the CLI find live objects without a state file). For an
@@ -83,6 +84,8 @@ export interface BmshareProvider<I extends Props = Props, O extends Props = Prop
   definition: KindDefinition<I, O>;
   /** Field-level changes from `olds` to `news` over the compared input properties. */
   changes(olds: Props, news: Props): Change[];
+  /** `check` with check options (the CLI's engine). */
+  checkWith(olds: Props, news: Props, options: CheckOptions): Promise<{ inputs: Props; failures: CheckFailure[]; notes?: string[] }>;
   /** `create` with write options (the CLI's engine). */
   createWith(inputs: Props, options: WriteOptions): Promise<{ id: string; outs: Props }>;
   /** `update` with write options (the CLI's engine). */
@@ -124,29 +127,31 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
     const outs = await def.update(id, withoutProvider(olds) as I & Partial<O>, withoutProvider(news) as I, rt, options);
     return clean({ ...withoutProvider(news), ...outs });
   };
+  const checkWith = async (olds: Props, news: Props, options: CheckOptions) => {
+    // During a preview some inputs may be unknown (e.g. an adopted mailshare's uid): nothing can be
+    // validated against them yet; the engine checks again with the real values before creating.
+    if (hasUnknown(withoutProvider(news))) return { inputs: withoutProvider(news), failures: [] };
+    const previous = olds && Object.keys(withoutProvider(olds)).length > 0 ? (withoutProvider(olds) as I) : undefined;
+    const raw = withoutProvider(news);
+    const resolved = resolveDomain(raw.domain, rt.defaultDomain);
+    if ("failure" in resolved) return { inputs: clean(raw), failures: [resolved.failure] };
+    // Every problem at once: a part's reference, then the kind's own checks.
+    const reference = KINDS[def.kind].lifetime === "root" ? [] : mailshareRefFailures(raw.mailshare);
+    const { inputs, failures, notes = [] } = await def.check({ ...raw, domain: resolved.domain }, previous, rt, options);
+    const all = [...reference, ...failures];
+    if (previous && failures.length === 0 && def.checkTransition) all.push(...def.checkTransition(previous, inputs));
+    for (const note of notes) rt.report("note", note);
+    // `notes` reaches the CLI's plan; the Pulumi host reads inputs and failures only (it logs the notes).
+    return { inputs: all.length > 0 ? clean(withoutProvider(news)) : clean(inputs), failures: all, ...(notes.length > 0 ? { notes } : {}) };
+  };
   return {
     definition: def,
     changes,
     async configure(req) {
       useSettings(settingsFromPulumiConfig(req.config), "stack config");
     },
-    async check(olds, news) {
-      // During a preview some inputs may be unknown (e.g. an adopted mailshare's uid): nothing can be
-      // validated against them yet; the engine checks again with the real values before creating.
-      if (hasUnknown(withoutProvider(news))) return { inputs: withoutProvider(news), failures: [] };
-      const previous = olds && Object.keys(withoutProvider(olds)).length > 0 ? (withoutProvider(olds) as I) : undefined;
-      const raw = withoutProvider(news);
-      const resolved = resolveDomain(raw.domain, rt.defaultDomain);
-      if ("failure" in resolved) return { inputs: clean(raw), failures: [resolved.failure] };
-      // Every problem at once: a part's reference, then the kind's own checks.
-      const reference = KINDS[def.kind].lifetime === "root" ? [] : mailshareRefFailures(raw.mailshare);
-      const { inputs, failures, notes = [] } = await def.check({ ...raw, domain: resolved.domain }, previous, rt);
-      const all = [...reference, ...failures];
-      if (previous && failures.length === 0 && def.checkTransition) all.push(...def.checkTransition(previous, inputs));
-      for (const note of notes) rt.report("note", note);
-      // `notes` reaches the CLI's plan; the Pulumi host reads inputs and failures only (it logs the notes).
-      return { inputs: all.length > 0 ? clean(withoutProvider(news)) : clean(inputs), failures: all, ...(notes.length > 0 ? { notes } : {}) };
-    },
+    check: (olds, news) => checkWith(olds, news, {}),
+    checkWith,
     async diff(_id, olds, news): Promise<DiffResult & { detailedDiff?: Record<string, unknown> }> {
       const found = changes(olds, news);
       const top = new Set(found.map((c) => c.path.split(/[.[]/)[0]));

@@ -127,10 +127,11 @@ export const mailshareFiltersProvider = defineProvider<MailshareFiltersInputs, P
   // Names are unique per mailshare (checked), and read results get distinct ones (filter-rules.ts).
   listKeys: { filters: (f: Filter) => f.name },
 
-  async check(news, _olds, rt) {
+  async check(news, _olds, rt, options) {
     const { domain } = news;
-    const { value, failures } = validateSlice(domain, news, OWNED);
-    if (failures.length === 0) failures.push(...forwardingFailures(news, value));
+    const { value, failures } = validateSlice(domain, news, OWNED, options);
+    // The loader runs the whole forwarding rule, addresses included, on a validated mailshare.
+    if (failures.length === 0 && !options.validated) failures.push(...forwardingFailures(news, value));
     if (failures.length === 0) failures.push(...await releaseFailures(rt, value.filters));
     if (failures.length > 0) return { inputs: news as MailshareFiltersInputs, failures };
     const inputs: MailshareFiltersInputs = {

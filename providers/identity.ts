@@ -113,13 +113,13 @@ export const mailshareIdentityProvider = defineProvider<MailshareIdentityInputs,
   kind: "MailshareIdentity",
   inputKeys: ["domain", "mailshare", ...IDENTITY_KEYS],
 
-  async check(news, _olds, rt) {
+  async check(news, _olds, rt, options) {
     const { domain } = news;
     const failures: CheckFailure[] = [];
     const raw = Object.fromEntries(IDENTITY_KEYS.filter((k) => news[k] !== undefined).map((k) => [k, news[k]]));
     // The "email is one of the mailshare's addresses" cross-check reads email and aliases, which
     // this resource does not own: it is skipped here, and BlueMind enforces it on create/update.
-    const slice = validateSlice(domain, { identities: [raw] }, ["identities"]);
+    const slice = validateSlice(domain, { identities: [raw] }, ["identities"], options);
     failures.push(...slice.failures.map((f) => ({ property: flatProperty(f.property), reason: f.reason })));
     if (failures.length > 0) return { inputs: news as MailshareIdentityInputs, failures };
     const identity = slice.value.identities[0];

@@ -219,9 +219,9 @@ export const mailshareProvider = defineProvider<MailshareInputs, MailshareOutput
     return photo ? { ...m, information: { ...information, photo: { sha256: photo.sha256 } } } : m;
   },
 
-  async check(news, _olds, rt) {
+  async check(news, _olds, rt, options) {
     const { domain } = news;
-    const { value, failures } = validateSlice(domain, news, OWNED);
+    const { value, failures } = validateSlice(domain, news, OWNED, options);
     if (failures.length > 0) return { inputs: news as MailshareInputs, failures };
     const owner = news.owner ?? null;
     if (owner !== null && !isOwnerLabel(owner)) {

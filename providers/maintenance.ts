@@ -239,7 +239,7 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
   kind: "MailshareMaintenance",
   inputKeys: ["domain", "mailshare", "operation", "trigger"],
 
-  async check(news, _olds, rt) {
+  async check(news, _olds, rt, options) {
     const { domain } = news;
     const failures: CheckFailure[] = [];
     if (!isOperation(news.operation)) {
@@ -250,7 +250,7 @@ export const mailshareMaintenanceProvider = defineProvider<MailshareMaintenanceI
       failures.push({ property: "trigger", reason: "expected a trigger (a text or a number such as 2026-11): the operation runs when it is set and whenever it changes; to never run it, remove the resource" });
       return { inputs: news as MailshareMaintenanceInputs, failures };
     }
-    const slice = validateSlice(domain, { maintenance: { [news.operation]: news.trigger } }, ["maintenance"]);
+    const slice = validateSlice(domain, { maintenance: { [news.operation]: news.trigger } }, ["maintenance"], options);
     const prefix = `maintenance.${news.operation}`;
     failures.push(...slice.failures.map((f) => ({ property: f.property === prefix ? "trigger" : f.property, reason: f.reason })));
     if (failures.length > 0) return { inputs: news as MailshareMaintenanceInputs, failures };

@@ -17,12 +17,14 @@ import { parseArgs } from "node:util";
 import * as ts from "typescript";
 import { MAX_FILE_BYTES } from "../desired/files";
 import { countValueStarts, MAX_VALUES } from "../desired/parse";
+import { DEFAULT_LIMITS } from "../bluemind/limiter";
 import { scaleYaml } from "./scale-fixture";
 import type { MinimalReadsResult } from "./minimal-reads";
 
 const MAX_MAILSHARES = 20_000;
 /** Concurrency of the minimal reads when the CLI flags passed through do not set --max-concurrent. */
-const DEFAULT_CONCURRENCY = 16;
+// The CLI's own ceiling, so that by default both are compared at the same concurrency.
+const DEFAULT_CONCURRENCY = DEFAULT_LIMITS.maxConcurrent;
 /** No-op plans and minimal read sets, taken in turn: this machine's speed drifts within minutes. */
 const DEFAULT_ROUNDS = 3;
 const KEY = "bench-scale-key";
@@ -157,12 +159,12 @@ function writeFixture(count: number): { target: string; files: number; bytes: nu
 
 // ---- the emulator and its access log ----
 
-async function startEmulator(accessLog: string, latencyMs: number): Promise<string> {
+async function startEmulator(accessLog: string, latencyMs: number): Promise<{ url: string; pid: number }> {
   const child = startChild(process.execPath, [
     "bin/bmshare.js", "emulator", "--port", "0", "--api-key", KEY, "--access-log", accessLog, "--task-step-ms", "1",
     "--latency", String(latencyMs),
   ], { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<{ url: string; pid: number }>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`the emulator did not start within 60 s:\n${out}`)), 60_000);
     const collect = (chunk: Buffer) => {
@@ -170,7 +172,7 @@ async function startEmulator(accessLog: string, latencyMs: number): Promise<stri
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve({ url: m[1], pid: child.pid as number });
       }
     };
     child.stdout!.on("data", collect);
@@ -273,18 +275,40 @@ interface Measured {
   endedAt: number;
   cpuS?: number;
   rssMiB?: number;
+  /** CPU time the emulator's process spent meanwhile (Linux: /proc), to tell who waited for whom. */
+  emulatorCpuS?: number;
   requests?: LoggedRequest[];
   minimal?: MinimalReadsResult;
 }
 
 let runs = 0;
 
-/** Runs `node ARGS` under /usr/bin/time (CPU and peak RSS of the node process), output to files. */
-async function runNode(label: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measured & { stdout: string; stderr: string }> {
+/**
+ * CPU seconds (user + system) process `pid` has used so far, from /proc/PID/stat (Linux; undefined
+ * elsewhere). Its fields 14 and 15 count clock ticks of 1/100 s (USER_HZ, 100 on Linux).
+ */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `node ARGS` under /usr/bin/time (CPU and peak RSS of the node process), output to files,
+ * and the CPU time the emulator (`emulatorPid`) spent meanwhile.
+ */
+async function runNode(label: string, args: string[], env: NodeJS.ProcessEnv, emulatorPid: number): Promise<Measured & { stdout: string; stderr: string }> {
   const stem = path.join(tmp, `run-${++runs}`);
   const [stdout, stderr, timeFile] = [`${stem}.out`, `${stem}.err`, `${stem}.time`];
   const outFd = fs.openSync(stdout, "w");
   const errFd = fs.openSync(stderr, "w");
+  const emulatorBefore = processCpuSeconds(emulatorPid);
   const started = process.hrtime.bigint();
   const startedAt = Date.now();
   const child = startChild(TIME, ["-f", "%U %S %M", "-o", timeFile, process.execPath, ...args], {
@@ -296,16 +320,19 @@ async function runNode(label: string, args: string[], env: NodeJS.ProcessEnv): P
   });
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
   const endedAt = Date.now();
+  const emulatorAfter = processCpuSeconds(emulatorPid);
+  const emulatorCpuS = emulatorBefore === undefined || emulatorAfter === undefined ? undefined : emulatorAfter - emulatorBefore;
   fs.closeSync(outFd);
   fs.closeSync(errFd);
   // GNU time writes "Command exited with non-zero status N" before the format line: take the last.
   const last = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop() ?? "";
   const [user, sys, rssKiB] = last.split(" ").map(Number);
   const measured = Number.isFinite(user + sys + rssKiB) ? { cpuS: user + sys, rssMiB: rssKiB / 1024 } : {};
-  return { label, exit, wallS, startedAt, endedAt, ...measured, stdout, stderr };
+  return { label, exit, wallS, startedAt, endedAt, ...measured, emulatorCpuS, stdout, stderr };
 }
 
-const runCli = (label: string, args: string[], env: NodeJS.ProcessEnv) => runNode(label, ["bin/bmshare.js", ...args], env);
+const runCli = (label: string, args: string[], env: NodeJS.ProcessEnv, emulatorPid: number) =>
+  runNode(label, ["bin/bmshare.js", ...args], env, emulatorPid);
 
 /**
  * scripts/minimal-reads.ts as plain JavaScript in the temp dir (it imports only node's modules), so
@@ -384,12 +411,12 @@ function printDetail(m: Measured): void {
 const fmt = (n: number | undefined, digits = 2) => (n === undefined ? "-" : n.toFixed(digits));
 
 function printTable(count: number, results: Measured[]): void {
-  const header = ["command", "exit", "wall s", "cpu s", "peak RSS MiB", "requests", "reads", "writes", "req/mailshare"];
+  const header = ["command", "exit", "wall s", "cpu s", "peak RSS MiB", "emulator cpu s", "requests", "reads", "writes", "req/mailshare"];
   const rows = results.map((m) => {
     const requests = m.requests?.length;
     const writes = m.requests?.filter(isWrite).length;
     return [
-      m.label, String(m.exit), fmt(m.wallS), fmt(m.cpuS), fmt(m.rssMiB, 0),
+      m.label, String(m.exit), fmt(m.wallS), fmt(m.cpuS), fmt(m.rssMiB, 0), fmt(m.emulatorCpuS),
       requests === undefined ? "-" : String(requests),
       requests === undefined || writes === undefined ? "-" : String(requests - writes),
       writes === undefined ? "-" : String(writes),
@@ -435,7 +462,7 @@ async function main(): Promise<void> {
   const names = Array.from({ length: count }, (_, i) => `bench-${String(i).padStart(5, "0")}`);
   const minimalScript = writeMinimalReadsScript(names);
   const accessLogFile = path.join(tmp, "access.log");
-  const url = await startEmulator(accessLogFile, latencyMs);
+  const { url, pid: emulatorPid } = await startEmulator(accessLogFile, latencyMs);
   const log = new AccessLog(accessLogFile, url);
   await log.nextSegment(); // whatever the emulator logged while starting
 
@@ -463,7 +490,7 @@ async function main(): Promise<void> {
   /** Runs one CLI step; undefined when it exited otherwise than expected (printed). */
   const runStep = async (step: Step, detail = true): Promise<Measured | undefined> => {
     const args = step.label.startsWith("startup") ? step.args : [...step.args, ...passthrough];
-    const run = await runCli(step.label, args, env);
+    const run = await runCli(step.label, args, env, emulatorPid);
     const measured: Measured = { ...run, requests: await log.nextSegment() };
     if (step.label.startsWith("startup")) {
       delete measured.requests;
@@ -485,7 +512,7 @@ async function main(): Promise<void> {
   /** One minimal read set; undefined when it failed or read other than the whole set (printed). */
   const runMinimalReads = async (detail: boolean): Promise<Measured | undefined> => {
     const label = `minimal reads (c=${concurrency})`;
-    const run = await runNode(label, [minimalScript.script, url, DOMAIN, String(concurrency), minimalScript.namesFile], env);
+    const run = await runNode(label, [minimalScript.script, url, DOMAIN, String(concurrency), minimalScript.namesFile], env, emulatorPid);
     const requests = await log.nextSegment();
     let minimal: MinimalReadsResult | undefined;
     try {

@@ -282,7 +282,8 @@ async function prepare(m: DesiredMailshare, live: Map<string, ItemValue<WireMail
     }
     let checked: { inputs?: Props; failures?: CheckFailure[]; notes?: string[] };
     try {
-      checked = await provider.check!({}, declaration.inputs);
+      // The loader has validated the mailshare whole: the slices are not validated again.
+      checked = await provider.checkWith({}, declaration.inputs, { validated: true });
     } catch (err) {
       failures.push(`${m.declaredAt.file}:${m.declaredAt.line}:${m.declaredAt.column}: ${m.declaredAt.path}: cannot check ${declaration.name}: ${messageOf(err)}`);
       continue;
