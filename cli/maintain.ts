@@ -11,7 +11,7 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, UsageError } from "./connection";
 import { runServerCommand, type IoDependencies } from "./command";
 import { domainNameOf, liveMailshareItems } from "./live-mailshares";
 import { TaskTimeoutError, type TaskOutcome } from "../bluemind";
-import { startMaintenance } from "../providers/maintenance";
+import { runMaintenance } from "../providers/maintenance";
 import type { MaintenanceOperation } from "../desired/model";
 
 const OPERATIONS = ["consolidate-index", "check", "repair"] as const;
@@ -88,24 +88,24 @@ export async function runMaintainCommand(argv: string[], deps: MaintainDependenc
     const what = `${args.operation} of mailshare ${args.name} (${domain})`;
 
     const output: Output = { note: (text) => err(`${text}\n`), line: (text) => err(`  ${text}\n`), pollMs: deps.pollMs };
-    const ref = await startMaintenance(rt, domain, mailshare.uid, PROVIDER_OPERATION[args.operation], {
+    const outcome = await runMaintenance(rt, domain, mailshare.uid, PROVIDER_OPERATION[args.operation], {
       onNote: output.note, onLine: output.line, pollMs: output.pollMs, timeoutMs: args.timeoutMs,
+    }, async (ref): Promise<TaskOutcome> => {
+      err(`${DESCRIPTIONS[args.operation]}: mailshare ${args.name} of ${domain}, task ${ref.id}\n`);
+      try {
+        return await rt.client.followTask(ref, {
+          timeoutMs: args.timeoutMs,
+          pollMs: deps.pollMs,
+          rejectOnError: false,
+          onProgress: (p) => p.newLogs.forEach((l) => output.line(l)),
+        });
+      } catch (e) {
+        if (!(e instanceof TaskTimeoutError)) throw e;
+        out(`${what}: task ${ref.id}\n${e.logs.map((l) => `  ${l}\n`).join("")}`);
+        throw new Error(`task ${ref.id} still runs after ${args.timeoutMs / 1000} s (last state ${e.taskStatus?.state ?? "unknown"}): ` +
+          "it goes on on the server; give a longer --timeout to follow it to its end");
+      }
     });
-    err(`${DESCRIPTIONS[args.operation]}: mailshare ${args.name} of ${domain}, task ${ref.id}\n`);
-    let outcome: TaskOutcome;
-    try {
-      outcome = await rt.client.followTask(ref, {
-        timeoutMs: args.timeoutMs,
-        pollMs: deps.pollMs,
-        rejectOnError: false,
-        onProgress: (p) => p.newLogs.forEach((l) => output.line(l)),
-      });
-    } catch (e) {
-      if (!(e instanceof TaskTimeoutError)) throw e;
-      out(`${what}: task ${ref.id}\n${e.logs.map((l) => `  ${l}\n`).join("")}`);
-      throw new Error(`task ${ref.id} still runs after ${args.timeoutMs / 1000} s (last state ${e.taskStatus?.state ?? "unknown"}): ` +
-        "it goes on on the server; give a longer --timeout to follow it to its end");
-    }
     out(`${what}: task ${outcome.taskId}\n`);
     for (const line of outcome.logs) out(`  ${line}\n`);
     if (outcome.result !== null && outcome.result !== "" && outcome.result !== "\"\"") out(`result: ${outcome.result}\n`);

@@ -144,12 +144,16 @@ export interface StartOptions {
  * operation, like the console's "Validate and repair". BlueMind runs one repair task per entry
  * (`repair-<uid>@<domain>`) and refuses a second while it runs: one already running (from the
  * console, say) is followed to its end first — it may be a dry check, so following it alone would
- * repair nothing — then ours starts. Serialised per mailshare in the process, so that a check and a
- * repair declared together do not find each other's task.
+ * repair nothing — then ours starts. `follow` follows our task; it runs inside a per-mailshare lock
+ * of the process, start to end: a check and a repair declared together share that one task id, so
+ * the second may start only once the first's follower saw its end (else that follower would read
+ * the second run's status and logs as its own).
  */
-export async function startMaintenance(rt: Runtime, domain: string, uid: string, operation: MaintenanceOperation, o: StartOptions = {}): Promise<TaskRef> {
+export async function runMaintenance<T>(
+  rt: Runtime, domain: string, uid: string, operation: MaintenanceOperation, o: StartOptions, follow: (ref: TaskRef) => Promise<T>,
+): Promise<T> {
   const c = rt.client;
-  if (operation === "consolidateIndex") return c.mgmt.consolidateMailbox(domain, uid);
+  if (operation === "consolidateIndex") return follow(await c.mgmt.consolidateMailbox(domain, uid));
   const caps = await c.capabilities();
   if (caps.maintenance === null) {
     throw new Error(`${operation}: BlueMind ${caps.version} may take either of BlueMind's two forms of the repair call, ` +
@@ -167,8 +171,10 @@ export async function startMaintenance(rt: Runtime, domain: string, uid: string,
       o.onNote?.(`task ${taskId} ended ${earlier.state}; now starting the ${operation}`);
     }
     const operations = (await c.maintenance.getAvailableOperations(domain, uid)).map((op) => op.identifier);
-    if (sets) return c.maintenance.runOperations(domain, uid, operation === "check" ? "check" : "repair", operations);
-    return c.maintenance.repair(domain, uid, { opIdentifiers: operations, dry: operation === "check", logToCoreLog: false, verbose: true });
+    const ref = sets
+      ? await c.maintenance.runOperations(domain, uid, operation === "check" ? "check" : "repair", operations)
+      : await c.maintenance.repair(domain, uid, { opIdentifiers: operations, dry: operation === "check", logToCoreLog: false, verbose: true });
+    return follow(ref);
   });
 }
 
@@ -177,7 +183,7 @@ async function execute(rt: Runtime, m: MailshareMaintenanceInputs): Promise<Task
   const note = (text: string) => rt.report("info", `${what(m)}: ${text}`);
   const line = (text: string) => rt.report("detail", `${what(m)}: ${text}`);
   try {
-    return await followTask(rt, await startMaintenance(rt, m.domain, m.mailshare, m.operation, { onNote: note, onLine: line }), what(m));
+    return await runMaintenance(rt, m.domain, m.mailshare, m.operation, { onNote: note, onLine: line }, (ref) => followTask(rt, ref, what(m)));
   } finally {
     // A repair may re-create the mailbox's record or its ACL container: what the run read of the
     // mailshare is stale once the task ran.

@@ -4,10 +4,11 @@
 // against every release the emulator can be, each operation run with that release's calls.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { ProviderHost } from "../support/pulumi-host";
-import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator, createRawMailshare } from "../support/emulator";
+import { startTestEmulator, mailshareBody, TEST_KEY, type TestEmulator, createRawMailshare, waitTask } from "../support/emulator";
 import { startHostFor } from "../support/stubs";
 import { describeEachVersion } from "../support/versions";
-import { mailshareMaintenanceProvider } from "../../providers/maintenance";
+import { mailshareMaintenanceProvider, runMaintenance } from "../../providers/maintenance";
+import { RUNTIME, useSettings } from "../../providers/runtime";
 
 let emu: TestEmulator;
 let host: ProviderHost;
@@ -241,6 +242,29 @@ describe("MailshareMaintenance through the host", () => {
     const inputs = await checked(urn, { mailshare: "ms-nowhere", operation: "consolidateIndex", trigger: "1" });
     const err = await host.create(urn, inputs).catch((e) => e);
     expect(err.details).toContain("mailshare ms-nowhere does not exist in acme.test");
+  });
+});
+
+describe("runMaintenance in one process", () => {
+  it("starts a second check or repair of a mailshare only once the first one's follower saw its task end", async () => {
+    // Both runs take the one task id `repair-<uid>@<domain>`: a second run started while the first
+    // follower still polls would hand that follower the second run's status and logs as its own.
+    useSettings({ url: emu.url, apiKey: TEST_KEY, maxRequestsPerSecond: 0 }, "flags");
+    const { uid } = await newMailshare();
+    const events: string[] = [];
+    const first = runMaintenance(RUNTIME, "acme.test", uid, "check", {}, async (ref) => {
+      await waitTask(emu.api, ref.id, 120_000);
+      // Give a second run that does not wait for this follower the time to start (it would within ms).
+      for (let i = 0; i < 100 && repairs(uid) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      events.push("first follower saw the end");
+    });
+    const second = runMaintenance(RUNTIME, "acme.test", uid, "repair", { onNote: (n) => events.push(n) }, async (ref) => {
+      events.push("second started");
+      await waitTask(emu.api, ref.id, 120_000);
+    });
+    await Promise.all([first, second]);
+    expect(events).toEqual(["first follower saw the end", "second started"]);
+    expect(repairs(uid)).toBe(2);
   });
 });
 
