@@ -139,13 +139,13 @@ export interface StartOptions {
 }
 
 /**
- * Starts one maintenance operation on a mailshare and returns its task (the provider and
+ * Starts one maintenance operation on a mailshare and hands its task to `follow` (the provider and
  * `bmshare maintain` both run operations through this). Check and repair run every available
  * operation, like the console's "Validate and repair". BlueMind runs one repair task per entry
  * (`repair-<uid>@<domain>`) and refuses a second while it runs: one already running (from the
  * console, say) is followed to its end first — it may be a dry check, so following it alone would
- * repair nothing — then ours starts. `follow` follows our task; it runs inside a per-mailshare lock
- * of the process, start to end: a check and a repair declared together share that one task id, so
+ * repair nothing — then ours starts. Start and `follow` run inside one per-mailshare lock of the
+ * process: a check and a repair declared together share that one task id, so
  * the second may start only once the first's follower saw its end (else that follower would read
  * the second run's status and logs as its own).
  */
