@@ -145,9 +145,9 @@ export interface StartOptions {
  * (`repair-<uid>@<domain>`) and refuses a second while it runs: one already running (from the
  * console, say) is followed to its end first — it may be a dry check, so following it alone would
  * repair nothing — then ours starts. Start and `follow` run inside one per-mailshare lock of the
- * process: a check and a repair declared together share that one task id, so
- * the second may start only once the first's follower saw its end (else that follower would read
- * the second run's status and logs as its own).
+ * process: a check and a repair declared together share that one task id, so the second may start
+ * only once the first's follower saw its end (else that follower would read the second run's status
+ * and logs as its own).
  */
 export async function runMaintenance<T>(
   rt: Runtime, domain: string, uid: string, operation: MaintenanceOperation, o: StartOptions, follow: (ref: TaskRef) => Promise<T>,
