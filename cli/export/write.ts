@@ -46,6 +46,9 @@ function leaveOutDefaults(node: unknown, schema: any, unchanged: () => boolean):
   for (const key of Object.keys(node)) {
     if (!s.properties || !(key in s.properties)) continue;
     leaveOutDefaults(node[key], s.properties[key], unchanged);
+    // A key the schema requires always stays: no need to ask the judges (each asking normalises
+    // and validates the whole mailshare).
+    if (s.required?.includes(key)) continue;
     const kept = node[key];
     delete node[key];
     if (!unchanged()) node[key] = kept;
