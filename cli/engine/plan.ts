@@ -102,7 +102,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
 
   // 1. The files.
   let loaded: Awaited<ReturnType<typeof loadDesiredState>>;
-  const lookups = options.lookups ?? bluemindLookups(options.rt.client);
+  const lookups = prefetchingMailshares(options.lookups ?? bluemindLookups(options.rt.client), options.rt);
   let refusal: unknown;
   const connected = async () => {
     try {
@@ -220,7 +220,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
   }
 
   const byName = <T extends { domain: string; name: string }>(a: T, b: T) =>
-    a.domain.localeCompare(b.domain) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    (a.domain === b.domain ? 0 : a.domain.localeCompare(b.domain)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   mailshares.sort(byName);
   unmanagedMailshares.sort(byName);
   unmanagedIdentities.sort((a, b) => a.domain.localeCompare(b.domain) || a.mailshare.localeCompare(b.mailshare) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -235,6 +235,21 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     violations,
     summary: summarise(mailshares),
   };
+}
+
+/**
+ * The lookups, with each domain's mailshare list asked for as soon as the domain is known to be
+ * the server's: step 2 needs it, and it then comes in while the files are checked against the
+ * server (the mailbox list, the groups) instead of after them.
+ */
+function prefetchingMailshares(lookups: DirectoryLookups, rt: Runtime): DirectoryLookups {
+  const prefetching: DirectoryLookups = Object.create(lookups);
+  prefetching.domain = async (nameOrAlias) => {
+    const found = await lookups.domain(nameOrAlias);
+    if (found && found.name === nameOrAlias) rt.client.mailshares.prefetch(found.name);
+    return found;
+  };
+  return prefetching;
 }
 
 /** The files' domains and their aliases, for the policy and the impact, read from the server once. */
@@ -318,7 +333,13 @@ function classify(r: Checked, live: { inputs: Props; props: Props } | null, reas
     };
   }
   const changes = r.provider.changes(live.inputs, r.inputs).flatMap((c) => explode(c, r.provider.definition.listKeys ?? {}));
-  if (changes.length === 0) return { ...base, action: "unchanged", reason: "matches the files", live: live.props, changes: [], diffs: [] };
+  if (changes.length === 0) {
+    // Spelt out, not spread from `base`: this is the common case, met once per resource.
+    return {
+      kind: base.kind, name: base.name, id: base.id, inputs: base.inputs, action: "unchanged", reason: "matches the files", live: live.props,
+      changes: [], diffs: [],
+    };
+  }
   return {
     ...base, action: "update", reason: noted(updateReason(r, live.inputs, changes)), live: live.props, changes,
     diffs: textDiffs(r.declaration.kind, r.declaration.name, live.inputs, r.inputs),
