@@ -175,13 +175,21 @@ export type QueryParams<E extends EndpointName> = {
  * segment (`a+b@x.test` → `a%2Bb%40x.test`).
  */
 export function fillPath(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+  // A scan rather than a replace with a callback: this runs once per request.
+  let path = "";
+  let from = 0;
+  for (;;) {
+    const open = template.indexOf("{", from);
+    const close = open < 0 ? -1 : template.indexOf("}", open + 1);
+    if (close < 0) return path + template.slice(from);
+    const name = template.slice(open + 1, close);
     const value = params[name];
     if (value === undefined || value === null || String(value) === "") {
       throw new TypeError(`missing path parameter "${name}" for ${template}`);
     }
-    return encodeURIComponent(String(value));
-  });
+    path += template.slice(from, open) + encodeURIComponent(String(value));
+    from = close + 1;
+  }
 }
 
 /** Query string (with leading `?`) of the defined values; `+` and spaces are percent-encoded. */

@@ -130,9 +130,10 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
   const checkWith = async (olds: Props, news: Props, options: CheckOptions) => {
     // During a preview some inputs may be unknown (e.g. an adopted mailshare's uid): nothing can be
     // validated against them yet; the engine checks again with the real values before creating.
-    if (hasUnknown(withoutProvider(news))) return { inputs: withoutProvider(news), failures: [] };
-    const previous = olds && Object.keys(withoutProvider(olds)).length > 0 ? (withoutProvider(olds) as I) : undefined;
     const raw = withoutProvider(news);
+    if (hasUnknown(raw)) return { inputs: raw, failures: [] };
+    const oldInputs = olds ? withoutProvider(olds) : {};
+    const previous = Object.keys(oldInputs).length > 0 ? (oldInputs as I) : undefined;
     const resolved = resolveDomain(raw.domain, rt.defaultDomain);
     if ("failure" in resolved) return { inputs: clean(raw), failures: [resolved.failure] };
     // Every problem at once: a part's reference, then the kind's own checks.
@@ -142,7 +143,7 @@ export function defineProvider<I extends Props, O extends Props>(def: KindDefini
     if (previous && failures.length === 0 && def.checkTransition) all.push(...def.checkTransition(previous, inputs));
     for (const note of notes) rt.report("note", note);
     // `notes` reaches the CLI's plan; the Pulumi host reads inputs and failures only (it logs the notes).
-    return { inputs: all.length > 0 ? clean(withoutProvider(news)) : clean(inputs), failures: all, ...(notes.length > 0 ? { notes } : {}) };
+    return { inputs: all.length > 0 ? clean(raw) : clean(inputs), failures: all, ...(notes.length > 0 ? { notes } : {}) };
   };
   return {
     definition: def,

@@ -52,6 +52,12 @@ describe("endpoint table vs bluemind/endpoints.tsv", () => {
     expect(fillPath("/api/mailshares/{domainUid}/{uid}", { domainUid: "acme.test", uid: "a/b c" }))
       .toBe("/api/mailshares/acme.test/a%2Fb%20c");
     expect(() => fillPath("/api/tasks/{taskId}", { taskId: "" })).toThrow(/taskId/);
+    expect(() => fillPath("/api/mailshares/{domainUid}/{uid}", { domainUid: "acme.test" })).toThrow(/"uid"/);
+    // Every endpoint's template: each parameter filled, whatever comes before, between and after.
+    for (const [name, def] of Object.entries(ENDPOINTS)) {
+      const params = Object.fromEntries([...def.path.matchAll(/\{([^}]+)\}/g)].map((m) => [m[1], "v/w"]));
+      expect(fillPath(def.path, params), name).toBe(def.path.replace(/\{[^}]+\}/g, "v%2Fw"));
+    }
     expect(queryString({ login: "a+b@x.test", origin: "bm share", skipped: undefined })).toBe("?login=a%2Bb%40x.test&origin=bm%20share");
   });
 
