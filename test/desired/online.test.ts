@@ -220,6 +220,20 @@ mailshares:
     expect(beforeFirstAnswer.sort()).toEqual(["group", "name", "user"]);
   });
 
+  it("names, of two failed lookups, the first the checks make, whichever failed first", async () => {
+    const directory = seedDirectory();
+    const lookups: DirectoryLookups = {
+      ...directory,
+      mailboxByName: async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        throw new Error("mailbox list: HTTP 500");
+      },
+      group: async () => { throw new Error("group search: HTTP 403"); },
+    };
+    const result = await checkSources([{ file: "f.yaml", text: "domain: acme.test\nmailshares:\n  - { name: a, shares: [{ group: staff, level: read }] }\n" }], { lookups });
+    expect(result.unverified.map((u) => u.error)).toEqual(["mailbox list: HTTP 500"]);
+  });
+
   const TWO = "domain: acme.test\nmailshares:\n  - { name: a, shares: [{ user: bob, level: read }] }\n  - { name: b, shares: [{ group: staff, level: read }] }\n";
 
   it("reports a mailshare whose lookup failed as not checked, at its line, never as missing (default: an error)", async () => {
