@@ -73,15 +73,6 @@ export class MailshareService {
     return list;
   }
 
-  /**
-   * Starts reading the domain's list for a caller who will need it soon, so that it comes in while
-   * that caller does other work. Nothing is copied; a failure is left to the next read of it (a
-   * list that failed to load is not kept).
-   */
-  prefetch(domainUid: string): void {
-    this.listed(domainUid, {}).query(() => undefined).catch(() => undefined);
-  }
-
   /** Every mailshare of the domain (hidden and system ones included), from the run's list. */
   allComplete(domainUid: string, options: CachedReadOptions = {}): Promise<ItemValue<Mailshare>[]> {
     return this.listed(domainUid, options).all();

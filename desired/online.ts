@@ -144,30 +144,15 @@ export async function checkOnline(
   return { errors, unverified };
 }
 
-/**
- * `Promise.all`, except that when several lookups fail the one reported is the first in the order
- * given, not the first to fail in time: a mailshare that cannot be checked says the same every run.
- */
-async function allInOrder<T>(pending: readonly (T | Promise<T>)[]): Promise<T[]> {
-  const settled = await Promise.allSettled(pending);
-  return settled.map((outcome) => {
-    if (outcome.status === "rejected") throw outcome.reason;
-    return outcome.value;
-  });
-}
-
 async function checkEntry(entry: MailshareEntry, domain: DomainInfo, lookups: DirectoryLookups, declaredNames: Set<string>): Promise<DesiredStateError[]> {
-  // The checks that wait for the server at once: the first mailshare's lookups (the mailbox list,
-  // the group searches) then go out together instead of one after the other. Errors keep this order.
-  const found = await allInOrder([
-    checkName(entry, domain, lookups),
-    checkAddressDomains(entry, domain),
-    checkAddressOwners(entry, domain, lookups, declaredNames),
-    checkShares(entry, domain, lookups),
-    checkPlacement(entry, domain, lookups),
-    checkDomainSettings(entry, domain),
-  ]);
-  return found.flat();
+  return [
+    ...await checkName(entry, domain, lookups),
+    ...checkAddressDomains(entry, domain),
+    ...await checkAddressOwners(entry, domain, lookups, declaredNames),
+    ...await checkShares(entry, domain, lookups),
+    ...await checkPlacement(entry, domain, lookups),
+    ...checkDomainSettings(entry, domain),
+  ];
 }
 
 async function checkName(entry: MailshareEntry, domain: DomainInfo, lookups: DirectoryLookups): Promise<DesiredStateError[]> {
@@ -223,13 +208,10 @@ async function checkShares(entry: MailshareEntry, domain: DomainInfo, lookups: D
   const errors: DesiredStateError[] = [];
   const seen = new Map<string, number>();
   const shares = entry.raw.shares ?? [];
-  const subjects = shares.map((share) => share.user !== undefined ? ["user", share.user] as const : ["group", share.group ?? ""] as const);
-  // Asked together: the users come from the mailbox list, the groups from a search of their own.
-  const answers = await allInOrder<UserInfo | GroupInfo | null>(subjects.map(([kind, ref]) => (kind === "user" ? lookups.user(domain.name, ref) : lookups.group(domain.name, ref))));
   for (let i = 0; i < shares.length; i++) {
     const share = shares[i];
-    const [kind, ref] = subjects[i];
-    const found = answers[i];
+    const [kind, ref] = share.user !== undefined ? ["user", share.user] as const : ["group", share.group ?? ""] as const;
+    const found = kind === "user" ? await lookups.user(domain.name, ref) : await lookups.group(domain.name, ref);
     if (!found) {
       const how = kind === "user" ? "login or e-mail address" : "name or e-mail address";
       errors.push(errorAt(entry, ["shares", i, kind], `expected the ${how} of a ${kind} of ${domain.name}, found ${shorten(ref)}, which the server does not know`));

@@ -102,7 +102,7 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
 
   // 1. The files.
   let loaded: Awaited<ReturnType<typeof loadDesiredState>>;
-  const lookups = prefetchingMailshares(options.lookups ?? bluemindLookups(options.rt.client), options.rt);
+  const lookups = options.lookups ?? bluemindLookups(options.rt.client);
   let refusal: unknown;
   const connected = async () => {
     try {
@@ -235,21 +235,6 @@ export async function computePlan(options: PlanOptions): Promise<Plan> {
     violations,
     summary: summarise(mailshares),
   };
-}
-
-/**
- * The lookups, with each domain's mailshare list asked for as soon as the domain is known to be
- * the server's: step 2 needs it, and it then comes in while the files are checked against the
- * server (the mailbox list, the groups) instead of after them.
- */
-function prefetchingMailshares(lookups: DirectoryLookups, rt: Runtime): DirectoryLookups {
-  const prefetching: DirectoryLookups = Object.create(lookups);
-  prefetching.domain = async (nameOrAlias) => {
-    const found = await lookups.domain(nameOrAlias);
-    if (found && found.name === nameOrAlias) rt.client.mailshares.prefetch(found.name);
-    return found;
-  };
-  return prefetching;
 }
 
 /** The files' domains and their aliases, for the policy and the impact, read from the server once. */

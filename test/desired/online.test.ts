@@ -190,50 +190,6 @@ mailshares:
     expect(lookups.calls.filter((c) => c.startsWith("domain "))).toHaveLength(1);
   });
 
-  it("asks a mailshare's questions together, not each after the answer to the one before, and keeps the errors in order", async () => {
-    // Each lookup answers on a later turn of the event loop, once every question that code can ask
-    // without waiting for an answer has been asked: those are what it asked before the first answer.
-    const directory = seedDirectory();
-    const beforeFirstAnswer: string[] = [];
-    let answered = false;
-    const later = <A extends unknown[], R>(what: string, lookup: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-      if (!answered) beforeFirstAnswer.push(what);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      answered = true;
-      return lookup(...args);
-    };
-    const lookups: DirectoryLookups = {
-      ...directory,
-      mailboxByName: later("name", directory.mailboxByName),
-      user: later("user", directory.user),
-      group: later("group", directory.group),
-    };
-    expect(await errorsOf(`domain: acme.test
-mailshares:
-  - name: alice
-    shares: [{ user: zoe, level: read }, { group: nobody, level: read }]
-`, lookups)).toEqual([
-      'f.yaml:3:11: mailshares[0].name: name "alice" is already used by user alice: mailbox names are unique across users, groups and mailshares',
-      "f.yaml:4:22: mailshares[0].shares[0].user: expected the login or e-mail address of a user of acme.test, found zoe, which the server does not know",
-      "f.yaml:4:51: mailshares[0].shares[1].group: expected the name or e-mail address of a group of acme.test, found nobody, which the server does not know",
-    ]);
-    expect(beforeFirstAnswer.sort()).toEqual(["group", "name", "user"]);
-  });
-
-  it("names, of two failed lookups, the first the checks make, whichever failed first", async () => {
-    const directory = seedDirectory();
-    const lookups: DirectoryLookups = {
-      ...directory,
-      mailboxByName: async () => {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        throw new Error("mailbox list: HTTP 500");
-      },
-      group: async () => { throw new Error("group search: HTTP 403"); },
-    };
-    const result = await checkSources([{ file: "f.yaml", text: "domain: acme.test\nmailshares:\n  - { name: a, shares: [{ group: staff, level: read }] }\n" }], { lookups });
-    expect(result.unverified.map((u) => u.error)).toEqual(["mailbox list: HTTP 500"]);
-  });
-
   const TWO = "domain: acme.test\nmailshares:\n  - { name: a, shares: [{ user: bob, level: read }] }\n  - { name: b, shares: [{ group: staff, level: read }] }\n";
 
   it("reports a mailshare whose lookup failed as not checked, at its line, never as missing (default: an error)", async () => {
