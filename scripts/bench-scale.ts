@@ -4,8 +4,8 @@
 // emulator logged (reads, writes, the paths that dominate), wall and CPU time and peak RSS, against
 // the request targets; the no-op plan is set beside the minimal read set sent by plain node http
 // (scripts/minimal-reads.ts, also a process of its own), in rounds taken in turn, with where each
-// one's time went as the emulator's access log shows it. Targets missed are printed as MISSED; only
-// a failed command fails it.
+// one's time went as the emulator's access log shows it, and what the CPU measured allows on this
+// machine's cores. Targets missed are printed as MISSED; only a failed command fails it.
 //   npm run bench:scale -- N [--concurrency C] [--latency MS] [--rounds K] [-- CLI flags passed to every command]
 //   e.g. npm run bench:scale -- 1000 -- --max-rps 0 --max-concurrent 16
 import { spawn, type ChildProcess } from "node:child_process";
@@ -579,6 +579,28 @@ async function main(): Promise<void> {
   const ratios = paired.map((p) => p.ratio.toFixed(2)).join(", ");
   console.log(`\nno-op plan ÷ ${median.minimal.label}, median of ${rounds} round(s): wall ${median.plan.wallS.toFixed(2)} s ÷ ${median.minimal.wallS.toFixed(2)} s = ` +
     `${median.ratio.toFixed(2)} (rounds: ${ratios}; target 1.5: ${median.ratio <= 1.5 ? "met" : "MISSED"})`);
+  const floor = cpuFloor(median.plan, median.minimal, os.availableParallelism());
+  if (floor) console.log(floor);
+}
+
+/**
+ * What the CPU the median round measured allows on this machine, whatever the plan overlapped: its
+ * process and the emulator's, spread evenly over every core, need at least their CPU time ÷ cores
+ * of wall time. Undefined when CPU time was not measured (no /proc).
+ */
+function cpuFloor(plan: Measured, minimal: Measured, cores: number): string | undefined {
+  const { cpuS: planCpu, emulatorCpuS: planEmulator } = plan;
+  const { cpuS: scriptCpu, emulatorCpuS: scriptEmulator } = minimal;
+  if (planCpu === undefined || planEmulator === undefined || scriptCpu === undefined || scriptEmulator === undefined) return undefined;
+  const floorS = (planCpu + planEmulator) / cores;
+  const busy = (cpu: number, emulator: number, wall: number) => ((100 * (cpu + emulator)) / (cores * wall)).toFixed(0);
+  // The plan's CPU at which even a perfectly overlapped plan would just meet 1.5.
+  const allowed = 1.5 * minimal.wallS * cores - planEmulator;
+  return `CPU on this machine's ${cores} core(s): the plan ${planCpu.toFixed(2)} s and the emulator ${planEmulator.toFixed(2)} s ` +
+    `(the cores ${busy(planCpu, planEmulator, plan.wallS)} % busy), so no plan of this CPU can take less than ${floorS.toFixed(2)} s, ` +
+    `a ratio of ${(floorS / minimal.wallS).toFixed(2)}; the minimal reads ${scriptCpu.toFixed(2)} s and ${scriptEmulator.toFixed(2)} s ` +
+    `(the cores ${busy(scriptCpu, scriptEmulator, minimal.wallS)} % busy). For 1.5, the plan's CPU would have to fall to ` +
+    `${allowed.toFixed(2)} s or less with every core busy all the time.`;
 }
 
 /** A failed command: what ran so far is printed, and the run exits 1. */
