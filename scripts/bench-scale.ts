@@ -584,23 +584,27 @@ async function main(): Promise<void> {
 }
 
 /**
- * What the CPU the median round measured allows on this machine, whatever the plan overlapped: its
- * process and the emulator's, spread evenly over every core, need at least their CPU time ÷ cores
- * of wall time. Undefined when CPU time was not measured (no /proc).
+ * What the CPU the median round measured allows on this machine, however the plan overlapped its
+ * work: its process and the emulator's, spread evenly over every core, need at least their CPU time
+ * ÷ cores of wall time. The emulator's share is the least it spent on the same reads (the script's
+ * or the plan's), since part of it follows how long a client keeps it waiting. Undefined when CPU
+ * time was not measured (no /proc).
  */
 function cpuFloor(plan: Measured, minimal: Measured, cores: number): string | undefined {
   const { cpuS: planCpu, emulatorCpuS: planEmulator } = plan;
   const { cpuS: scriptCpu, emulatorCpuS: scriptEmulator } = minimal;
   if (planCpu === undefined || planEmulator === undefined || scriptCpu === undefined || scriptEmulator === undefined) return undefined;
-  const floorS = (planCpu + planEmulator) / cores;
   const busy = (cpu: number, emulator: number, wall: number) => ((100 * (cpu + emulator)) / (cores * wall)).toFixed(0);
-  // The plan's CPU at which even a perfectly overlapped plan would just meet 1.5.
-  const allowed = 1.5 * minimal.wallS * cores - planEmulator;
-  return `CPU on this machine's ${cores} core(s): the plan ${planCpu.toFixed(2)} s and the emulator ${planEmulator.toFixed(2)} s ` +
-    `(the cores ${busy(planCpu, planEmulator, plan.wallS)} % busy), so no plan of this CPU can take less than ${floorS.toFixed(2)} s, ` +
-    `a ratio of ${(floorS / minimal.wallS).toFixed(2)}; the minimal reads ${scriptCpu.toFixed(2)} s and ${scriptEmulator.toFixed(2)} s ` +
-    `(the cores ${busy(scriptCpu, scriptEmulator, minimal.wallS)} % busy). For 1.5, the plan's CPU would have to fall to ` +
-    `${allowed.toFixed(2)} s or less with every core busy all the time.`;
+  const emulator = Math.min(planEmulator, scriptEmulator);
+  const floorS = (planCpu + emulator) / cores;
+  // The plan's CPU at which a plan keeping every core busy all the time would just meet 1.5.
+  const allowed = 1.5 * minimal.wallS * cores - emulator;
+  return `CPU on ${cores} core(s): plan ${planCpu.toFixed(2)} s + emulator ${planEmulator.toFixed(2)} s ` +
+    `(${busy(planCpu, planEmulator, plan.wallS)} % of the cores), minimal reads ${scriptCpu.toFixed(2)} s + emulator ${scriptEmulator.toFixed(2)} s ` +
+    `(${busy(scriptCpu, scriptEmulator, minimal.wallS)} %)\n` +
+    `With the lesser of the emulator's two, a plan of this CPU takes at least ${floorS.toFixed(2)} s however it ` +
+    `overlaps its work (a ratio of ${(floorS / minimal.wallS).toFixed(2)}); for 1.5 its CPU must be at most ${allowed.toFixed(2)} s, ` +
+    `every core busy throughout`;
 }
 
 /** A failed command: what ran so far is printed, and the run exits 1. */
